@@ -1,0 +1,14 @@
+"""Detectors, registered by name. Importing this package registers the built-in ones."""
+
+from coachloop.detect import (  # noqa: F401  (imported to register)
+    asked_answered,
+    customer_name,
+    order,
+    pauses,
+    phrase,
+    prohibited,
+    regex,
+)
+from coachloop.detect.base import Conversation, Detector, DetectorSettings, Finding, Scope, detectors
+
+__all__ = ["Conversation", "Detector", "DetectorSettings", "Finding", "Scope", "detectors"]

@@ -1,0 +1,63 @@
+"""`detect: asked_answered` — the speaker asks (e.g. for identity details) and the other
+party answers within a few of their turns."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import Field, model_validator
+
+from coachloop.detect.base import Conversation, Detector, DetectorSettings, Finding, Scope, detectors
+from coachloop.detect.lexicon import Lexicon, lexicon_hits, lexicon_slots
+from coachloop.detect.matcher import MatcherBuilder
+from coachloop.detect.phrase import MET_CONFIDENCE, MISSED_CONFIDENCE
+from coachloop.model import ExpectedWindow, Outcome, Speaker
+
+__all__ = ["AskedAnsweredDetector"]
+
+
+class AskedAnsweredSettings(DetectorSettings):
+    ask: Lexicon
+    answer: Lexicon | None = None
+    """What counts as an answer; by default any utterance that says something."""
+    answer_within: int = Field(default=2, ge=1)
+    """How many of the other party's turns after the question may carry the answer."""
+
+    @model_validator(mode="after")
+    def _ask_needs_wording(self) -> AskedAnsweredSettings:
+        if self.ask.is_empty():
+            raise ValueError("`ask` needs at least one of `phrases`, `variants` or `regex`")
+        return self
+
+
+@detectors.register("asked_answered")
+class AskedAnsweredDetector(Detector):
+    Settings = AskedAnsweredSettings
+
+    def __init__(self, settings: AskedAnsweredSettings, builder: MatcherBuilder,
+                 variables: Mapping[str, list[str]]) -> None:
+        super().__init__(settings, builder, variables)
+        self.ask_slots = lexicon_slots(settings.ask, builder, variables)
+        self.answer_slots = lexicon_slots(settings.answer, builder, variables) if settings.answer else None
+        self.within = settings.answer_within
+
+    def detect(self, conv: Conversation, scope: Scope, prior: Mapping[str, Finding]) -> Finding:
+        asks = scope.hits(lexicon_hits(conv.hits, self.ask_slots))
+        if not asks:
+            return Finding(Outcome.MISSED, MISSED_CONFIDENCE, expected_window=scope.window,
+                           note="the question was not asked in the window")
+        utterances = conv.interaction.utterances
+        asker = utterances[asks[0].utterance].speaker
+        answer_hits = ({h.utterance for h in lexicon_hits(conv.hits, self.answer_slots)}
+                       if self.answer_slots is not None else None)
+        for ask in asks:
+            replies = [i for i in range(ask.utterance + 1, len(utterances))
+                       if utterances[i].speaker not in (asker, Speaker.SYSTEM)][: self.within]
+            for i in replies:
+                ok = i in answer_hits if answer_hits is not None else conv.is_substantive(i)
+                if ok:
+                    return Finding(Outcome.MET, MET_CONFIDENCE, [conv.evidence(ask), conv.whole(i, "answer")])
+        last = asks[-1].utterance
+        return Finding(Outcome.MISSED, MISSED_CONFIDENCE, [conv.evidence(asks[0])],
+                       note=f"asked, but no answer within {self.within} turns of the other party",
+                       expected_window=ExpectedWindow(last, min(last + 2 * self.within, len(utterances) - 1)))

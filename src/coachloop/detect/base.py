@@ -1,0 +1,139 @@
+"""The detector protocol and what detectors read and return.
+
+Like a scikit-learn estimator, a detector is configured once (`__init__` validates its
+settings and asks the matcher for slots) and then applied many times (`detect`).
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from coachloop.detect.matcher import Hit, MatcherBuilder
+from coachloop.detect.text import locate
+from coachloop.model import Evidence, ExpectedWindow, Interaction, Outcome, Speaker
+from coachloop.registry import Registry
+
+__all__ = [
+    "Conversation",
+    "Detector",
+    "DetectorSettings",
+    "Finding",
+    "Scope",
+    "compile_patterns",
+    "detectors",
+    "expand_vars",
+]
+
+NOISE_WORDS = frozenset({"noise", "unk", "um", "uh", "hmm", "mm", "laughter", "silence", "inaudible"})
+
+
+@dataclass(slots=True)
+class Conversation:
+    """One interaction prepared for detection: normalised texts and matcher hits."""
+
+    interaction: Interaction
+    normalized: list[str]
+    hits: list[list[Hit]]
+    turns: dict[Speaker, list[int]]
+
+    def evidence(self, hit: Hit) -> Evidence:
+        u = self.interaction.utterances[hit.utterance]
+        span = locate(u.text, self.normalized[hit.utterance], hit.start, hit.end)
+        return Evidence(utterance_index=u.index, speaker=u.speaker, text=u.text, start=u.start, end=u.end,
+                        span=span, matched=hit.pattern)
+
+    def whole(self, position: int, matched: str | None = None) -> Evidence:
+        """Evidence quoting the whole utterance at `position` (no sub-span matched)."""
+        u = self.interaction.utterances[position]
+        return Evidence(utterance_index=u.index, speaker=u.speaker, text=u.text, start=u.start, end=u.end,
+                        span=None, matched=matched)
+
+    def is_substantive(self, position: int) -> bool:
+        """Whether an utterance says something (not only transcription marks or fillers)."""
+        return any(w not in NOISE_WORDS for w in self.normalized[position].split())
+
+
+@dataclass(slots=True, frozen=True)
+class Scope:
+    """The utterance positions (indexes into `interaction.utterances`) a behaviour is judged on."""
+
+    positions: tuple[int, ...]
+    window: ExpectedWindow | None
+    members: frozenset[int] = field(default=frozenset())
+
+    @classmethod
+    def of(cls, positions: Sequence[int]) -> Scope:
+        pos = tuple(positions)
+        window = ExpectedWindow(pos[0], pos[-1]) if pos else None
+        return cls(pos, window, frozenset(pos))
+
+    def hits(self, hits: list[Hit]) -> list[Hit]:
+        return [h for h in hits if h.utterance in self.members]
+
+
+@dataclass(slots=True)
+class Finding:
+    outcome: Outcome
+    confidence: float
+    evidence: list[Evidence] = field(default_factory=list)
+    note: str | None = None
+    expected_window: ExpectedWindow | None = None
+
+
+class DetectorSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Detector(ABC):
+    """A registered kind of check. Subclasses set `Settings` and implement `detect`.
+
+    `requires` lists the behaviour or event ids whose findings `detect` reads; the
+    rubric compiler evaluates those first and rejects cycles.
+    """
+
+    Settings: ClassVar[type[DetectorSettings]]
+
+    def __init__(self, settings: Any, builder: MatcherBuilder, variables: Mapping[str, list[str]]) -> None:
+        self.settings = settings
+
+    def requires(self) -> list[str]:
+        return []
+
+    @abstractmethod
+    def detect(self, conv: Conversation, scope: Scope, prior: Mapping[str, Finding]) -> Finding: ...
+
+
+detectors: Registry[type[Detector]] = Registry("detector")
+
+
+def expand_vars(phrases: Sequence[str], variables: Mapping[str, list[str]]) -> list[str]:
+    """`"thank you for calling {brand}"` -> one phrase per spelling of the brand."""
+    out: list[str] = []
+    for phrase in phrases:
+        names = re.findall(r"\{([a-z][a-z0-9_]*)\}", phrase)
+        expanded = [phrase]
+        for name in dict.fromkeys(names):
+            if name not in variables:
+                raise ValueError(f"phrase {phrase!r} names {{{name}}}, which the rubric's `vars` does not define")
+            expanded = [p.replace("{" + name + "}", v) for p in expanded for v in variables[name]]
+        out.extend(expanded)
+    return out
+
+
+def compile_patterns(patterns: Sequence[str]) -> list[re.Pattern[str]]:
+    """Compile rubric regexes; a bad one raises ValueError naming its position."""
+    out = []
+    for i, pattern in enumerate(patterns):
+        try:
+            out.append(re.compile(pattern))
+        except re.error as err:
+            where = f"at {err.pos}" if err.pos is not None else ""
+            prefix = f"pattern {i}: " if len(patterns) > 1 else ""
+            raise ValueError(f"{prefix}{err.msg} {where}".strip()) from None
+    return out

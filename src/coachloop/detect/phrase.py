@@ -1,0 +1,57 @@
+"""`detect: phrase` — met when the speaker says one of the phrases (or matches a regex) in the window."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import model_validator
+
+from coachloop.detect.base import Conversation, Detector, Finding, Scope, detectors
+from coachloop.detect.lexicon import Lexicon, lexicon_hits, lexicon_slots
+from coachloop.detect.matcher import MatcherBuilder
+from coachloop.model import Outcome
+
+__all__ = ["PhraseDetector", "first_per_utterance"]
+
+MET_CONFIDENCE = 0.95
+# A lexical detector that finds nothing may be missing a paraphrase, so a miss is less sure.
+MISSED_CONFIDENCE = 0.8
+MAX_EVIDENCE = 3
+
+
+class PhraseSettings(Lexicon):
+    @model_validator(mode="after")
+    def _needs_wording(self) -> PhraseSettings:
+        if self.is_empty():
+            raise ValueError("give at least one of `phrases`, `variants` or `regex`")
+        return self
+
+
+def first_per_utterance(hits: list[Any], limit: int = MAX_EVIDENCE) -> list[Any]:
+    """The first hit in each of the first `limit` utterances that have one."""
+    seen: set[int] = set()
+    out = []
+    for h in hits:
+        if h.utterance not in seen:
+            seen.add(h.utterance)
+            out.append(h)
+            if len(out) == limit:
+                break
+    return out
+
+
+@detectors.register("phrase")
+class PhraseDetector(Detector):
+    Settings = PhraseSettings
+
+    def __init__(self, settings: PhraseSettings, builder: MatcherBuilder, variables: Mapping[str, list[str]]) -> None:
+        super().__init__(settings, builder, variables)
+        self.slots = lexicon_slots(settings, builder, variables)
+
+    def detect(self, conv: Conversation, scope: Scope, prior: Mapping[str, Finding]) -> Finding:
+        found = scope.hits(lexicon_hits(conv.hits, self.slots))
+        if found:
+            return Finding(Outcome.MET, MET_CONFIDENCE, [conv.evidence(h) for h in first_per_utterance(found)])
+        return Finding(Outcome.MISSED, MISSED_CONFIDENCE, expected_window=scope.window,
+                       note="none of the expected phrasings was said in the window")

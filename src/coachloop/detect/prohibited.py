@@ -1,0 +1,51 @@
+"""`detect: prohibited` — a behaviour of restraint: met when none of the phrases is said.
+
+When it is met, the evidence is every utterance that was checked, since the absence of
+a phrase can only be shown by what was said instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import model_validator
+
+from coachloop.detect.base import Conversation, Detector, Finding, Scope, detectors
+from coachloop.detect.lexicon import Lexicon, lexicon_hits, lexicon_slots
+from coachloop.detect.matcher import MatcherBuilder
+from coachloop.detect.phrase import MET_CONFIDENCE, first_per_utterance
+from coachloop.model import Outcome
+
+__all__ = ["ProhibitedDetector"]
+
+# Absence of a listed phrase does not prove absence of every rude paraphrase.
+CLEAN_CONFIDENCE = 0.85
+
+
+class ProhibitedSettings(Lexicon):
+    @model_validator(mode="after")
+    def _needs_wording(self) -> ProhibitedSettings:
+        if self.is_empty():
+            raise ValueError("give at least one of `phrases`, `variants` or `regex`")
+        return self
+
+
+@detectors.register("prohibited")
+class ProhibitedDetector(Detector):
+    Settings = ProhibitedSettings
+
+    def __init__(self, settings: ProhibitedSettings, builder: MatcherBuilder,
+                 variables: Mapping[str, list[str]]) -> None:
+        super().__init__(settings, builder, variables)
+        self.slots = lexicon_slots(settings, builder, variables)
+
+    def detect(self, conv: Conversation, scope: Scope, prior: Mapping[str, Finding]) -> Finding:
+        found = scope.hits(lexicon_hits(conv.hits, self.slots))
+        if found:
+            said = ", ".join(sorted({f"'{h.pattern}'" for h in found}))
+            return Finding(Outcome.MISSED, MET_CONFIDENCE, [conv.evidence(h) for h in first_per_utterance(found)],
+                           note=f"prohibited language: {said}", expected_window=scope.window)
+        if not scope.positions:
+            return Finding(Outcome.NOT_APPLICABLE, 1.0, note="nothing was said in the window")
+        return Finding(Outcome.MET, CLEAN_CONFIDENCE,
+                       [conv.whole(p, matched="no prohibited phrase") for p in scope.positions])

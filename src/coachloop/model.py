@@ -1,0 +1,170 @@
+"""The domain model: plain values that every stage reads and writes.
+
+Nothing here does I/O or imports the rest of coachloop. Readers produce
+`Interaction`s, `evaluate` produces `Evaluation`s, the store persists both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+__all__ = [
+    "Agent",
+    "BehaviorResult",
+    "Channel",
+    "ContactReason",
+    "Evaluation",
+    "Evidence",
+    "ExpectedWindow",
+    "Interaction",
+    "Outcome",
+    "Speaker",
+    "Survey",
+    "Utterance",
+]
+
+
+class Speaker(StrEnum):
+    AGENT = "agent"
+    CUSTOMER = "customer"
+    BOT = "bot"
+    SYSTEM = "system"
+
+
+class Channel(StrEnum):
+    VOICE = "voice"
+    CHAT = "chat"
+    EMAIL = "email"
+
+
+class Outcome(StrEnum):
+    MET = "met"
+    MISSED = "missed"
+    NOT_APPLICABLE = "not_applicable"
+
+
+@dataclass(slots=True)
+class Utterance:
+    """One turn. `start`/`end` are seconds from the start of the interaction, where known."""
+
+    index: int
+    speaker: Speaker
+    text: str
+    start: float | None = None
+    end: float | None = None
+    alt_text: str | None = None
+    """A second transcript of the same turn, e.g. a speech recogniser's, with its errors."""
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Survey:
+    """What the customer (or the dataset) said about the interaction.
+
+    `csat` is 1-5, `nps` 0-10, `ces` 1-7. A dataset with its own scale keeps it in
+    `ratings` (e.g. {"caller_rating": 8}) with the scale's maximum in `scale`.
+    """
+
+    csat: float | None = None
+    nps: float | None = None
+    ces: float | None = None
+    comment: str | None = None
+    ratings: dict[str, float] = field(default_factory=dict)
+    scale: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Agent:
+    id: str
+    name: str | None = None
+    team: str | None = None
+    supervisor: str | None = None
+    hire_date: date | None = None
+
+
+@dataclass(slots=True)
+class Interaction:
+    """One conversation with a customer, on any channel."""
+
+    id: str
+    channel: Channel = Channel.VOICE
+    utterances: list[Utterance] = field(default_factory=list)
+    agent_id: str | None = None
+    team: str | None = None
+    queue: str | None = None
+    customer_id: str | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    talk_seconds: float | None = None
+    hold_seconds: float | None = None
+    acw_seconds: float | None = None
+    disposition: str | None = None
+    transferred: bool = False
+    escalated: bool = False
+    language: str | None = None
+    contact_reason: str | None = None
+    """The reason as known from the source (a label, a task card), not a prediction."""
+    survey: Survey | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True, frozen=True)
+class Evidence:
+    """The utterance that shows a behaviour, quoted as stored (redacted)."""
+
+    utterance_index: int
+    speaker: Speaker
+    text: str
+    start: float | None = None
+    end: float | None = None
+    span: tuple[int, int] | None = None
+    """Character offsets of the matched part inside `text`."""
+    matched: str | None = None
+    """What matched: the phrase, the pattern or the rule that fired."""
+
+
+@dataclass(slots=True, frozen=True)
+class ExpectedWindow:
+    """Where a missed behaviour was expected: utterance indexes, inclusive."""
+
+    from_utterance: int
+    to_utterance: int
+
+
+@dataclass(slots=True)
+class BehaviorResult:
+    behavior_id: str
+    outcome: Outcome
+    confidence: float
+    critical: bool = False
+    section: str | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    expected_window: ExpectedWindow | None = None
+    note: str | None = None
+    """Why the outcome is what it is, in a sentence (e.g. which rule was broken)."""
+
+
+@dataclass(slots=True, frozen=True)
+class ContactReason:
+    label: str
+    confidence: float
+    model: str | None = None
+
+
+@dataclass(slots=True)
+class Evaluation:
+    interaction_id: str
+    rubric: str
+    rubric_version: str
+    score: float | None
+    """Weighted share of applicable quality behaviours met, 0-1; None if none applied."""
+    compliance_passed: bool
+    auto_failed: bool
+    results: list[BehaviorResult] = field(default_factory=list)
+    section_scores: dict[str, float | None] = field(default_factory=dict)
+    contact_reason: ContactReason | None = None
+    input_hash: str | None = None
+    """Hash of the interaction content evaluated, to find what changed since."""

@@ -1,0 +1,65 @@
+"""Reading rubric files: YAML with line numbers, validated by the schema.
+
+Errors read `rubric.yaml:42 sections[2].behaviors[1].title: field required`.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from coachloop.errors import RubricError
+from coachloop.rubric.schema import RubricSpec
+from coachloop.rubric.yamlsource import LocatedDocument, PathKey, read_located
+
+__all__ = ["first_error", "load_spec", "resolve_rubric_path", "shipped_rubrics"]
+
+
+def first_error(err: ValidationError, doc: LocatedDocument, prefix: PathKey = ()) -> RubricError:
+    """The first validation error as a `RubricError` pointing at its line and path."""
+    e = err.errors(include_url=False)[0]
+    loc = tuple(p for p in e["loc"] if isinstance(p, str | int))
+    # Discriminated/union members add their class name to the path; drop those.
+    path = tuple(p for p in (*prefix, *loc) if not (isinstance(p, str) and p[:1].isupper()))
+    msg = e["msg"]
+    for noise in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(noise)
+    if e["type"] == "extra_forbidden":
+        msg = "unknown key"
+    elif e["type"] == "missing":
+        msg = "required key is missing"
+    return doc.error(path, msg)
+
+
+def load_spec(path: Path) -> tuple[RubricSpec, LocatedDocument]:
+    doc = read_located(path)
+    if not isinstance(doc.data, dict):
+        raise doc.error((), "a rubric file is a mapping (name:, version:, sections: ...)")
+    try:
+        spec = RubricSpec.model_validate(doc.data)
+    except ValidationError as err:
+        raise first_error(err, doc) from None
+    return spec, doc
+
+
+def shipped_rubrics() -> dict[str, Path]:
+    """The rubrics that come with coachloop, by file stem."""
+    folder = resources.files("coachloop") / "rubrics"
+    return {Path(str(p)).stem: Path(str(p)) for p in folder.iterdir() if str(p).endswith(".yaml")}
+
+
+def resolve_rubric_path(name_or_file: str) -> Path:
+    """A path to an existing file, or the name of a shipped rubric."""
+    candidate = Path(name_or_file)
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+        if not candidate.exists():
+            raise RubricError("no such file", file=name_or_file)
+        return candidate
+    shipped = shipped_rubrics()
+    key = name_or_file.replace("-", "_")
+    if key in shipped:
+        return shipped[key]
+    raise RubricError(f"no rubric named {name_or_file!r} (shipped: {', '.join(sorted(shipped))}); "
+                      "give a .yaml file to use your own")
