@@ -111,7 +111,7 @@ class Interaction:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class Evidence:
     """The utterance that shows a behaviour, quoted as stored (redacted)."""
 
@@ -126,7 +126,7 @@ class Evidence:
     """What matched: the phrase, the pattern or the rule that fired."""
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class ExpectedWindow:
     """Where a missed behaviour was expected: utterance indexes, inclusive."""
 

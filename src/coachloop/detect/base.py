@@ -41,6 +41,8 @@ class Conversation:
     normalized: list[str]
     hits: list[list[Hit]]
     turns: dict[Speaker, list[int]]
+    memo: dict[object, Any] = field(default_factory=dict)
+    """Work that several detectors share (gaps, scopes), computed once per conversation."""
 
     def evidence(self, hit: Hit) -> Evidence:
         u = self.interaction.utterances[hit.utterance]

@@ -21,6 +21,9 @@ from coachloop.model import Evidence, Outcome, Speaker
 
 __all__ = ["CustomerNameDetector"]
 
+# Cheap literal triggers found by the rubric's automaton; the patterns below then run
+# only on the customer turns that contain one.
+TRIGGERS = ["my name is", "my names", "mera naam", "this is", "i am", "im"]
 DEFAULT_INTRODUCTIONS = [
     r"\bmy name is (\w+)(?: (\w+))?",
     r"\bmy names (\w+)(?: (\w+))?",
@@ -37,6 +40,8 @@ NOT_NAMES = frozenset(
 class CustomerNameSettings(DetectorSettings):
     introductions: list[Pattern] = Field(default_factory=lambda: list(DEFAULT_INTRODUCTIONS))
     """Patterns (on normalised text) whose groups capture the customer's given and family name."""
+    triggers: list[str] = Field(default_factory=lambda: list(TRIGGERS), min_length=1)
+    """Words every introduction pattern contains; a turn without one is not searched."""
     metadata_key: str = "customer_name"
 
 
@@ -48,7 +53,7 @@ class CustomerNameDetector(Detector):
                  variables: Mapping[str, list[str]]) -> None:
         super().__init__(settings, builder, variables)
         self.patterns = [re.compile(p) for p in settings.introductions]
-        self.slot = builder.regex(self.patterns)
+        self.slot = builder.phrases(settings.triggers)
         self.metadata_key = settings.metadata_key
 
     def _names(self, conv: Conversation) -> tuple[set[str], int]:
@@ -57,10 +62,12 @@ class CustomerNameDetector(Detector):
         if isinstance(given, str) and given.strip():
             return set(normalize(given).split()) - NOT_NAMES, 0
         utterances = conv.interaction.utterances
+        searched: set[int] = set()
         for hit in conv.hits[self.slot]:
-            if utterances[hit.utterance].speaker is not Speaker.CUSTOMER:
+            if utterances[hit.utterance].speaker is not Speaker.CUSTOMER or hit.utterance in searched:
                 continue
-            text = conv.normalized[hit.utterance][hit.start:hit.end]
+            searched.add(hit.utterance)
+            text = conv.normalized[hit.utterance]
             for pattern in self.patterns:
                 m = pattern.search(text)
                 if m:

@@ -41,26 +41,30 @@ class Matcher:
         if not normalized:
             return hits
         text = SEP.join(normalized)
-        offsets = [0] * len(normalized)
+        # Utterance boundaries: the automaton reports matches in order of their end, so
+        # one forward walk maps each to its utterance (no search per hit).
+        bounds = []
         pos = 0
-        for i, part in enumerate(normalized):
-            offsets[i] = pos
+        for part in normalized:
             pos += len(part) + 1
+            bounds.append(pos)
+        make = tuple.__new__
         if self._automaton is not None:
+            utt, base, limit = 0, 0, bounds[0]
             for end, found in self._automaton.iter(text):
-                for slot, key in found:
-                    start = end - len(key) + 1
-                    utt = bisect_right(offsets, start) - 1
-                    base = offsets[utt]
-                    hits[slot].append(Hit(utt, start - base + 1, end - base, key[1:-1]))
+                while end >= limit:
+                    utt += 1
+                    base, limit = limit, bounds[utt]
+                for slot, key, size in found:
+                    hits[slot].append(make(Hit, (utt, end - size - base + 2, end - base, key)))
         for slot, pattern in self._regexes:
             for m in pattern.finditer(text):
                 start, end = m.span()
                 if start == end or SEP in m.group():
                     continue
-                utt = bisect_right(offsets, start) - 1
-                base = offsets[utt]
-                hits[slot].append(Hit(utt, start - base, end - base, pattern.pattern))
+                utt = bisect_right(bounds, start)
+                base = bounds[utt - 1] if utt else 0
+                hits[slot].append(make(Hit, (utt, start - base, end - base, pattern.pattern)))
         return hits
 
 
@@ -92,7 +96,7 @@ class MatcherBuilder:
         if self._phrases:
             automaton = ahocorasick.Automaton()
             for key, values in self._phrases.items():
-                automaton.add_word(key, tuple(values))
+                automaton.add_word(key, tuple((slot, phrase[1:-1], len(phrase)) for slot, phrase in values))
             automaton.make_automaton()
         return Matcher(automaton, list(self._regexes), self._slots)
 

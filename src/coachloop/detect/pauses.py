@@ -15,7 +15,7 @@ from coachloop.detect.matcher import MatcherBuilder
 from coachloop.detect.phrase import MET_CONFIDENCE, MISSED_CONFIDENCE
 from coachloop.model import Evidence, ExpectedWindow, Interaction, Outcome
 
-__all__ = ["Gap", "HoldDetector", "SilenceDetector", "gaps"]
+__all__ = ["Gap", "HoldDetector", "SilenceDetector", "conversation_gaps", "gaps"]
 
 
 class Gap(NamedTuple):
@@ -31,19 +31,28 @@ def gaps(interaction: Interaction) -> list[Gap] | None:
     Overlapping turns (cross-talk) make no gap: the gap is measured from the latest end.
     """
     utts = interaction.utterances
-    if not utts or any(u.start is None or u.end is None for u in utts):
+    starts = [u.start for u in utts]
+    ends = [u.end for u in utts]
+    if not utts or None in starts or None in ends:
         return None
     out: list[Gap] = []
-    latest_end = utts[0].end or 0.0
+    latest_end: float = ends[0]  # type: ignore[assignment]
     latest_pos = 0
-    for pos in range(1, len(utts)):
-        u = utts[pos]
-        start, end = u.start or 0.0, u.end or 0.0
-        if start > latest_end:
-            out.append(Gap(latest_pos, pos, start - latest_end))
-        if end >= latest_end:
-            latest_end, latest_pos = end, pos
+    pos = 0
+    for start, end in zip(starts, ends, strict=True):
+        if start > latest_end:  # type: ignore[operator]
+            out.append(Gap(latest_pos, pos, start - latest_end))  # type: ignore[operator]
+        if end >= latest_end:  # type: ignore[operator]
+            latest_end, latest_pos = end, pos  # type: ignore[assignment]
+        pos += 1
     return out
+
+
+def conversation_gaps(conv: Conversation) -> list[Gap] | None:
+    if "gaps" not in conv.memo:
+        conv.memo["gaps"] = gaps(conv.interaction)
+    found: list[Gap] | None = conv.memo["gaps"]
+    return found
 
 
 class HoldSettings(DetectorSettings):
@@ -69,7 +78,7 @@ class HoldDetector(Detector):
         self.thank_slots = lexicon_slots(settings.thank, builder, variables)
 
     def detect(self, conv: Conversation, scope: Scope, prior: Mapping[str, Finding]) -> Finding:
-        found = gaps(conv.interaction)
+        found = conversation_gaps(conv)
         if found is None:
             return Finding(Outcome.NOT_APPLICABLE, 1.0, note="no utterance times to find holds")
         holds = [g for g in found if g.seconds >= self.min_gap]
@@ -110,7 +119,7 @@ class SilenceDetector(Detector):
         self.max_gap = settings.max_gap_seconds
 
     def detect(self, conv: Conversation, scope: Scope, prior: Mapping[str, Finding]) -> Finding:
-        found = gaps(conv.interaction)
+        found = conversation_gaps(conv)
         if found is None:
             return Finding(Outcome.NOT_APPLICABLE, 1.0, note="no utterance times to measure silence")
         if not found:

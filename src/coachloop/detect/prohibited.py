@@ -1,7 +1,7 @@
 """`detect: prohibited` — a behaviour of restraint: met when none of the phrases is said.
 
-When it is met, the evidence is every utterance that was checked, since the absence of
-a phrase can only be shown by what was said instead.
+When it is met, the evidence is the first and the last utterance that were checked:
+the absence of a phrase can only be shown by the stretch of talk it was absent from.
 """
 
 from __future__ import annotations
@@ -47,5 +47,7 @@ class ProhibitedDetector(Detector):
                            note=f"prohibited language: {said}", expected_window=scope.window)
         if not scope.positions:
             return Finding(Outcome.NOT_APPLICABLE, 1.0, note="nothing was said in the window")
-        return Finding(Outcome.MET, CLEAN_CONFIDENCE,
-                       [conv.whole(p, matched="no prohibited phrase") for p in scope.positions])
+        first, last = scope.positions[0], scope.positions[-1]
+        checked = f"none of the prohibited phrases in {len(scope.positions)} turns"
+        evidence = [conv.whole(first, checked)] + ([conv.whole(last, checked)] if last != first else [])
+        return Finding(Outcome.MET, CLEAN_CONFIDENCE, evidence, note=checked)

@@ -15,25 +15,44 @@ from collections.abc import Sequence
 __all__ = ["SEP", "locate", "normalize", "normalize_many"]
 
 SEP = "\n"
-_DROP = str.maketrans({"'": None, "\u2019": None, "`": None})
 # Combining marks and Indic blocks count as word characters: Devanagari vowel signs
 # and viramas are not `\w`, and splitting words at them would break matching.
-_NON_WORD = re.compile(r"[^\w\n\u0300-\u036f\u0900-\u0dff]+")
+# (The Devanagari danda and double danda are sentence punctuation, not letters.)
+_MARKS = "\u0300-\u036f\u0900-\u0963\u0966-\u0dff"
+_PUNCT = rf"[^\w\n {_MARKS}]"
+_WORD_CHAR = re.compile(rf"[\w{_MARKS}]")
+# Only punctuation runs are matched (a pattern starting with a character class scans
+# fast); the double spaces they leave are collapsed with plain string replacement.
+_PUNCT_RUN = re.compile(rf"{_PUNCT}+")
+
+
+# ASCII punctuation is mapped by `str.translate`, which has a fast path for ASCII text;
+# only text with other characters pays for the regex.
+_ASCII_PUNCT = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalnum() or c in "_\n ")})
+
+
+def _clean(text: str) -> str:
+    text = text.lower().replace("'", "").replace("\u2019", "").replace("`", "").translate(_ASCII_PUNCT)
+    if not text.isascii():
+        text = _PUNCT_RUN.sub(" ", text)
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
 
 
 def normalize(text: str) -> str:
     """Normalised, space-padded form of one text (phrases and single utterances)."""
-    body = _NON_WORD.sub(" ", text.replace(SEP, " ").lower().translate(_DROP)).strip()
-    return f" {body} "
+    return f" {_clean(text.replace(SEP, ' ')).strip()} "
 
 
 def normalize_many(texts: Sequence[str]) -> list[str]:
     """`[normalize(t) for t in texts]`, in one regex pass."""
+    if not texts:
+        return []
     joined = SEP.join(texts)
     if joined.count(SEP) != len(texts) - 1:  # a text holds a newline of its own
         return [normalize(t) for t in texts]
-    body = _NON_WORD.sub(" ", joined.lower().translate(_DROP))
-    return [f" {part.strip()} " for part in body.split(SEP)] if texts else []
+    return [f" {part.strip(' ')} " for part in _clean(joined).split(SEP)]
 
 
 def locate(original: str, normalized: str, start: int, end: int) -> tuple[int, int]:
@@ -52,7 +71,7 @@ def locate(original: str, normalized: str, start: int, end: int) -> tuple[int, i
     for i, ch in enumerate(lowered):
         if ch in "'\u2019`":
             continue
-        if ch.isalnum() or ch == "_" or "\u0300" <= ch <= "\u036f" or "\u0900" <= ch <= "\u0dff":
+        if _WORD_CHAR.match(ch):
             if pending_space:
                 positions.append(i if same_length else min(i, len(original) - 1))
                 pending_space = False

@@ -21,7 +21,7 @@ from coachloop.rubric.load import first_error, load_spec, resolve_rubric_path
 from coachloop.rubric.schema import BehaviorSpec, EventSpec, RubricSpec
 from coachloop.rubric.yamlsource import LocatedDocument, PathKey
 
-__all__ = ["CompiledItem", "CompiledRubric", "compile_spec", "load_rubric"]
+__all__ = ["CompiledItem", "CompiledRubric", "ScoredBehavior", "compile_spec", "load_rubric"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +34,17 @@ class CompiledItem:
 
 
 @dataclass(frozen=True, slots=True)
+class ScoredBehavior:
+    """What scoring needs of a behaviour, flattened once per rubric."""
+
+    id: str
+    section: str
+    weight: float
+    critical: bool
+    compliance: bool
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledRubric:
     spec: RubricSpec
     items: tuple[CompiledItem, ...]
@@ -42,6 +53,8 @@ class CompiledRubric:
     source: str
     fingerprint: str
     """Hash of the file's text: two files claiming the same name and version can be told apart."""
+    scored: tuple[ScoredBehavior, ...]
+    """The behaviours in file order, as scoring reads them."""
 
     @property
     def name(self) -> str:
@@ -116,8 +129,10 @@ def compile_spec(spec: RubricSpec, doc: LocatedDocument) -> CompiledRubric:
         rule = next(r for (a, b), r in rule_of.items() if a in members and b in members)
         raise doc.error(paths[rule], f"order rules form a cycle: {' before '.join(reversed(cycle))}") from None
     text = Path(doc.file).read_bytes() if Path(doc.file).exists() else repr(doc.data).encode()
+    scored = tuple(ScoredBehavior(b.id, s.id, b.weight, b.critical, s.compliance)
+                   for s in spec.sections for b in s.behaviors)
     return CompiledRubric(spec, tuple(compiled[i] for i in evaluation_order), builder.build(), doc.file,
-                          hashlib.sha256(text).hexdigest()[:16])
+                          hashlib.sha256(text).hexdigest()[:16], scored)
 
 
 def load_rubric(name_or_file: str | Path) -> CompiledRubric:

@@ -6,8 +6,6 @@ the interaction and the rubric, deterministic for the same input and rubric vers
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from coachloop.detect.base import Conversation, Finding, Scope
 from coachloop.detect.text import normalize_many
 from coachloop.evaluate.compile import CompiledItem, CompiledRubric
@@ -41,9 +39,8 @@ def applies(condition: Applicability | None, interaction: Interaction) -> bool:
 def prepare(rubric: CompiledRubric, interaction: Interaction) -> Conversation:
     """Normalise and match a conversation once; every detector reads the result."""
     normalized = normalize_many([u.text for u in interaction.utterances])
-    turns: dict[Speaker, list[int]] = {s: [] for s in Speaker}
-    for pos, u in enumerate(interaction.utterances):
-        turns[u.speaker].append(pos)
+    speakers = [u.speaker for u in interaction.utterances]
+    turns = {s: [i for i, x in enumerate(speakers) if x is s] for s in Speaker}
     return Conversation(interaction, normalized, rubric.matcher.run(normalized), turns)
 
 
@@ -70,53 +67,59 @@ def _scope(conv: Conversation, speaker: Speaker, window: Window | None) -> Scope
 
 def _find(item: CompiledItem, conv: Conversation, prior: dict[str, Finding]) -> Finding:
     spec = item.spec
-    if isinstance(spec, BehaviorSpec) and not applies(spec.applies_when, conv.interaction):
+    condition = spec.applies_when if isinstance(spec, BehaviorSpec) else None
+    if condition is not None and not applies(condition, conv.interaction):
         return Finding(Outcome.NOT_APPLICABLE, 1.0, note="the behaviour does not apply to this interaction")
-    scope = _scope(conv, spec.speaker, spec.window)
+    key = (spec.speaker, spec.window)
+    scope = conv.memo.get(key, _UNSET)
+    if scope is _UNSET:
+        scope = conv.memo[key] = _scope(conv, spec.speaker, spec.window)
     if scope is None:
         return Finding(Outcome.NOT_APPLICABLE, 1.0, note="the window is in seconds and the utterances have no times")
-    if not conv.interaction.utterances:
-        return Finding(Outcome.NOT_APPLICABLE, 1.0, note="the interaction has no utterances")
     return item.detector.detect(conv, scope, prior)
 
 
-def _weighted(results: Sequence[tuple[BehaviorResult, float]]) -> float | None:
-    applicable = [(r, w) for r, w in results if r.outcome is not Outcome.NOT_APPLICABLE]
-    total = sum(w for _, w in applicable)
-    if not applicable or total == 0:
-        return None
-    return round(sum(w for r, w in applicable if r.outcome is Outcome.MET) / total, 4)
+_UNSET = object()
 
 
 def evaluate(rubric: CompiledRubric, interaction: Interaction, input_hash: str | None = None) -> Evaluation:
     conv = prepare(rubric, interaction)
     prior: dict[str, Finding] = {}
-    for item in rubric.items:
-        prior[item.spec.id] = _find(item, conv, prior)
+    if interaction.utterances:
+        for item in rubric.items:
+            prior[item.spec.id] = _find(item, conv, prior)
+    else:
+        empty = Finding(Outcome.NOT_APPLICABLE, 1.0, note="the interaction has no utterances")
+        prior = {item.spec.id: empty for item in rubric.items}
 
     results: list[BehaviorResult] = []
-    by_section: dict[str, list[tuple[BehaviorResult, float]]] = {}
-    quality: list[tuple[BehaviorResult, float]] = []
+    # Per section and for quality overall: [met weight, applicable weight].
+    sections: dict[str, list[float]] = {}
+    quality = [0.0, 0.0]
     compliance_passed = True
     auto_failed = False
-    for item in rubric.behaviors():
-        spec = item.spec
-        assert isinstance(spec, BehaviorSpec) and item.section is not None
-        f = prior[spec.id]
-        result = BehaviorResult(spec.id, f.outcome, f.confidence, spec.critical, item.section, f.evidence,
-                                f.expected_window if f.outcome is Outcome.MISSED else None, f.note)
-        results.append(result)
-        by_section.setdefault(item.section, []).append((result, spec.weight))
-        missed = f.outcome is Outcome.MISSED
-        if item.compliance:
-            compliance_passed &= not missed
-        else:
-            quality.append((result, spec.weight))
-        if spec.critical and missed:
-            auto_failed = True
-            compliance_passed = False
+    for b in rubric.scored:
+        f = prior[b.id]
+        outcome = f.outcome
+        missed = outcome is Outcome.MISSED
+        results.append(BehaviorResult(b.id, outcome, f.confidence, b.critical, b.section, f.evidence,
+                                      f.expected_window if missed else None, f.note))
+        acc = sections.setdefault(b.section, [0.0, 0.0])
+        if outcome is not Outcome.NOT_APPLICABLE:
+            met = b.weight if outcome is Outcome.MET else 0.0
+            acc[0] += met
+            acc[1] += b.weight
+            if not b.compliance:
+                quality[0] += met
+                quality[1] += b.weight
+        if missed:
+            if b.compliance:
+                compliance_passed = False
+            if b.critical:
+                auto_failed = True
+                compliance_passed = False
 
-    score = _weighted(quality)
+    score = _share(quality)
     return Evaluation(
         interaction_id=interaction.id,
         rubric=rubric.name,
@@ -127,6 +130,11 @@ def evaluate(rubric: CompiledRubric, interaction: Interaction, input_hash: str |
         compliance_passed=compliance_passed,
         auto_failed=auto_failed,
         results=results,
-        section_scores={s: _weighted(rs) for s, rs in by_section.items()},
+        section_scores={s: _share(acc) for s, acc in sections.items()},
         input_hash=input_hash,
     )
+
+
+def _share(acc: list[float]) -> float | None:
+    """Met weight over applicable weight; None when nothing (with weight) applied."""
+    return round(acc[0] / acc[1], 4) if acc[1] > 0 else None
