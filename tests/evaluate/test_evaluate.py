@@ -12,14 +12,17 @@ from coachloop.model import BehaviorResult, Channel, Evaluation, Interaction, Ou
 A, C = Speaker.AGENT, Speaker.CUSTOMER
 
 
-def call(*turns: tuple[Speaker, str] | tuple[Speaker, str, float], channel: Channel = Channel.VOICE,
-         **fields: object) -> Interaction:
+def call(
+    *turns: tuple[Speaker, str] | tuple[Speaker, str, float],
+    channel: Channel = Channel.VOICE,
+    **fields: object,
+) -> Interaction:
     utterances = []
     clock = 0.0
     for i, turn in enumerate(turns):
         speaker, text = turn[0], turn[1]
         if len(turn) == 3:
-            clock += turn[2]  # type: ignore[misc]
+            clock += turn[2]
         duration = max(1.0, len(text.split()) / 2.6)
         utterances.append(Utterance(i, speaker, text, clock, clock + duration))
         clock += duration + 0.5
@@ -31,7 +34,10 @@ def result(ev: Evaluation, behavior: str) -> BehaviorResult:
 
 
 GOOD_CALL = call(
-    (A, "Thank you for calling Northwind Bank, my name is Asha. This call may be recorded for quality purposes."),
+    (
+        A,
+        "Thank you for calling Northwind Bank, my name is Asha. This call may be recorded for quality purposes.",
+    ),
     (C, "Hi, my name is Ravi Kumar, I lost my debit card and I'm really worried."),
     (A, "I'm sorry to hear that, Ravi. For security, can you confirm your date of birth?"),
     (C, "Sure, it's the fourth of May."),
@@ -39,7 +45,11 @@ GOOD_CALL = call(
     (C, "Yes please."),
     (A, "May I place you on a brief hold while I do that?"),
     (C, "Okay."),
-    (A, "Thank you for holding. I've blocked the card and you'll receive the new one within 5 business days.", 40.0),
+    (
+        A,
+        "Thank you for holding. I've blocked the card and you'll receive the new one within 5 business days.",
+        40.0,
+    ),
     (C, "Great."),
     (A, "Is there anything else I can help you with today?"),
     (C, "No, that's all."),
@@ -63,14 +73,19 @@ def test_evidence_span_points_at_the_matched_words_in_the_original_text() -> Non
     ev = evaluate(load_rubric("general"), GOOD_CALL)
     disclosure = result(ev, "recording_disclosure").evidence[0]
     assert disclosure.span is not None
-    assert disclosure.text[disclosure.span[0]:disclosure.span[1]] == "This call may be recorded"
+    assert disclosure.text[disclosure.span[0] : disclosure.span[1]] == "This call may be recorded"
     name = result(ev, "use_customer_name").evidence[0]
-    assert name.span is not None and name.text[name.span[0]:name.span[1]] == "Ravi"
+    assert name.span is not None and name.text[name.span[0] : name.span[1]] == "Ravi"
 
 
 def test_missed_behaviour_reports_the_window_where_it_was_expected() -> None:
-    interaction = call((A, "Hello, how can I help?"), (C, "I need a new card."), (A, "Sure, done."),
-                       (C, "Thanks."), (A, "Bye now."))
+    interaction = call(
+        (A, "Hello, how can I help?"),
+        (C, "I need a new card."),
+        (A, "Sure, done."),
+        (C, "Thanks."),
+        (A, "Bye now."),
+    )
     ev = evaluate(load_rubric("general"), interaction)
     help_offer = result(ev, "offer_further_help")
     assert help_offer.outcome is Outcome.MISSED and not help_offer.evidence
@@ -81,9 +96,12 @@ def test_missed_behaviour_reports_the_window_where_it_was_expected() -> None:
 
 
 def test_missed_critical_behaviour_auto_fails_and_scores_zero() -> None:
-    interaction = call((A, "Northwind Bank, this is Sam."), (C, "Block my card please."),
-                       (A, "I've blocked your card, you'll receive a new one in 5 business days."),
-                       (A, "Anything else I can help with? Thank you for calling, goodbye."))
+    interaction = call(
+        (A, "Northwind Bank, this is Sam."),
+        (C, "Block my card please."),
+        (A, "I've blocked your card, you'll receive a new one in 5 business days."),
+        (A, "Anything else I can help with? Thank you for calling, goodbye."),
+    )
     ev = evaluate(load_rubric("general"), interaction)
     order = result(ev, "verify_before_account_change")
     assert order.outcome is Outcome.MISSED and order.critical
@@ -93,15 +111,21 @@ def test_missed_critical_behaviour_auto_fails_and_scores_zero() -> None:
 
 
 def test_order_rule_not_applicable_without_an_account_change() -> None:
-    interaction = call((A, "Northwind Bank, this is Sam. This call may be recorded."), (C, "What are your hours?"),
-                       (A, "We open at nine."))
+    interaction = call(
+        (A, "Northwind Bank, this is Sam. This call may be recorded."),
+        (C, "What are your hours?"),
+        (A, "We open at nine."),
+    )
     ev = evaluate(load_rubric("general"), interaction)
     assert result(ev, "verify_before_account_change").outcome is Outcome.NOT_APPLICABLE
 
 
 def test_prohibited_language_is_a_critical_miss_quoting_the_words() -> None:
-    interaction = call((A, "Northwind Bank, this call may be recorded."), (C, "You charged me twice!"),
-                       (A, "Calm down, that's not my problem."))
+    interaction = call(
+        (A, "Northwind Bank, this call may be recorded."),
+        (C, "You charged me twice!"),
+        (A, "Calm down, that's not my problem."),
+    )
     r = result(evaluate(load_rubric("general"), interaction), "no_prohibited_language")
     assert r.outcome is Outcome.MISSED and r.evidence[0].utterance_index == 2
     assert r.note is not None and "calm down" in r.note
@@ -109,16 +133,23 @@ def test_prohibited_language_is_a_critical_miss_quoting_the_words() -> None:
 
 def test_hold_without_asking_is_missed_and_without_holds_not_applicable() -> None:
     rubric = load_rubric("general")
-    rude = call((A, "Northwind Bank."), (C, "Check my payment."), (A, "Okay."),
-                (A, "Thanks for holding, it went through.", 60.0))
+    rude = call(
+        (A, "Northwind Bank."),
+        (C, "Check my payment."),
+        (A, "Okay."),
+        (A, "Thanks for holding, it went through.", 60.0),
+    )
     assert result(evaluate(rubric, rude), "hold_etiquette").outcome is Outcome.MISSED
     short = call((A, "Northwind Bank."), (C, "Hi."))
     assert result(evaluate(rubric, short), "hold_etiquette").outcome is Outcome.NOT_APPLICABLE
 
 
 def test_chat_without_times_makes_time_based_checks_not_applicable() -> None:
-    chat = Interaction(id="chat-1", channel=Channel.CHAT, utterances=[
-        Utterance(0, A, "Welcome to Northwind Bank, this is Lee."), Utterance(1, C, "hi")])
+    chat = Interaction(
+        id="chat-1",
+        channel=Channel.CHAT,
+        utterances=[Utterance(0, A, "Welcome to Northwind Bank, this is Lee."), Utterance(1, C, "hi")],
+    )
     ev = evaluate(load_rubric("general"), chat)
     assert result(ev, "hold_etiquette").outcome is Outcome.NOT_APPLICABLE
     # Recording disclosure applies to voice only.
@@ -134,20 +165,28 @@ def test_behaviour_is_detected_in_hinglish_and_devanagari_variants() -> None:
         (C, "Paanch May."),
         (A, "Maine card block kar diya hai."),
         (A, "Aur kuch madad kar sakta hoon?"),
-        language="hi-en")
+        language="hi-en",
+    )
     ev = evaluate(load_rubric("general"), interaction)
-    for behavior in ("greet_with_brand", "recording_disclosure", "verify_identity", "offer_further_help",
-                     "verify_before_account_change"):
+    for behavior in (
+        "greet_with_brand",
+        "recording_disclosure",
+        "verify_identity",
+        "offer_further_help",
+        "verify_before_account_change",
+    ):
         assert result(ev, behavior).outcome is Outcome.MET, behavior
     devanagari = result(ev, "verify_identity").evidence[0]
     assert devanagari.span is not None
-    assert devanagari.text[devanagari.span[0]:devanagari.span[1]] in ("पहचान सत्यापित", "date of birth")
+    assert devanagari.text[devanagari.span[0] : devanagari.span[1]] in ("पहचान सत्यापित", "date of birth")
 
 
 def test_customer_name_not_applicable_when_never_given() -> None:
     interaction = call((A, "Northwind Bank, how can I help?"), (C, "I need my balance."))
-    assert result(evaluate(load_rubric("general"), interaction), "use_customer_name").outcome \
+    assert (
+        result(evaluate(load_rubric("general"), interaction), "use_customer_name").outcome
         is Outcome.NOT_APPLICABLE
+    )
 
 
 def test_first_seconds_window_only_counts_early_turns() -> None:
@@ -168,7 +207,9 @@ def test_evaluation_records_the_rubric_version() -> None:
 
 
 @pytest.mark.parametrize("weight_missing", [True, False])
-def test_score_is_the_weighted_share_of_applicable_quality_behaviours(tmp_path: Path, weight_missing: bool) -> None:
+def test_score_is_the_weighted_share_of_applicable_quality_behaviours(
+    tmp_path: Path, weight_missing: bool
+) -> None:
     rubric_file = tmp_path / "w.yaml"
     rubric_file.write_text(f"""\
 name: weights

@@ -32,7 +32,9 @@ def test_valid_rubric_loads_with_version_as_text(tmp_path: Path) -> None:
 
 
 def test_invalid_regex_names_line_path_and_position(tmp_path: Path) -> None:
-    text = GOOD + """\
+    text = (
+        GOOD
+        + """\
   - id: process
     title: Process
     behaviors:
@@ -47,13 +49,18 @@ def test_invalid_regex_names_line_path_and_position(tmp_path: Path) -> None:
         detect: regex
         regex: "call (is|may be recorded"
 """
+    )
     message = error_of(tmp_path, text)
-    assert message.startswith(f"{tmp_path / 'rubric.yaml'}:25 sections[1].behaviors[1].regex")
-    assert "missing ), unterminated subpattern at 5" in message
+    assert message == (
+        f"{tmp_path / 'rubric.yaml'}:25 sections[1].behaviors[1].regex: "
+        "missing ), unterminated subpattern at 5"
+    )
 
 
 def test_invalid_regex_in_a_list_points_at_the_item(tmp_path: Path) -> None:
-    text = GOOD.replace("phrases: [hello]", "regex: [hello, 'a[b']").replace("detect: phrase", "detect: regex")
+    text = GOOD.replace("phrases: [hello]", "regex: [hello, 'a[b']").replace(
+        "detect: phrase", "detect: regex"
+    )
     assert "sections[0].behaviors[0].regex[1]: unterminated character set at 1" in error_of(tmp_path, text)
 
 
@@ -79,7 +86,9 @@ def test_yaml_syntax_error_has_a_line(tmp_path: Path) -> None:
 
 
 def test_cyclic_order_rules_are_refused(tmp_path: Path) -> None:
-    text = GOOD + """\
+    text = (
+        GOOD
+        + """\
       - id: verify
         title: Verify
         coaching: v
@@ -98,13 +107,16 @@ def test_cyclic_order_rules_are_refused(tmp_path: Path) -> None:
         first: greet
         then: verify
 """
+    )
     message = error_of(tmp_path, text)
     assert "order rules form a cycle" in message
     assert "sections[0].behaviors[" in message
 
 
 def test_order_rule_referring_to_itself_is_a_cycle(tmp_path: Path) -> None:
-    text = GOOD + """\
+    text = (
+        GOOD
+        + """\
       - id: loop
         title: Loop
         coaching: l
@@ -112,11 +124,14 @@ def test_order_rule_referring_to_itself_is_a_cycle(tmp_path: Path) -> None:
         first: loop
         then: greet
 """
+    )
     assert "refer to each other in a cycle" in error_of(tmp_path, text)
 
 
 def test_order_rule_naming_an_unknown_behaviour(tmp_path: Path) -> None:
-    text = GOOD + """\
+    text = (
+        GOOD
+        + """\
       - id: rule
         title: Rule
         coaching: r
@@ -124,6 +139,7 @@ def test_order_rule_naming_an_unknown_behaviour(tmp_path: Path) -> None:
         first: nowhere
         then: greet
 """
+    )
     assert "refers to 'nowhere', which is no behaviour or event" in error_of(tmp_path, text)
 
 
@@ -133,13 +149,16 @@ def test_undefined_phrase_variable_is_named(tmp_path: Path) -> None:
 
 
 def test_duplicate_behaviour_id_is_refused(tmp_path: Path) -> None:
-    text = GOOD + """\
+    text = (
+        GOOD
+        + """\
       - id: greet
         title: Again
         coaching: c
         detect: phrase
         phrases: [hi]
 """
+    )
     assert "id 'greet' is used twice" in error_of(tmp_path, text)
 
 
@@ -147,5 +166,6 @@ def test_duplicate_behaviour_id_is_refused(tmp_path: Path) -> None:
 def test_shipped_rubrics_are_valid(name: str) -> None:
     rubric = load_rubric(name)
     assert rubric.behaviors(), name
-    for item in rubric.behaviors():
-        assert item.spec.coaching.strip(), f"{name}: {item.spec.id} has no coaching text"
+    for section in rubric.spec.sections:
+        for item in section.behaviors:
+            assert item.coaching.strip(), f"{name}: {item.id} has no coaching text"

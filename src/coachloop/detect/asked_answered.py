@@ -34,8 +34,9 @@ class AskedAnsweredSettings(DetectorSettings):
 class AskedAnsweredDetector(Detector):
     Settings = AskedAnsweredSettings
 
-    def __init__(self, settings: AskedAnsweredSettings, builder: MatcherBuilder,
-                 variables: Mapping[str, list[str]]) -> None:
+    def __init__(
+        self, settings: AskedAnsweredSettings, builder: MatcherBuilder, variables: Mapping[str, list[str]]
+    ) -> None:
         super().__init__(settings, builder, variables)
         self.ask_slots = lexicon_slots(settings.ask, builder, variables)
         self.answer_slots = lexicon_slots(settings.answer, builder, variables) if settings.answer else None
@@ -44,20 +45,34 @@ class AskedAnsweredDetector(Detector):
     def detect(self, conv: Conversation, scope: Scope, prior: Mapping[str, Finding]) -> Finding:
         asks = scope.hits(lexicon_hits(conv.hits, self.ask_slots))
         if not asks:
-            return Finding(Outcome.MISSED, MISSED_CONFIDENCE, expected_window=scope.window,
-                           note="the question was not asked in the window")
+            return Finding(
+                Outcome.MISSED,
+                MISSED_CONFIDENCE,
+                expected_window=scope.window,
+                note="the question was not asked in the window",
+            )
         utterances = conv.interaction.utterances
         asker = utterances[asks[0].utterance].speaker
-        answer_hits = ({h.utterance for h in lexicon_hits(conv.hits, self.answer_slots)}
-                       if self.answer_slots is not None else None)
+        answer_hits = (
+            {h.utterance for h in lexicon_hits(conv.hits, self.answer_slots)}
+            if self.answer_slots is not None
+            else None
+        )
         for ask in asks:
-            replies = [i for i in range(ask.utterance + 1, len(utterances))
-                       if utterances[i].speaker not in (asker, Speaker.SYSTEM)][: self.within]
+            replies = [
+                i
+                for i in range(ask.utterance + 1, len(utterances))
+                if utterances[i].speaker not in (asker, Speaker.SYSTEM)
+            ][: self.within]
             for i in replies:
                 ok = i in answer_hits if answer_hits is not None else conv.is_substantive(i)
                 if ok:
                     return Finding(Outcome.MET, MET_CONFIDENCE, [conv.evidence(ask), conv.whole(i, "answer")])
         last = asks[-1].utterance
-        return Finding(Outcome.MISSED, MISSED_CONFIDENCE, [conv.evidence(asks[0])],
-                       note=f"asked, but no answer within {self.within} turns of the other party",
-                       expected_window=ExpectedWindow(last, min(last + 2 * self.within, len(utterances) - 1)))
+        return Finding(
+            Outcome.MISSED,
+            MISSED_CONFIDENCE,
+            [conv.evidence(asks[0])],
+            note=f"asked, but no answer within {self.within} turns of the other party",
+            expected_window=ExpectedWindow(last, min(last + 2 * self.within, len(utterances) - 1)),
+        )

@@ -47,14 +47,28 @@ class Conversation:
     def evidence(self, hit: Hit) -> Evidence:
         u = self.interaction.utterances[hit.utterance]
         span = locate(u.text, self.normalized[hit.utterance], hit.start, hit.end)
-        return Evidence(utterance_index=u.index, speaker=u.speaker, text=u.text, start=u.start, end=u.end,
-                        span=span, matched=hit.pattern)
+        return Evidence(
+            utterance_index=u.index,
+            speaker=u.speaker,
+            text=u.text,
+            start=u.start,
+            end=u.end,
+            span=span,
+            matched=hit.pattern,
+        )
 
     def whole(self, position: int, matched: str | None = None) -> Evidence:
         """Evidence quoting the whole utterance at `position` (no sub-span matched)."""
         u = self.interaction.utterances[position]
-        return Evidence(utterance_index=u.index, speaker=u.speaker, text=u.text, start=u.start, end=u.end,
-                        span=None, matched=matched)
+        return Evidence(
+            utterance_index=u.index,
+            speaker=u.speaker,
+            text=u.text,
+            start=u.start,
+            end=u.end,
+            span=None,
+            matched=matched,
+        )
 
     def is_substantive(self, position: int) -> bool:
         """Whether an utterance says something (not only transcription marks or fillers)."""
@@ -122,7 +136,9 @@ def expand_vars(phrases: Sequence[str], variables: Mapping[str, list[str]]) -> l
         expanded = [phrase]
         for name in dict.fromkeys(names):
             if name not in variables:
-                raise ValueError(f"phrase {phrase!r} names {{{name}}}, which the rubric's `vars` does not define")
+                raise ValueError(
+                    f"phrase {phrase!r} names {{{name}}}, which the rubric's `vars` does not define"
+                )
             expanded = [p.replace("{" + name + "}", v) for p in expanded for v in variables[name]]
         out.extend(expanded)
     return out

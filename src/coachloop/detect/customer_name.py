@@ -32,8 +32,39 @@ DEFAULT_INTRODUCTIONS = [
 ]
 # Words that follow a first name in "my name is X ..." without being a surname.
 NOT_NAMES = frozenset(
-    "and i im the a is calling speaking here from hai hoon hun but so um uh with my to for thank thanks "
-    "also and hello hi yes no calling please sir madam".split()
+    {
+        "a",
+        "also",
+        "and",
+        "but",
+        "calling",
+        "for",
+        "from",
+        "hai",
+        "hello",
+        "here",
+        "hi",
+        "hoon",
+        "hun",
+        "i",
+        "im",
+        "is",
+        "madam",
+        "my",
+        "no",
+        "please",
+        "sir",
+        "so",
+        "speaking",
+        "thank",
+        "thanks",
+        "the",
+        "to",
+        "uh",
+        "um",
+        "with",
+        "yes",
+    }
 )
 
 
@@ -49,8 +80,9 @@ class CustomerNameSettings(DetectorSettings):
 class CustomerNameDetector(Detector):
     Settings = CustomerNameSettings
 
-    def __init__(self, settings: CustomerNameSettings, builder: MatcherBuilder,
-                 variables: Mapping[str, list[str]]) -> None:
+    def __init__(
+        self, settings: CustomerNameSettings, builder: MatcherBuilder, variables: Mapping[str, list[str]]
+    ) -> None:
         super().__init__(settings, builder, variables)
         self.patterns = [re.compile(p) for p in settings.introductions]
         self.slot = builder.phrases(settings.triggers)
@@ -88,8 +120,15 @@ class CustomerNameDetector(Detector):
                 if at >= 0:
                     u = conv.interaction.utterances[p]
                     span = locate(u.text, norm, at + 1, at + 1 + len(name))
-                    return Finding(Outcome.MET, MET_CONFIDENCE, [
-                        Evidence(u.index, u.speaker, u.text, u.start, u.end, span, name)])
+                    return Finding(
+                        Outcome.MET,
+                        MET_CONFIDENCE,
+                        [Evidence(u.index, u.speaker, u.text, u.start, u.end, span, name)],
+                    )
         window = scope.window
-        return Finding(Outcome.MISSED, MISSED_CONFIDENCE, expected_window=window,
-                       note=f"the customer's name ({' '.join(sorted(names))}) was not used after it was given")
+        return Finding(
+            Outcome.MISSED,
+            MISSED_CONFIDENCE,
+            expected_window=window,
+            note=f"the customer's name ({' '.join(sorted(names))}) was not used after it was given",
+        )

@@ -45,7 +45,9 @@ class Lexicon(DetectorSettings):
         return not self.all_phrases() and not self.regex
 
 
-def lexicon_slots(lexicon: Lexicon, builder: MatcherBuilder, variables: Mapping[str, list[str]]) -> tuple[int, ...]:
+def lexicon_slots(
+    lexicon: Lexicon, builder: MatcherBuilder, variables: Mapping[str, list[str]]
+) -> tuple[int, ...]:
     """Register a lexicon's phrases and patterns with the matcher; read hits with `lexicon_hits`."""
     slots = [builder.phrases(expand_vars(lexicon.all_phrases(), variables))]
     if lexicon.regex:

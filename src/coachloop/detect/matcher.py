@@ -29,8 +29,9 @@ class Hit(NamedTuple):
 
 
 class Matcher:
-    def __init__(self, automaton: ahocorasick.Automaton | None,
-                 regexes: list[tuple[int, re.Pattern[str]]], slots: int) -> None:
+    def __init__(
+        self, automaton: ahocorasick.Automaton | None, regexes: list[tuple[int, re.Pattern[str]]], slots: int
+    ) -> None:
         self._automaton = automaton
         self._regexes = regexes
         self.slots = slots

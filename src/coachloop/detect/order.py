@@ -27,7 +27,9 @@ class OrderSettings(DetectorSettings):
 class OrderDetector(Detector):
     Settings = OrderSettings
 
-    def __init__(self, settings: OrderSettings, builder: MatcherBuilder, variables: Mapping[str, list[str]]) -> None:
+    def __init__(
+        self, settings: OrderSettings, builder: MatcherBuilder, variables: Mapping[str, list[str]]
+    ) -> None:
         super().__init__(settings, builder, variables)
         self.first = settings.first
         self.then = settings.then
@@ -41,10 +43,16 @@ class OrderDetector(Detector):
             return Finding(Outcome.NOT_APPLICABLE, 1.0, note=f"no {self.then} in this interaction")
         then_at = min(e.utterance_index for e in then.evidence)
         first = prior[self.first]
-        before = [e for e in first.evidence if e.utterance_index < then_at] if first.outcome is Outcome.MET else []
+        before = (
+            [e for e in first.evidence if e.utterance_index < then_at] if first.outcome is Outcome.MET else []
+        )
         confidence = round(min(first.confidence, then.confidence), 3)
         if before:
             return Finding(Outcome.MET, confidence, [before[0], then.evidence[0]])
-        return Finding(Outcome.MISSED, confidence, [then.evidence[0]],
-                       note=f"{self.then} at utterance {then_at} came before any {self.first}",
-                       expected_window=ExpectedWindow(0, max(then_at - 1, 0)))
+        return Finding(
+            Outcome.MISSED,
+            confidence,
+            [then.evidence[0]],
+            note=f"{self.then} at utterance {then_at} came before any {self.first}",
+            expected_window=ExpectedWindow(0, max(then_at - 1, 0)),
+        )

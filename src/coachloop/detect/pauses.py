@@ -38,13 +38,11 @@ def gaps(interaction: Interaction) -> list[Gap] | None:
     out: list[Gap] = []
     latest_end: float = ends[0]  # type: ignore[assignment]
     latest_pos = 0
-    pos = 0
-    for start, end in zip(starts, ends, strict=True):
+    for pos, (start, end) in enumerate(zip(starts, ends, strict=True)):
         if start > latest_end:  # type: ignore[operator]
             out.append(Gap(latest_pos, pos, start - latest_end))  # type: ignore[operator]
         if end >= latest_end:  # type: ignore[operator]
             latest_end, latest_pos = end, pos  # type: ignore[assignment]
-        pos += 1
     return out
 
 
@@ -70,7 +68,9 @@ class HoldSettings(DetectorSettings):
 class HoldDetector(Detector):
     Settings = HoldSettings
 
-    def __init__(self, settings: HoldSettings, builder: MatcherBuilder, variables: Mapping[str, list[str]]) -> None:
+    def __init__(
+        self, settings: HoldSettings, builder: MatcherBuilder, variables: Mapping[str, list[str]]
+    ) -> None:
         super().__init__(settings, builder, variables)
         self.min_gap = settings.min_gap_seconds
         self.turns = settings.turns
@@ -88,17 +88,21 @@ class HoldDetector(Detector):
         thanks = {h.utterance: h for h in scope.hits(lexicon_hits(conv.hits, self.thank_slots))}
         evidence: list[Evidence] = []
         for hold in holds:
-            before = [p for p in scope.positions if p <= hold.before][-self.turns:]
+            before = [p for p in scope.positions if p <= hold.before][-self.turns :]
             after = [p for p in scope.positions if p >= hold.after][: self.turns]
             ask = next((asks[p] for p in reversed(before) if p in asks), None)
             thank = next((thanks[p] for p in after if p in thanks), None)
             if ask is None or thank is None:
                 missing = " and ".join(w for w, h in (("asking", ask), ("thanking", thank)) if h is None)
-                return Finding(Outcome.MISSED, MISSED_CONFIDENCE,
-                               [conv.evidence(h) for h in (ask, thank) if h is not None],
-                               note=f"a {hold.seconds:.0f} s hold after utterance {hold.before} without {missing}",
-                               expected_window=ExpectedWindow(before[0] if before else hold.before,
-                                                              after[-1] if after else hold.after))
+                return Finding(
+                    Outcome.MISSED,
+                    MISSED_CONFIDENCE,
+                    [conv.evidence(h) for h in (ask, thank) if h is not None],
+                    note=f"a {hold.seconds:.0f} s hold after utterance {hold.before} without {missing}",
+                    expected_window=ExpectedWindow(
+                        before[0] if before else hold.before, after[-1] if after else hold.after
+                    ),
+                )
             evidence += [conv.evidence(ask), conv.evidence(thank)]
         return Finding(Outcome.MET, MET_CONFIDENCE, evidence)
 
@@ -113,8 +117,9 @@ class SilenceDetector(Detector):
 
     Settings = SilenceSettings
 
-    def __init__(self, settings: SilenceSettings, builder: MatcherBuilder,
-                 variables: Mapping[str, list[str]]) -> None:
+    def __init__(
+        self, settings: SilenceSettings, builder: MatcherBuilder, variables: Mapping[str, list[str]]
+    ) -> None:
         super().__init__(settings, builder, variables)
         self.max_gap = settings.max_gap_seconds
 
@@ -130,6 +135,11 @@ class SilenceDetector(Detector):
         label = f"longest gap {longest.seconds:.1f} s"
         pair = [conv.whole(longest.before, label), conv.whole(longest.after, label)]
         if longest.seconds > self.max_gap:
-            return Finding(Outcome.MISSED, 1.0, pair, note=f"{label}, over {self.max_gap:g} s",
-                           expected_window=ExpectedWindow(longest.before, longest.after))
+            return Finding(
+                Outcome.MISSED,
+                1.0,
+                pair,
+                note=f"{label}, over {self.max_gap:g} s",
+                expected_window=ExpectedWindow(longest.before, longest.after),
+            )
         return Finding(Outcome.MET, 1.0, pair)

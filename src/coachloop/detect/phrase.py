@@ -45,13 +45,21 @@ def first_per_utterance(hits: list[Any], limit: int = MAX_EVIDENCE) -> list[Any]
 class PhraseDetector(Detector):
     Settings = PhraseSettings
 
-    def __init__(self, settings: PhraseSettings, builder: MatcherBuilder, variables: Mapping[str, list[str]]) -> None:
+    def __init__(
+        self, settings: PhraseSettings, builder: MatcherBuilder, variables: Mapping[str, list[str]]
+    ) -> None:
         super().__init__(settings, builder, variables)
         self.slots = lexicon_slots(settings, builder, variables)
 
     def detect(self, conv: Conversation, scope: Scope, prior: Mapping[str, Finding]) -> Finding:
         found = scope.hits(lexicon_hits(conv.hits, self.slots))
         if found:
-            return Finding(Outcome.MET, MET_CONFIDENCE, [conv.evidence(h) for h in first_per_utterance(found)])
-        return Finding(Outcome.MISSED, MISSED_CONFIDENCE, expected_window=scope.window,
-                       note="none of the expected phrasings was said in the window")
+            return Finding(
+                Outcome.MET, MET_CONFIDENCE, [conv.evidence(h) for h in first_per_utterance(found)]
+            )
+        return Finding(
+            Outcome.MISSED,
+            MISSED_CONFIDENCE,
+            expected_window=scope.window,
+            note="none of the expected phrasings was said in the window",
+        )

@@ -34,8 +34,9 @@ class ProhibitedSettings(Lexicon):
 class ProhibitedDetector(Detector):
     Settings = ProhibitedSettings
 
-    def __init__(self, settings: ProhibitedSettings, builder: MatcherBuilder,
-                 variables: Mapping[str, list[str]]) -> None:
+    def __init__(
+        self, settings: ProhibitedSettings, builder: MatcherBuilder, variables: Mapping[str, list[str]]
+    ) -> None:
         super().__init__(settings, builder, variables)
         self.slots = lexicon_slots(settings, builder, variables)
 
@@ -43,8 +44,13 @@ class ProhibitedDetector(Detector):
         found = scope.hits(lexicon_hits(conv.hits, self.slots))
         if found:
             said = ", ".join(sorted({f"'{h.pattern}'" for h in found}))
-            return Finding(Outcome.MISSED, MET_CONFIDENCE, [conv.evidence(h) for h in first_per_utterance(found)],
-                           note=f"prohibited language: {said}", expected_window=scope.window)
+            return Finding(
+                Outcome.MISSED,
+                MET_CONFIDENCE,
+                [conv.evidence(h) for h in first_per_utterance(found)],
+                note=f"prohibited language: {said}",
+                expected_window=scope.window,
+            )
         if not scope.positions:
             return Finding(Outcome.NOT_APPLICABLE, 1.0, note="nothing was said in the window")
         first, last = scope.positions[0], scope.positions[-1]

@@ -32,13 +32,21 @@ class RegexSettings(DetectorSettings):
 class RegexDetector(Detector):
     Settings = RegexSettings
 
-    def __init__(self, settings: RegexSettings, builder: MatcherBuilder, variables: Mapping[str, list[str]]) -> None:
+    def __init__(
+        self, settings: RegexSettings, builder: MatcherBuilder, variables: Mapping[str, list[str]]
+    ) -> None:
         super().__init__(settings, builder, variables)
         self.slot = builder.regex(re.compile(p) for p in settings.regex)
 
     def detect(self, conv: Conversation, scope: Scope, prior: Mapping[str, Finding]) -> Finding:
         found = scope.hits(conv.hits[self.slot])
         if found:
-            return Finding(Outcome.MET, MET_CONFIDENCE, [conv.evidence(h) for h in first_per_utterance(found)])
-        return Finding(Outcome.MISSED, MISSED_CONFIDENCE, expected_window=scope.window,
-                       note="no utterance in the window matched the pattern")
+            return Finding(
+                Outcome.MET, MET_CONFIDENCE, [conv.evidence(h) for h in first_per_utterance(found)]
+            )
+        return Finding(
+            Outcome.MISSED,
+            MISSED_CONFIDENCE,
+            expected_window=scope.window,
+            note="no utterance in the window matched the pattern",
+        )

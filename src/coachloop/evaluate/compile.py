@@ -71,10 +71,17 @@ class CompiledRubric:
         return sorted(scored, key=lambda item: order[item.spec.id])
 
 
-def _build_detector(item: BehaviorSpec | EventSpec, path: PathKey, doc: LocatedDocument,
-                    builder: MatcherBuilder, spec: RubricSpec) -> Detector:
+def _build_detector(
+    item: BehaviorSpec | EventSpec,
+    path: PathKey,
+    doc: LocatedDocument,
+    builder: MatcherBuilder,
+    spec: RubricSpec,
+) -> Detector:
     if item.detect not in detectors:
-        raise doc.error((*path, "detect"), f"unknown detector {item.detect!r} (known: {', '.join(detectors)})")
+        raise doc.error(
+            (*path, "detect"), f"unknown detector {item.detect!r} (known: {', '.join(detectors)})"
+        )
     cls = detectors.get(item.detect)
     try:
         settings = cls.Settings.model_validate(item.settings())
@@ -94,7 +101,9 @@ def compile_spec(spec: RubricSpec, doc: LocatedDocument) -> CompiledRubric:
     def add(item: BehaviorSpec | EventSpec, path: PathKey, section: str | None, compliance: bool) -> None:
         if item.id in compiled:
             raise doc.error((*path, "id"), f"id {item.id!r} is used twice in this rubric")
-        compiled[item.id] = CompiledItem(item, _build_detector(item, path, doc, builder, spec), section, compliance)
+        compiled[item.id] = CompiledItem(
+            item, _build_detector(item, path, doc, builder, spec), section, compliance
+        )
         paths[item.id] = path
 
     for e, event in enumerate(spec.events):
@@ -110,8 +119,10 @@ def compile_spec(spec: RubricSpec, doc: LocatedDocument) -> CompiledRubric:
         needs = item.detector.requires()
         for other in needs:
             if other not in compiled:
-                raise doc.error((*paths[item_id], "detect"),
-                                f"refers to {other!r}, which is no behaviour or event of this rubric")
+                raise doc.error(
+                    (*paths[item_id], "detect"),
+                    f"refers to {other!r}, which is no behaviour or event of this rubric",
+                )
         if len(needs) == 2:  # an order rule: `then` must come after `first`
             precedence.setdefault(needs[1], set()).add(needs[0])
             rule_of[(needs[0], needs[1])] = item_id
@@ -120,19 +131,32 @@ def compile_spec(spec: RubricSpec, doc: LocatedDocument) -> CompiledRubric:
         evaluation_order = list(TopologicalSorter(graph).static_order())
     except CycleError as err:
         cycle = list(err.args[1])
-        raise doc.error(paths[cycle[0]], f"rules refer to each other in a cycle: {' -> '.join(cycle)}") from None
+        raise doc.error(
+            paths[cycle[0]], f"rules refer to each other in a cycle: {' -> '.join(cycle)}"
+        ) from None
     try:
         TopologicalSorter(precedence).prepare()
     except CycleError as err:
         cycle = list(err.args[1])
         members = set(cycle)
         rule = next(r for (a, b), r in rule_of.items() if a in members and b in members)
-        raise doc.error(paths[rule], f"order rules form a cycle: {' before '.join(reversed(cycle))}") from None
+        raise doc.error(
+            paths[rule], f"order rules form a cycle: {' before '.join(reversed(cycle))}"
+        ) from None
     text = Path(doc.file).read_bytes() if Path(doc.file).exists() else repr(doc.data).encode()
-    scored = tuple(ScoredBehavior(b.id, s.id, b.weight, b.critical, s.compliance)
-                   for s in spec.sections for b in s.behaviors)
-    return CompiledRubric(spec, tuple(compiled[i] for i in evaluation_order), builder.build(), doc.file,
-                          hashlib.sha256(text).hexdigest()[:16], scored)
+    scored = tuple(
+        ScoredBehavior(b.id, s.id, b.weight, b.critical, s.compliance)
+        for s in spec.sections
+        for b in s.behaviors
+    )
+    return CompiledRubric(
+        spec,
+        tuple(compiled[i] for i in evaluation_order),
+        builder.build(),
+        doc.file,
+        hashlib.sha256(text).hexdigest()[:16],
+        scored,
+    )
 
 
 def load_rubric(name_or_file: str | Path) -> CompiledRubric:

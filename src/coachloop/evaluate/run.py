@@ -53,7 +53,7 @@ def _scope(conv: Conversation, speaker: Speaker, window: Window | None) -> Scope
     if window.first_turns is not None:
         positions = positions[: window.first_turns]
     if window.last_turns is not None:
-        positions = positions[-window.last_turns:]
+        positions = positions[-window.last_turns :]
     if window.first_seconds is not None or window.last_seconds is not None:
         if any(utts[p].start is None for p in positions):
             return None
@@ -75,7 +75,9 @@ def _find(item: CompiledItem, conv: Conversation, prior: dict[str, Finding]) -> 
     if scope is _UNSET:
         scope = conv.memo[key] = _scope(conv, spec.speaker, spec.window)
     if scope is None:
-        return Finding(Outcome.NOT_APPLICABLE, 1.0, note="the window is in seconds and the utterances have no times")
+        return Finding(
+            Outcome.NOT_APPLICABLE, 1.0, note="the window is in seconds and the utterances have no times"
+        )
     return item.detector.detect(conv, scope, prior)
 
 
@@ -102,8 +104,18 @@ def evaluate(rubric: CompiledRubric, interaction: Interaction, input_hash: str |
         f = prior[b.id]
         outcome = f.outcome
         missed = outcome is Outcome.MISSED
-        results.append(BehaviorResult(b.id, outcome, f.confidence, b.critical, b.section, f.evidence,
-                                      f.expected_window if missed else None, f.note))
+        results.append(
+            BehaviorResult(
+                b.id,
+                outcome,
+                f.confidence,
+                b.critical,
+                b.section,
+                f.evidence,
+                f.expected_window if missed else None,
+                f.note,
+            )
+        )
         acc = sections.setdefault(b.section, [0.0, 0.0])
         if outcome is not Outcome.NOT_APPLICABLE:
             met = b.weight if outcome is Outcome.MET else 0.0

@@ -23,6 +23,10 @@ def first_error(err: ValidationError, doc: LocatedDocument, prefix: PathKey = ()
     loc = tuple(p for p in e["loc"] if isinstance(p, str | int))
     # Discriminated/union members add their class name to the path; drop those.
     path = tuple(p for p in (*prefix, *loc) if not (isinstance(p, str) and p[:1].isupper()))
+    # A setting given as one string where a list is allowed is validated as a list of
+    # one: point at the string, not at its "[0]".
+    if path and isinstance(path[-1], int) and isinstance(_value_at(doc.data, path[:-1]), str):
+        path = path[:-1]
     msg = e["msg"]
     for noise in ("Value error, ", "Assertion failed, "):
         msg = msg.removeprefix(noise)
@@ -31,6 +35,15 @@ def first_error(err: ValidationError, doc: LocatedDocument, prefix: PathKey = ()
     elif e["type"] == "missing":
         msg = "required key is missing"
     return doc.error(path, msg)
+
+
+def _value_at(data: object, path: PathKey) -> object:
+    for part in path:
+        if (isinstance(part, int) and isinstance(data, list) and part < len(data)) or (isinstance(part, str) and isinstance(data, dict) and part in data):
+            data = data[part]
+        else:
+            return None
+    return data
 
 
 def load_spec(path: Path) -> tuple[RubricSpec, LocatedDocument]:
@@ -61,5 +74,7 @@ def resolve_rubric_path(name_or_file: str) -> Path:
     key = name_or_file.replace("-", "_")
     if key in shipped:
         return shipped[key]
-    raise RubricError(f"no rubric named {name_or_file!r} (shipped: {', '.join(sorted(shipped))}); "
-                      "give a .yaml file to use your own")
+    raise RubricError(
+        f"no rubric named {name_or_file!r} (shipped: {', '.join(sorted(shipped))}); "
+        "give a .yaml file to use your own"
+    )

@@ -55,14 +55,25 @@ def _construct(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], file: 
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = yaml.safe_load(yaml.serialize(key_node)) if not isinstance(key_node, yaml.ScalarNode) \
+            key = (
+                yaml.safe_load(yaml.serialize(key_node))
+                if not isinstance(key_node, yaml.ScalarNode)
                 else key_node.value
+            )
             if not isinstance(key, str):
-                raise RubricError("mapping keys must be strings", file=file, line=key_node.start_mark.line + 1,
-                                  path=path_string(path) or None)
+                raise RubricError(
+                    "mapping keys must be strings",
+                    file=file,
+                    line=key_node.start_mark.line + 1,
+                    path=path_string(path) or None,
+                )
             if key in out:
-                raise RubricError(f"duplicate key {key!r}", file=file, line=key_node.start_mark.line + 1,
-                                  path=path_string(path) or None)
+                raise RubricError(
+                    f"duplicate key {key!r}",
+                    file=file,
+                    line=key_node.start_mark.line + 1,
+                    path=path_string(path) or None,
+                )
             out[key] = _construct(value_node, (*path, key), lines, file)
         return out
     if isinstance(node, yaml.SequenceNode):

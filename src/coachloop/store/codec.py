@@ -1,0 +1,195 @@
+"""Plain-dict forms of stored values, and the content hashes that say what changed.
+
+`evaluation_to_dict` is the one shape of an evaluation outside Python: the store keeps
+behaviour results in it and `coachloop export evaluations` writes it as JSONL, so the
+two never drift apart. `evaluation_from_dict` inverts it exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import orjson
+
+from coachloop.errors import StoreError
+from coachloop.model import (
+    BehaviorResult,
+    Channel,
+    ContactReason,
+    Evaluation,
+    Evidence,
+    ExpectedWindow,
+    Interaction,
+    Outcome,
+    Speaker,
+    Utterance,
+)
+
+__all__ = [
+    "behavior_from_dict",
+    "behavior_to_dict",
+    "content_hash",
+    "content_hash_of",
+    "dumps",
+    "evaluation_from_dict",
+    "evaluation_to_dict",
+    "transcript_hash",
+]
+
+
+def dumps(value: Any) -> str:
+    """JSON text for the database driver (orjson: fast, exact float round-trip)."""
+    return orjson.dumps(value).decode()
+
+
+def _digest(payload: object) -> str:
+    return hashlib.blake2b(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest()
+
+
+def transcript_hash(utterances: Iterable[Utterance]) -> str:
+    """Hash of the turns as stored: order by index, keys sorted, so a reload hashes the same."""
+    return _digest(
+        [
+            [u.index, str(u.speaker), u.text, u.start, u.end, u.alt_text, u.metadata]
+            for u in sorted(utterances, key=lambda u: u.index)
+        ]
+    )
+
+
+def content_hash_of(
+    transcript: str, channel: Channel | str, language: str | None, contact_reason: str | None
+) -> str:
+    """Combine a transcript hash with the interaction fields a rubric may condition on.
+
+    Kept separate from `content_hash` so the store can re-hash after a metadata update
+    (say a corrected language) without reloading the utterances.
+    """
+    return _digest([transcript, str(channel), language, contact_reason])
+
+
+def content_hash(interaction: Interaction) -> str:
+    """What `Evaluation.input_hash` should hold for an evaluation of `interaction`.
+
+    Covers the utterances, channel, language and source contact reason: the inputs that
+    can change an evaluation. Agent, queue, times and survey do not, so loading a survey
+    does not make an interaction due for re-evaluation.
+    """
+    return content_hash_of(
+        transcript_hash(interaction.utterances),
+        interaction.channel,
+        interaction.language,
+        interaction.contact_reason,
+    )
+
+
+def _evidence_to_dict(ev: Evidence) -> dict[str, Any]:
+    return {
+        "utterance_index": ev.utterance_index,
+        "speaker": str(ev.speaker),
+        "start": ev.start,
+        "end": ev.end,
+        "text": ev.text,
+        "span": list(ev.span) if ev.span is not None else None,
+        "matched": ev.matched,
+    }
+
+
+def _evidence_from_dict(d: Mapping[str, Any]) -> Evidence:
+    span = d.get("span")
+    return Evidence(
+        utterance_index=d["utterance_index"],
+        speaker=Speaker(d["speaker"]),
+        text=d["text"],
+        start=d.get("start"),
+        end=d.get("end"),
+        span=(span[0], span[1]) if span is not None else None,
+        matched=d.get("matched"),
+    )
+
+
+def behavior_to_dict(r: BehaviorResult) -> dict[str, Any]:
+    """One behaviour result; `expected_window` is present only when there is one."""
+    d: dict[str, Any] = {
+        "id": r.behavior_id,
+        "section": r.section,
+        "outcome": str(r.outcome),
+        "confidence": r.confidence,
+        "critical": r.critical,
+        "note": r.note,
+        "evidence": [_evidence_to_dict(ev) for ev in r.evidence],
+    }
+    if r.expected_window is not None:
+        d["expected_window"] = {
+            "from_utterance": r.expected_window.from_utterance,
+            "to_utterance": r.expected_window.to_utterance,
+        }
+    return d
+
+
+def behavior_from_dict(d: Mapping[str, Any]) -> BehaviorResult:
+    window = d.get("expected_window")
+    return BehaviorResult(
+        behavior_id=d["id"],
+        outcome=Outcome(d["outcome"]),
+        confidence=d["confidence"],
+        critical=d.get("critical", False),
+        section=d.get("section"),
+        evidence=[_evidence_from_dict(ev) for ev in d.get("evidence", [])],
+        expected_window=(
+            ExpectedWindow(window["from_utterance"], window["to_utterance"]) if window is not None else None
+        ),
+        note=d.get("note"),
+    )
+
+
+def evaluation_to_dict(ev: Evaluation) -> dict[str, Any]:
+    """The export record of an evaluation (see DESIGN.md, `coachloop export evaluations`).
+
+    Beyond the documented keys it carries `input_hash`, and `contact_reason.model` when a
+    model is named, so that `evaluation_from_dict` restores the evaluation exactly.
+    """
+    reason: dict[str, Any] | None = None
+    if ev.contact_reason is not None:
+        reason = {"label": ev.contact_reason.label, "confidence": ev.contact_reason.confidence}
+        if ev.contact_reason.model is not None:
+            reason["model"] = ev.contact_reason.model
+    return {
+        "interaction_id": ev.interaction_id,
+        "rubric": ev.rubric,
+        "rubric_version": ev.rubric_version,
+        "score": ev.score,
+        "compliance_passed": ev.compliance_passed,
+        "auto_failed": ev.auto_failed,
+        "section_scores": dict(ev.section_scores),
+        "contact_reason": reason,
+        "input_hash": ev.input_hash,
+        "behaviors": [behavior_to_dict(r) for r in ev.results],
+    }
+
+
+def evaluation_from_dict(d: Mapping[str, Any]) -> Evaluation:
+    """Inverse of `evaluation_to_dict`; raises StoreError naming the first bad key."""
+    try:
+        reason = d.get("contact_reason")
+        return Evaluation(
+            interaction_id=d["interaction_id"],
+            rubric=d["rubric"],
+            rubric_version=d["rubric_version"],
+            score=d["score"],
+            compliance_passed=d["compliance_passed"],
+            auto_failed=d["auto_failed"],
+            results=[behavior_from_dict(b) for b in d.get("behaviors", [])],
+            section_scores=dict(d.get("section_scores") or {}),
+            contact_reason=(
+                ContactReason(reason["label"], reason["confidence"], reason.get("model"))
+                if reason is not None
+                else None
+            ),
+            input_hash=d.get("input_hash"),
+        )
+    except KeyError as err:
+        raise StoreError(f"evaluation record {d.get('interaction_id')!r}: missing key {err}") from None
+    except (TypeError, ValueError) as err:
+        raise StoreError(f"evaluation record {d.get('interaction_id')!r}: {err}") from None

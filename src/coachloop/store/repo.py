@@ -1,0 +1,390 @@
+"""`Store`: the one object the CLI, the ingest pipeline and the evaluator talk to.
+
+Each public method is one transaction. Reads that stream (`iter_*`) page by key in short
+transactions and hold no connection while the caller works, so a caller may write
+(e.g. save evaluations) between pages.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Engine, RowMapping, and_, delete, func, or_, select
+
+from coachloop.ingest.records import ReadItem
+from coachloop.model import Agent, Evaluation, Interaction, Utterance
+from coachloop.store import rows
+from coachloop.store.codec import behavior_to_dict, evaluation_from_dict
+from coachloop.store.engine import WRITE, db_errors
+from coachloop.store.scorecards import Scorecard, query_scorecards
+from coachloop.store.tables import agents, behavior_results, evaluations, interactions, quarantine, utterances
+from coachloop.store.writer import WriteStats, chunked, upsert_agent_rows, write_items
+
+__all__ = ["QuarantineRow", "Store"]
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineRow:
+    """A rejected input record, kept verbatim (`raw`) so it can be fixed and replayed."""
+
+    id: int
+    file: str | None
+    line: int | None
+    field: str | None
+    record_id: str | None
+    reason: str
+    raw: str
+    format: str
+    created_at: datetime
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _quarantine_row(r: RowMapping) -> QuarantineRow:
+    return QuarantineRow(
+        id=r["id"],
+        file=r["source_file"],
+        line=r["line"],
+        field=r["field"],
+        record_id=r["record_id"],
+        reason=r["reason"],
+        raw=r["raw"],
+        format=r["format"],
+        created_at=r["created_at"],
+    )
+
+
+def _evaluation_from_row(r: RowMapping) -> Evaluation:
+    reason = None
+    if r["reason_label"] is not None:
+        reason = {
+            "label": r["reason_label"],
+            "confidence": r["reason_confidence"],
+            "model": r["reason_model"],
+        }
+    return evaluation_from_dict(
+        {
+            "interaction_id": r["interaction_id"],
+            "rubric": r["rubric"],
+            "rubric_version": r["rubric_version"],
+            "score": r["score"],
+            "compliance_passed": r["compliance_passed"],
+            "auto_failed": r["auto_failed"],
+            "section_scores": r["section_scores"],
+            "contact_reason": reason,
+            "input_hash": r["input_hash"],
+            "behaviors": r["results"],
+        }
+    )
+
+
+def _content_hashes(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
+    query = select(interactions.c.id, interactions.c.content_hash)
+    found: dict[str, str] = {}
+    for chunk in chunked(ids):
+        found.update((r.id, r.content_hash) for r in conn.execute(query.where(interactions.c.id.in_(chunk))))
+    return found
+
+
+def _delete_evaluations(conn: Connection, keys: Iterable[tuple[str, str]]) -> None:
+    by_rubric: dict[str, list[str]] = defaultdict(list)
+    for interaction_id, rubric in keys:
+        by_rubric[rubric].append(interaction_id)
+    for rubric, ids in by_rubric.items():
+        for chunk in chunked(ids):
+            for table in (behavior_results, evaluations):
+                conn.execute(delete(table).where(table.c.rubric == rubric, table.c.interaction_id.in_(chunk)))
+
+
+def _evaluation_row(ev: Evaluation, content_hashes: dict[str, str], now: datetime) -> dict[str, Any]:
+    reason = ev.contact_reason
+    input_hash = content_hashes.get(ev.interaction_id) if ev.input_hash is None else ev.input_hash
+    return {
+        "interaction_id": ev.interaction_id,
+        "rubric": ev.rubric,
+        "rubric_version": ev.rubric_version,
+        "score": ev.score,
+        "compliance_passed": ev.compliance_passed,
+        "auto_failed": ev.auto_failed,
+        "section_scores": dict(ev.section_scores),
+        "reason_label": reason.label if reason else None,
+        "reason_confidence": reason.confidence if reason else None,
+        "reason_model": reason.model if reason else None,
+        "input_hash": input_hash,
+        "evaluated_at": now,
+        "results": [behavior_to_dict(r) for r in ev.results],
+    }
+
+
+def _behavior_rows(ev: Evaluation) -> list[dict[str, Any]]:
+    """The flat copy of each result that SQL metrics group by (evidence stays in `results`)."""
+    return [
+        {
+            "interaction_id": ev.interaction_id,
+            "rubric": ev.rubric,
+            "behavior_id": r.behavior_id,
+            "section": r.section,
+            "outcome": str(r.outcome),
+            "confidence": r.confidence,
+            "critical": r.critical,
+        }
+        for r in ev.results
+    ]
+
+
+class Store:
+    """Interactions, evaluations, agents and quarantine in one SQL database.
+
+    Build it with `open_store(url)`, which migrates the schema first.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._writer = engine.execution_options(**{WRITE: True})
+        self.url = engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _read(self, action: str) -> Iterator[Connection]:
+        with db_errors(f"{action} ({self.url})"), self._engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _write(self, action: str) -> Iterator[Connection]:
+        with db_errors(f"{action} ({self.url})"), self._writer.begin() as conn:
+            yield conn
+
+    # -- ingest -------------------------------------------------------------------------
+
+    def write(self, items: Sequence[ReadItem], *, source_format: str) -> WriteStats:
+        """Store a batch of reader items in one transaction, in order.
+
+        Full interactions are upserted with their utterances replaced; updates and surveys
+        change only what they carry (creating a bare interaction for an unknown id); agents
+        are upserted; rejected records go to quarantine. What "None keeps the stored value"
+        means for each field is in `coachloop.store.rows`.
+        """
+        if not items:
+            return WriteStats()  # no write lock for nothing
+        with self._write("cannot write ingested records") as conn:
+            return write_items(conn, items, source_format, _now())
+
+    def upsert_agents(self, items: Iterable[Agent]) -> int:
+        """Insert or update agents (a None field keeps the stored one); returns how many."""
+        with self._write("cannot write agents") as conn:
+            return upsert_agent_rows(conn, items)
+
+    def list_agents(self) -> list[Agent]:
+        with self._read("cannot read agents") as conn:
+            return [
+                Agent(id=r.id, name=r.name, team=r.team, supervisor=r.supervisor, hire_date=r.hire_date)
+                for r in conn.execute(select(agents).order_by(agents.c.id))
+            ]
+
+    # -- interactions -------------------------------------------------------------------
+
+    def count_interactions(self) -> int:
+        with self._read("cannot count interactions") as conn:
+            return int(conn.execute(select(func.count()).select_from(interactions)).scalar_one())
+
+    def get_interaction(self, interaction_id: str) -> Interaction | None:
+        found = self._load_interactions(
+            "cannot read interaction",
+            interactions.c.id == interaction_id,
+            limit=None,
+        )
+        return found[0] if found else None
+
+    def iter_interactions(self, ids: Iterable[str] | None = None, batch: int = 500) -> Iterator[Interaction]:
+        """Interactions (with utterances and survey) ordered by id, `batch` at a time.
+
+        With `ids`, only those (unknown ids are skipped); the ids themselves are held in
+        memory, the interactions never more than one batch.
+        """
+        if batch < 1:
+            raise ValueError("batch must be at least 1")
+        if ids is not None:
+            wanted = sorted(set(ids))
+            for chunk in chunked(wanted, batch):
+                yield from self._load_interactions(
+                    "cannot read interactions",
+                    interactions.c.id.in_(chunk),
+                    limit=None,
+                )
+            return
+        last: str | None = None
+        while True:
+            where = interactions.c.id > last if last is not None else None
+            page = self._load_interactions("cannot read interactions", where, limit=batch)
+            if not page:
+                return
+            yield from page
+            last = page[-1].id
+
+    def _load_interactions(
+        self, action: str, where: ColumnElement[bool] | None, limit: int | None
+    ) -> list[Interaction]:
+        query = select(interactions).order_by(interactions.c.id)
+        if where is not None:
+            query = query.where(where)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._read(action) as conn:
+            found = conn.execute(query).mappings().all()
+            turns: dict[str, list[Utterance]] = defaultdict(list)
+            with_turns = [r["id"] for r in found if r["utterance_count"]]
+            for chunk in chunked(with_turns):
+                turn_query = (
+                    select(utterances)
+                    .where(utterances.c.interaction_id.in_(chunk))
+                    .order_by(utterances.c.interaction_id, utterances.c.idx)
+                )
+                for u in conn.execute(turn_query).mappings():
+                    turns[u["interaction_id"]].append(rows.utterance_from_row(u))
+        return [rows.interaction_from_row(r, turns.get(r["id"], [])) for r in found]
+
+    # -- evaluations --------------------------------------------------------------------
+
+    def pending_evaluation(self, rubric: str, rubric_version: str) -> list[str]:
+        """Ids (sorted) of interactions with a transcript whose evaluation under `rubric` is
+        missing, from another rubric version, or of content that has changed since."""
+        i, e = interactions, evaluations
+        query = (
+            select(i.c.id)
+            .select_from(i.outerjoin(e, and_(e.c.interaction_id == i.c.id, e.c.rubric == rubric)))
+            .where(
+                i.c.utterance_count > 0,
+                or_(
+                    e.c.interaction_id.is_(None),
+                    e.c.rubric_version != rubric_version,
+                    e.c.input_hash.is_distinct_from(i.c.content_hash),
+                ),
+            )
+            .order_by(i.c.id)
+        )
+        with self._read("cannot find pending evaluations") as conn:
+            return list(conn.execute(query).scalars())
+
+    def save_evaluations(self, evals: Sequence[Evaluation]) -> None:
+        """Insert or replace evaluations by (interaction_id, rubric), with their behaviour rows.
+
+        An evaluation without `input_hash` is stamped with the interaction's current content
+        hash (it is taken to be of what is stored now). Callers that read the interaction
+        earlier should set `input_hash = content_hash(interaction)` themselves, so a
+        transcript changed in between is still found by `pending_evaluation`.
+        """
+        latest = {(ev.interaction_id, ev.rubric): ev for ev in evals}
+        if not latest:
+            return
+        now = _now()
+        with self._write("cannot save evaluations") as conn:
+            unhashed = sorted({ev.interaction_id for ev in latest.values() if ev.input_hash is None})
+            hashes = _content_hashes(conn, unhashed)
+            _delete_evaluations(conn, latest)
+            conn.execute(evaluations.insert(), [_evaluation_row(ev, hashes, now) for ev in latest.values()])
+            result_rows = [row for ev in latest.values() for row in _behavior_rows(ev)]
+            if result_rows:
+                conn.execute(behavior_results.insert(), result_rows)
+
+    def get_evaluations(self, interaction_id: str) -> list[Evaluation]:
+        """Every rubric's evaluation of one interaction, ordered by rubric."""
+        query = (
+            select(evaluations)
+            .where(evaluations.c.interaction_id == interaction_id)
+            .order_by(evaluations.c.rubric)
+        )
+        with self._read("cannot read evaluations") as conn:
+            return [_evaluation_from_row(r) for r in conn.execute(query).mappings()]
+
+    def iter_evaluations(self, rubric: str | None = None, batch: int = 500) -> Iterator[Evaluation]:
+        """Evaluations ordered by (interaction_id, rubric), streamed `batch` at a time."""
+        e = evaluations
+        last: tuple[str, str] | None = None
+        while True:
+            query = select(e).order_by(e.c.interaction_id, e.c.rubric).limit(batch)
+            if rubric is not None:
+                query = query.where(e.c.rubric == rubric)
+            if last is not None:
+                query = query.where(
+                    or_(
+                        e.c.interaction_id > last[0],
+                        and_(e.c.interaction_id == last[0], e.c.rubric > last[1]),
+                    )
+                )
+            with self._read("cannot read evaluations") as conn:
+                page = [_evaluation_from_row(r) for r in conn.execute(query).mappings()]
+            if not page:
+                return
+            yield from page
+            last = (page[-1].interaction_id, page[-1].rubric)
+
+    def evaluated_rubrics(self) -> list[str]:
+        """Names of the rubrics with at least one stored evaluation, sorted."""
+        query = select(evaluations.c.rubric).distinct().order_by(evaluations.c.rubric)
+        with self._read("cannot read evaluations") as conn:
+            return list(conn.execute(query).scalars())
+
+    def agent_scorecards(self, rubric: str) -> list[Scorecard]:
+        """Per-agent aggregates of the evaluations under `rubric` (see `scorecards.py`)."""
+        with self._read("cannot compute scorecards") as conn:
+            return query_scorecards(conn, rubric)
+
+    # -- quarantine ---------------------------------------------------------------------
+
+    def list_quarantine(self) -> list[QuarantineRow]:
+        with self._read("cannot read quarantine") as conn:
+            return self._select_quarantine(conn, None)
+
+    def pop_quarantine(self, ids: Iterable[int] | None = None) -> list[QuarantineRow]:
+        """Remove and return quarantined records (all when `ids` is None), for replay.
+
+        Replay by writing the re-read items with `write`; a record that fails again is
+        quarantined again under a new id.
+        """
+        with self._write("cannot pop quarantine") as conn:
+            popped = self._select_quarantine(conn, ids)
+            self._delete_quarantine(conn, [q.id for q in popped])
+            return popped
+
+    def clear_quarantine(self, ids: Iterable[int] | None = None) -> int:
+        """Delete quarantined records (all when `ids` is None); returns how many."""
+        with self._write("cannot clear quarantine") as conn:
+            if ids is None:
+                return int(conn.execute(delete(quarantine)).rowcount)
+            return self._delete_quarantine(conn, sorted(set(ids)))
+
+    @staticmethod
+    def _select_quarantine(conn: Connection, ids: Iterable[int] | None) -> list[QuarantineRow]:
+        query = select(quarantine).order_by(quarantine.c.id)
+        if ids is None:
+            return [_quarantine_row(r) for r in conn.execute(query).mappings()]
+        found: list[QuarantineRow] = []
+        for chunk in chunked(sorted(set(ids))):
+            chunk_rows = conn.execute(query.where(quarantine.c.id.in_(chunk))).mappings()
+            found.extend(_quarantine_row(r) for r in chunk_rows)
+        return found
+
+    @staticmethod
+    def _delete_quarantine(conn: Connection, ids: Sequence[int]) -> int:
+        return sum(
+            int(conn.execute(delete(quarantine).where(quarantine.c.id.in_(chunk))).rowcount)
+            for chunk in chunked(ids)
+        )

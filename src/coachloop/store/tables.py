@@ -1,0 +1,183 @@
+"""The schema as typed SQLAlchemy Core tables: what the store reads and writes.
+
+The migrations in `migrations/versions` create exactly this schema; a test compares them,
+so a change here needs a new revision there.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+__all__ = [
+    "Json",
+    "Key",
+    "UTCDateTime",
+    "agents",
+    "behavior_results",
+    "evaluations",
+    "interactions",
+    "metadata",
+    "quarantine",
+    "utterances",
+]
+
+Key = String().with_variant(String(collation="C"), "postgresql")
+"""Ids and names compare byte-wise on both backends ("C" collation on PostgreSQL, SQLite's
+default BINARY), so `ORDER BY id` is the same order as Python's `sorted()` everywhere."""
+
+Json = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
+"""A Python None is SQL NULL (not JSON 'null'), so empty metadata costs nothing to store."""
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores instants as naive UTC and reads them back aware (UTC).
+
+    SQLite has no time zones, so aware values are converted to UTC before storing and a
+    naive value is taken to be UTC already. Both backends then hold the same text/instant
+    and SQL date arithmetic (per week, per hour) agrees between them.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            return value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+metadata = MetaData()
+
+agents = Table(
+    "agents",
+    metadata,
+    Column("id", Key, primary_key=True),
+    Column("name", String),
+    Column("team", String),
+    Column("supervisor", String),
+    Column("hire_date", Date),
+)
+
+interactions = Table(
+    "interactions",
+    metadata,
+    Column("id", Key, primary_key=True),
+    Column("channel", String, nullable=False),
+    # No foreign key to agents: transcripts routinely arrive before the agent roster.
+    Column("agent_id", Key, index=True),
+    Column("team", String),
+    Column("queue", String),
+    Column("customer_id", String),
+    Column("started_at", UTCDateTime, index=True),
+    Column("ended_at", UTCDateTime),
+    Column("talk_seconds", Float),
+    Column("hold_seconds", Float),
+    Column("acw_seconds", Float),
+    Column("disposition", String),
+    Column("transferred", Boolean, nullable=False),
+    Column("escalated", Boolean, nullable=False),
+    Column("language", String),
+    Column("contact_reason", String),
+    Column("csat", Float),
+    Column("nps", Float),
+    Column("ces", Float),
+    Column("survey_comment", Text),
+    Column("survey_ratings", Json),
+    Column("survey_scale", Json),
+    Column("metadata", Json),
+    Column("utterance_count", Integer, nullable=False),
+    Column("transcript_hash", String, nullable=False),
+    Column("content_hash", String, nullable=False),
+    Column("source_format", String, nullable=False),
+    Column("ingested_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+utterances = Table(
+    "utterances",
+    metadata,
+    Column("interaction_id", Key, ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("speaker", String, nullable=False),
+    Column("start", Float),
+    Column("end", Float),
+    Column("text", Text, nullable=False),
+    Column("alt_text", Text),
+    Column("metadata", Json),
+)
+
+evaluations = Table(
+    "evaluations",
+    metadata,
+    Column("interaction_id", Key, ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True),
+    Column("rubric", Key, primary_key=True),
+    Column("rubric_version", String, nullable=False),
+    Column("score", Float),
+    Column("compliance_passed", Boolean, nullable=False),
+    Column("auto_failed", Boolean, nullable=False),
+    Column("section_scores", Json, nullable=False),
+    Column("reason_label", String),
+    Column("reason_confidence", Float),
+    Column("reason_model", String),
+    Column("input_hash", String),
+    Column("evaluated_at", UTCDateTime, nullable=False),
+    Column("results", Json, nullable=False),
+    Index("ix_evaluations_rubric", "rubric"),
+)
+
+behavior_results = Table(
+    "behavior_results",
+    metadata,
+    Column("interaction_id", Key, primary_key=True),
+    Column("rubric", Key, primary_key=True),
+    Column("behavior_id", Key, primary_key=True),
+    Column("section", String),
+    Column("outcome", String, nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("critical", Boolean, nullable=False),
+    ForeignKeyConstraint(
+        ["interaction_id", "rubric"],
+        ["evaluations.interaction_id", "evaluations.rubric"],
+        ondelete="CASCADE",
+    ),
+    Index("ix_behavior_results_rubric_behavior", "rubric", "behavior_id"),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source_file", String),
+    Column("line", Integer),
+    Column("field", String),
+    Column("record_id", String),
+    Column("reason", Text, nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("format", String, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    # Never reuse an id after a pop: a replay report must not point at a different record.
+    sqlite_autoincrement=True,
+)
