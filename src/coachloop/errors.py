@@ -31,8 +31,15 @@ class IngestError(CoachloopError):
 class RecordError(CoachloopError):
     """One record of an input is bad; the others are still read."""
 
-    def __init__(self, reason: str, *, file: str | None = None, line: int | None = None,
-                 field: str | None = None, record_id: str | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        record_id: str | None = None,
+    ) -> None:
         self.reason = reason
         self.file = file
         self.line = line
@@ -53,8 +60,9 @@ class RecordError(CoachloopError):
 class RubricError(CoachloopError):
     """A rubric file is invalid; the message points at file, line and path."""
 
-    def __init__(self, reason: str, *, file: str | None = None, line: int | None = None,
-                 path: str | None = None) -> None:
+    def __init__(
+        self, reason: str, *, file: str | None = None, line: int | None = None, path: str | None = None
+    ) -> None:
         self.reason = reason
         self.file = file
         self.line = line

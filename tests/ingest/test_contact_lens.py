@@ -21,15 +21,31 @@ CHAT = FIXTURES / "chat.json"
 CONTACT_ID = "5b0e6a4c-3f0d-4a7e-8a63-1c2d9e7f4b21"
 
 VOICE_TURNS = [
-    (Speaker.AGENT, "Thanks for calling Northwind, you're speaking with Priya. What can I do for you?",
-     0.0, 3.85),
-    (Speaker.CUSTOMER, "I want to cancel my broadband contract, the speed has been terrible for weeks.",
-     4.3, 9.62),
-    (Speaker.AGENT, "I'm sorry about that. Before you go, can I run a line test and see what's wrong?",
-     10.1, 15.48),
+    (
+        Speaker.AGENT,
+        "Thanks for calling Northwind, you're speaking with Priya. What can I do for you?",
+        0.0,
+        3.85,
+    ),
+    (
+        Speaker.CUSTOMER,
+        "I want to cancel my broadband contract, the speed has been terrible for weeks.",
+        4.3,
+        9.62,
+    ),
+    (
+        Speaker.AGENT,
+        "I'm sorry about that. Before you go, can I run a line test and see what's wrong?",
+        10.1,
+        15.48,
+    ),
     (Speaker.CUSTOMER, "Fine, go ahead.", 16.02, 17.21),
-    (Speaker.AGENT, "The test found a fault at the cabinet. I'll book an engineer for tomorrow morning.",
-     24.99, 31.24),
+    (
+        Speaker.AGENT,
+        "The test found a fault at the cabinet. I'll book an engineer for tomorrow morning.",
+        24.99,
+        31.24,
+    ),
     (Speaker.CUSTOMER, "Okay, thank you, that helps.", 31.8, 34.05),
 ]
 
@@ -70,7 +86,13 @@ def test_voice_call_maps_turns_speakers_and_times() -> None:
 def test_voice_call_keeps_turn_sentiment_and_detected_spans() -> None:
     (call,), _ = read(VOICE)
     assert [u.metadata["sentiment"] for u in call.utterances] == [
-        "neutral", "negative", "neutral", "neutral", "positive", "positive"]
+        "neutral",
+        "negative",
+        "neutral",
+        "neutral",
+        "positive",
+        "positive",
+    ]
     assert call.utterances[1].metadata["issues"] == [[0, 38]]
     assert call.utterances[1].text[0:38] == "I want to cancel my broadband contract"
     assert call.utterances[4].metadata["action_items"] == [[39, 81]]
@@ -101,7 +123,8 @@ def test_redacted_file_takes_the_contact_id_from_its_name_and_roles_from_partici
     assert call.metadata["redacted"] is True
     assert [u.speaker for u in call.utterances] == [s for s, *_ in VOICE_TURNS]
     assert call.utterances[0].text == (
-        "Thanks for calling Northwind, you're speaking with [PII]. What can I do for you?")
+        "Thanks for calling Northwind, you're speaking with [PII]. What can I do for you?"
+    )
     assert call.utterances[0].metadata["redacted_seconds"] == [[2.71, 3.08]]
 
 
@@ -121,13 +144,20 @@ def test_chat_keeps_messages_timed_from_the_start_of_the_chat() -> None:
         (Speaker.CUSTOMER, 137.901, None),
     ]
     assert chat.utterances[1].text == (
-        "I was charged twice for my March bill and I'd like the extra payment back.")
+        "I was charged twice for my March bill and I'd like the extra payment back."
+    )
 
 
 def test_chat_sentiment_comes_from_the_transcript_item_groups() -> None:
     (chat,), _ = read(CHAT)
     assert [u.metadata["sentiment"] for u in chat.utterances] == [
-        "neutral", "negative", "neutral", "negative", "positive", "positive"]
+        "neutral",
+        "negative",
+        "neutral",
+        "negative",
+        "positive",
+        "positive",
+    ]
     assert chat.metadata["categories"] == ["billing-refund"]
     assert chat.metadata["overall_sentiment"] == {"agent": 1.67, "customer": -1.67}
     assert chat.metadata["agent_greeting_seconds"] == 4.545
@@ -144,13 +174,27 @@ def test_chat_display_names_are_not_copied() -> None:
 
 def test_transcribe_call_analytics_output_with_roles_on_turns_is_read(tmp_path: Path) -> None:
     doc = {
-        "JobName": "retention-0042", "Channel": "VOICE", "LanguageCode": "en-US",
+        "JobName": "retention-0042",
+        "Channel": "VOICE",
+        "LanguageCode": "en-US",
         "Participants": [{"ParticipantRole": "AGENT"}, {"ParticipantRole": "CUSTOMER"}],
         "Transcript": [
-            {"ParticipantRole": "CUSTOMER", "Content": "I'd like to close my account.", "Id": "t2",
-             "BeginOffsetMillis": 2600, "EndOffsetMillis": 4100, "Sentiment": "NEGATIVE"},
-            {"ParticipantRole": "AGENT", "Content": "Retention desk, how can I help?", "Id": "t1",
-             "BeginOffsetMillis": 300, "EndOffsetMillis": 2200, "Sentiment": "NEUTRAL"},
+            {
+                "ParticipantRole": "CUSTOMER",
+                "Content": "I'd like to close my account.",
+                "Id": "t2",
+                "BeginOffsetMillis": 2600,
+                "EndOffsetMillis": 4100,
+                "Sentiment": "NEGATIVE",
+            },
+            {
+                "ParticipantRole": "AGENT",
+                "Content": "Retention desk, how can I help?",
+                "Id": "t1",
+                "BeginOffsetMillis": 300,
+                "EndOffsetMillis": 2200,
+                "Sentiment": "NEUTRAL",
+            },
         ],
     }
     (call,), rejected = read(write(tmp_path, doc))
@@ -168,20 +212,33 @@ def test_transcribe_call_analytics_output_with_roles_on_turns_is_read(tmp_path: 
     ("turn", "key", "value", "message"),
     [
         (3, "BeginOffsetMillis", -16020, "Transcript[3].BeginOffsetMillis: -16020 is negative"),
-        (3, "EndOffsetMillis", 15000,
-         "Transcript[3].EndOffsetMillis: ends at 15 s, before it begins at 16.02 s"),
+        (
+            3,
+            "EndOffsetMillis",
+            15000,
+            "Transcript[3].EndOffsetMillis: ends at 15 s, before it begins at 16.02 s",
+        ),
         (3, "BeginOffsetMillis", "16020", "Transcript[3].BeginOffsetMillis: '16020' is not a number"),
         (3, "EndOffsetMillis", None, "Transcript[3].EndOffsetMillis: is missing"),
         (3, "Content", "  ", "Transcript[3].Content: is missing or empty"),
-        (3, "ParticipantId", "f00dfeed-0000-4000-8000-000000000000",
-         "Transcript[3].ParticipantId: unknown speaker: participant 'f00dfeed-0000-4000-8000-000000000000' "
-         "is not in Participants"),
-        (3, "ParticipantRole", "AUDITOR",
-         "Transcript[3].ParticipantRole: unknown speaker: participant role 'AUDITOR'"),
+        (
+            3,
+            "ParticipantId",
+            "f00dfeed-0000-4000-8000-000000000000",
+            "Transcript[3].ParticipantId: unknown speaker: participant 'f00dfeed-0000-4000-8000-000000000000' "
+            "is not in Participants",
+        ),
+        (
+            3,
+            "ParticipantRole",
+            "AUDITOR",
+            "Transcript[3].ParticipantRole: unknown speaker: participant role 'AUDITOR'",
+        ),
     ],
 )
 def test_bad_voice_turn_is_rejected_and_the_other_turns_are_kept(
-        tmp_path: Path, turn: int, key: str, value: object, message: str) -> None:
+    tmp_path: Path, turn: int, key: str, value: object, message: str
+) -> None:
     doc = load(VOICE)
     bad = doc["Transcript"][turn]
     if value is None:
@@ -202,7 +259,8 @@ def test_bad_chat_time_is_rejected_and_the_other_messages_are_kept(tmp_path: Pat
     doc["Transcript"][5]["AbsoluteTime"] = "06/03/2024 16:41:31"
     (chat,), (rejected,) = read(write(tmp_path, doc))
     assert rejected.error.message == (
-        "contact.json Transcript[5].AbsoluteTime: '06/03/2024 16:41:31' is not an ISO 8601 date-time")
+        "contact.json Transcript[5].AbsoluteTime: '06/03/2024 16:41:31' is not an ISO 8601 date-time"
+    )
     assert len(chat.utterances) == 5
     assert "second time" not in " ".join(u.text for u in chat.utterances)
 
@@ -212,7 +270,8 @@ def test_malformed_talk_time_is_rejected_but_the_transcript_is_kept(tmp_path: Pa
     doc["ConversationCharacteristics"]["TalkTime"]["TotalTimeMillis"] = "22240ms"
     (call,), (rejected,) = read(write(tmp_path, doc))
     assert rejected.error.message == (
-        "contact.json ConversationCharacteristics.TalkTime.TotalTimeMillis: '22240ms' is not a number")
+        "contact.json ConversationCharacteristics.TalkTime.TotalTimeMillis: '22240ms' is not a number"
+    )
     assert call.talk_seconds is None
     assert turns(call) == VOICE_TURNS
 

@@ -15,8 +15,9 @@ from coachloop.model import Agent, Channel, Interaction, Speaker, Survey
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "csv"
 
-CALLS_HEADER = ("interaction_id,agent_id,channel,started_at,ended_at,talk_seconds,hold_seconds,"
-                "transferred,disposition")
+CALLS_HEADER = (
+    "interaction_id,agent_id,channel,started_at,ended_at,talk_seconds,hold_seconds,transferred,disposition"
+)
 GOOD_CALL = "c-1,a-101,voice,2024-03-05T09:14:02Z,2024-03-05T09:21:40Z,402.5,35,no,resolved"
 GOOD_CALL_AFTER = "c-3,a-102,chat,2024-03-05T10:00:00Z,2024-03-05T10:09:00Z,540,0,yes,resolved"
 
@@ -47,6 +48,7 @@ def ids(items: list[ReadItem]) -> list[str]:
 
 # -- good tables ---------------------------------------------------------------------------
 
+
 def test_agents_table_gives_agents_with_optional_fields_empty() -> None:
     assert read(FIXTURES / "agents.csv") == [
         Agent("a-101", "Maya Okafor", "Billing", "Dana Reyes", date(2021, 4, 12)),
@@ -57,21 +59,39 @@ def test_agents_table_gives_agents_with_optional_fields_empty() -> None:
 
 def test_metadata_table_gives_updates_with_only_the_typed_non_empty_columns() -> None:
     first, second, third = read(FIXTURES / "calls.csv")
-    assert first == InteractionUpdate("c-1001", fields={
-        "agent_id": "a-101", "team": "Billing", "queue": "billing-en", "customer_id": "cust-88",
-        "channel": Channel.VOICE,
-        "started_at": datetime(2024, 3, 5, 9, 14, 2, tzinfo=UTC),
-        "ended_at": datetime(2024, 3, 5, 9, 21, 40, tzinfo=UTC),
-        "talk_seconds": 402.5, "hold_seconds": 35.0, "acw_seconds": 40.0, "disposition": "resolved",
-        "transferred": False, "escalated": False, "language": "en-GB", "contact_reason": "bill dispute",
-    }, metadata={"ani_region": "North West"})
+    assert first == InteractionUpdate(
+        "c-1001",
+        fields={
+            "agent_id": "a-101",
+            "team": "Billing",
+            "queue": "billing-en",
+            "customer_id": "cust-88",
+            "channel": Channel.VOICE,
+            "started_at": datetime(2024, 3, 5, 9, 14, 2, tzinfo=UTC),
+            "ended_at": datetime(2024, 3, 5, 9, 21, 40, tzinfo=UTC),
+            "talk_seconds": 402.5,
+            "hold_seconds": 35.0,
+            "acw_seconds": 40.0,
+            "disposition": "resolved",
+            "transferred": False,
+            "escalated": False,
+            "language": "en-GB",
+            "contact_reason": "bill dispute",
+        },
+        metadata={"ani_region": "North West"},
+    )
     assert isinstance(second, InteractionUpdate)
     assert second.fields["channel"] is Channel.VOICE  # written "Voice"
     assert (second.fields["transferred"], second.fields["escalated"]) == (True, True)  # "yes", "1"
     assert second.metadata == {}
-    assert third == InteractionUpdate("c-1003", fields={
-        "agent_id": "a-103", "channel": Channel.CHAT,
-        "started_at": datetime(2024, 3, 5, 10, 2, 10, tzinfo=UTC)})
+    assert third == InteractionUpdate(
+        "c-1003",
+        fields={
+            "agent_id": "a-103",
+            "channel": Channel.CHAT,
+            "started_at": datetime(2024, 3, 5, 10, 2, 10, tzinfo=UTC),
+        },
+    )
 
 
 def test_survey_table_gives_survey_updates_and_skips_unanswered_rows() -> None:
@@ -108,16 +128,19 @@ def test_utterance_table_groups_rows_into_interactions_ordered_by_index() -> Non
 
 
 def test_utterance_table_without_index_orders_turns_by_start(tmp_path: Path) -> None:
-    path = write(tmp_path, "interaction_id,speaker,text,start\n"
-                           "x,customer,second,4.0\nx,agent,first,1.5\nx,agent,third,9\n")
+    path = write(
+        tmp_path,
+        "interaction_id,speaker,text,start\nx,customer,second,4.0\nx,agent,first,1.5\nx,agent,third,9\n",
+    )
     (interaction,) = read(path)
     assert isinstance(interaction, Interaction)
     assert [(u.index, u.text) for u in interaction.utterances] == [(0, "first"), (1, "second"), (2, "third")]
 
 
 def test_utterance_table_repeats_interaction_columns_and_survey_on_rows(tmp_path: Path) -> None:
-    path = write(tmp_path, "interaction_id,speaker,text,queue,csat\n"
-                           "x,agent,Hello,billing,\nx,customer,Hi,billing,4\n")
+    path = write(
+        tmp_path, "interaction_id,speaker,text,queue,csat\nx,agent,Hello,billing,\nx,customer,Hi,billing,4\n"
+    )
     (interaction,) = read(path)
     assert isinstance(interaction, Interaction)
     assert interaction.queue == "billing"
@@ -153,29 +176,50 @@ def test_reader_streams_rows_without_holding_the_file(tmp_path: Path) -> None:
 
 # -- bad rows: each names file, line and column, and the rows around it are still read ------
 
+
 @pytest.mark.parametrize(
     ("bad_row", "message"),
     [
-        ("c-2,a-101,voice,2024-03-05T09:30:00Z,2024-03-05T09:41:00Z,abc,0,no,resolved",
-         "calls.csv:3 talk_seconds: 'abc' is not a number"),
-        ("c-2,a-101,voice,2024-03-05T09:30:00Z,2024-03-05T09:41:00Z,300,-5,no,resolved",
-         "calls.csv:3 hold_seconds: '-5' is negative"),
-        ("c-2,a-101,sms,2024-03-05T09:30:00Z,2024-03-05T09:41:00Z,300,0,no,resolved",
-         "calls.csv:3 channel: unknown channel 'sms' (expected voice, chat, email)"),
-        ("c-2,a-101,voice,05/03/2024 09:30,2024-03-05T09:41:00Z,300,0,no,resolved",
-         "calls.csv:3 started_at: '05/03/2024 09:30' is not an ISO 8601 date-time"),
-        ("c-2,a-101,voice,2024-03-05T09:30:00Z,2024-03-05T09:29:00Z,300,0,no,resolved",
-         "calls.csv:3 ended_at: '2024-03-05T09:29:00Z' is before started_at '2024-03-05T09:30:00Z'"),
-        ("c-2,a-101,voice,2024-03-05T09:30:00Z,2024-03-05T09:41:00,300,0,no,resolved",
-         "calls.csv:3 ended_at: one of started_at and ended_at has a time zone and the other has not"),
-        ("c-2,a-101,voice,2024-03-05T09:30:00Z,2024-03-05T09:41:00Z,300,0,maybe,resolved",
-         "calls.csv:3 transferred: 'maybe' is not true/false/1/0/yes/no"),
-        (",a-101,voice,2024-03-05T09:30:00Z,2024-03-05T09:41:00Z,300,0,no,resolved",
-         "calls.csv:3 interaction_id: is empty"),
-        ("c-2,a-101,voice,2024-03-05T09:30:00Z,300,0,no,resolved",
-         "calls.csv:3: has 8 fields, the header has 9"),
-        ('c-2,a-101,voice,2024-03-05T09:30:00Z,2024-03-05T09:41:00Z,300,0,no,"resolved"ok',
-         "calls.csv:3: not valid CSV: ',' expected after '\"'"),
+        (
+            "c-2,a-101,voice,2024-03-05T09:30:00Z,2024-03-05T09:41:00Z,abc,0,no,resolved",
+            "calls.csv:3 talk_seconds: 'abc' is not a number",
+        ),
+        (
+            "c-2,a-101,voice,2024-03-05T09:30:00Z,2024-03-05T09:41:00Z,300,-5,no,resolved",
+            "calls.csv:3 hold_seconds: '-5' is negative",
+        ),
+        (
+            "c-2,a-101,sms,2024-03-05T09:30:00Z,2024-03-05T09:41:00Z,300,0,no,resolved",
+            "calls.csv:3 channel: unknown channel 'sms' (expected voice, chat, email)",
+        ),
+        (
+            "c-2,a-101,voice,05/03/2024 09:30,2024-03-05T09:41:00Z,300,0,no,resolved",
+            "calls.csv:3 started_at: '05/03/2024 09:30' is not an ISO 8601 date-time",
+        ),
+        (
+            "c-2,a-101,voice,2024-03-05T09:30:00Z,2024-03-05T09:29:00Z,300,0,no,resolved",
+            "calls.csv:3 ended_at: '2024-03-05T09:29:00Z' is before started_at '2024-03-05T09:30:00Z'",
+        ),
+        (
+            "c-2,a-101,voice,2024-03-05T09:30:00Z,2024-03-05T09:41:00,300,0,no,resolved",
+            "calls.csv:3 ended_at: one of started_at and ended_at has a time zone and the other has not",
+        ),
+        (
+            "c-2,a-101,voice,2024-03-05T09:30:00Z,2024-03-05T09:41:00Z,300,0,maybe,resolved",
+            "calls.csv:3 transferred: 'maybe' is not true/false/1/0/yes/no",
+        ),
+        (
+            ",a-101,voice,2024-03-05T09:30:00Z,2024-03-05T09:41:00Z,300,0,no,resolved",
+            "calls.csv:3 interaction_id: is empty",
+        ),
+        (
+            "c-2,a-101,voice,2024-03-05T09:30:00Z,300,0,no,resolved",
+            "calls.csv:3: has 8 fields, the header has 9",
+        ),
+        (
+            'c-2,a-101,voice,2024-03-05T09:30:00Z,2024-03-05T09:41:00Z,300,0,no,"resolved"ok',
+            "calls.csv:3: not valid CSV: ',' expected after '\"'",
+        ),
     ],
 )
 def test_bad_metadata_row_is_rejected_between_good_rows(tmp_path: Path, bad_row: str, message: str) -> None:
@@ -199,9 +243,10 @@ def test_non_utf8_bytes_reject_only_their_line_and_name_the_column(tmp_path: Pat
 
 
 def test_line_numbers_count_lines_inside_quoted_fields(tmp_path: Path) -> None:
-    path = write(tmp_path, 'interaction_id,disposition,talk_seconds\n'
-                           'c-1,"resolved\nafter callback",10\n'
-                           'c-2,resolved,ten\n')
+    path = write(
+        tmp_path,
+        'interaction_id,disposition,talk_seconds\nc-1,"resolved\nafter callback",10\nc-2,resolved,ten\n',
+    )
     items = read(path)
     (bad,) = rejected(items)
     assert bad.error.message == "calls.csv:4 talk_seconds: 'ten' is not a number"
@@ -227,8 +272,9 @@ def test_over_long_line_is_rejected_without_stopping_the_file(tmp_path: Path) ->
     ],
 )
 def test_out_of_range_survey_score_is_rejected(tmp_path: Path, bad_row: str, message: str) -> None:
-    path = write(tmp_path, f"interaction_id,csat,nps,ces,comment\nc-1,5,9,1,\n{bad_row}\nc-3,3,,,slow\n",
-                 "surveys.csv")
+    path = write(
+        tmp_path, f"interaction_id,csat,nps,ces,comment\nc-1,5,9,1,\n{bad_row}\nc-3,3,,,slow\n", "surveys.csv"
+    )
     items = read(path)
     (bad,) = rejected(items)
     assert bad.error.message == message
@@ -238,14 +284,20 @@ def test_out_of_range_survey_score_is_rejected(tmp_path: Path, bad_row: str, mes
 @pytest.mark.parametrize(
     ("bad_row", "message"),
     [
-        ("a-2,Sara Lind,Billing,,12/04/2021",
-         "agents.csv:3 hire_date: '12/04/2021' is not an ISO date (YYYY-MM-DD)"),
+        (
+            "a-2,Sara Lind,Billing,,12/04/2021",
+            "agents.csv:3 hire_date: '12/04/2021' is not an ISO date (YYYY-MM-DD)",
+        ),
         (",Sara Lind,Billing,,", "agents.csv:3 agent_id: is empty"),
     ],
 )
 def test_bad_agent_row_is_rejected(tmp_path: Path, bad_row: str, message: str) -> None:
-    path = write(tmp_path, f"agent_id,name,team,supervisor,hire_date\na-1,Ann Roe,Billing,,\n{bad_row}\n"
-                           "a-3,Raj Iyer,Retention,Ann Roe,2022-01-10\n", "agents.csv")
+    path = write(
+        tmp_path,
+        f"agent_id,name,team,supervisor,hire_date\na-1,Ann Roe,Billing,,\n{bad_row}\n"
+        "a-3,Raj Iyer,Retention,Ann Roe,2022-01-10\n",
+        "agents.csv",
+    )
     items = read(path)
     (bad,) = rejected(items)
     assert bad.error.message == message
@@ -258,21 +310,30 @@ UTTERANCES_HEADER = "interaction_id,agent_id,index,speaker,text,start,end"
 @pytest.mark.parametrize(
     ("bad_row", "message"),
     [
-        ("x,a-1,1,caller,Hi there,2.0,3.0",
-         "turns.csv:3 speaker: unknown speaker 'caller' (expected agent, customer, bot, system)"),
+        (
+            "x,a-1,1,caller,Hi there,2.0,3.0",
+            "turns.csv:3 speaker: unknown speaker 'caller' (expected agent, customer, bot, system)",
+        ),
         ("x,a-1,1,customer,Hi there,2.0,1.5", "turns.csv:3 end: '1.5' is before start '2.0'"),
         ("x,a-1,1,customer,Hi there,-2.0,1.5", "turns.csv:3 start: '-2.0' is negative"),
         ("x,a-1,1,customer,,2.0,3.0", "turns.csv:3 text: is empty"),
         ("x,a-1,0,customer,Hi there,2.0,3.0", "turns.csv:3 index: index 0 appears twice in interaction 'x'"),
         ("x,a-1,one,customer,Hi there,2.0,3.0", "turns.csv:3 index: 'one' is not a whole number"),
-        ("x,a-9,1,customer,Hi there,2.0,3.0",
-         "turns.csv:3 agent_id: 'a-9' differs from a-1 given on an earlier row of interaction 'x'"),
+        (
+            "x,a-9,1,customer,Hi there,2.0,3.0",
+            "turns.csv:3 agent_id: 'a-9' differs from a-1 given on an earlier row of interaction 'x'",
+        ),
     ],
 )
 def test_bad_utterance_row_is_rejected_and_its_interaction_kept(
-        tmp_path: Path, bad_row: str, message: str) -> None:
-    path = write(tmp_path, f"{UTTERANCES_HEADER}\nx,a-1,0,agent,Hello,0.0,1.0\n{bad_row}\n"
-                           "x,a-1,2,agent,How can I help?,4.0,5.0\ny,a-2,0,agent,Morning,0,1\n", "turns.csv")
+    tmp_path: Path, bad_row: str, message: str
+) -> None:
+    path = write(
+        tmp_path,
+        f"{UTTERANCES_HEADER}\nx,a-1,0,agent,Hello,0.0,1.0\n{bad_row}\n"
+        "x,a-1,2,agent,How can I help?,4.0,5.0\ny,a-2,0,agent,Morning,0,1\n",
+        "turns.csv",
+    )
     items = read(path)
     (bad,) = rejected(items)
     assert bad.error.message == message
@@ -285,14 +346,19 @@ def test_bad_utterance_row_is_rejected_and_its_interaction_kept(
 
 
 def test_rows_of_an_interaction_must_be_contiguous(tmp_path: Path) -> None:
-    path = write(tmp_path, "interaction_id,speaker,text\n"
-                           "x,agent,Hello\nx,customer,Hi\ny,agent,Morning\nx,agent,Anything else?\n"
-                           "y,customer,Morning to you\n", "turns.csv")
+    path = write(
+        tmp_path,
+        "interaction_id,speaker,text\n"
+        "x,agent,Hello\nx,customer,Hi\ny,agent,Morning\nx,agent,Anything else?\n"
+        "y,customer,Morning to you\n",
+        "turns.csv",
+    )
     items = read(path)
     (bad,) = rejected(items)
     assert bad.error.message == (
         "turns.csv:5 interaction_id: rows of interaction 'x' must be contiguous: it was already read and "
-        "yielded above (sort the file by interaction_id)")
+        "yielded above (sort the file by interaction_id)"
+    )
     x, y = (i for i in items if isinstance(i, Interaction))
     assert [u.text for u in x.utterances] == ["Hello", "Hi"]
     # The stray row does not cut the interaction it interrupts in two.
@@ -313,6 +379,7 @@ def test_time_zone_offsets_are_kept(tmp_path: Path) -> None:
 
 
 # -- whole-file problems ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("content", "match"),

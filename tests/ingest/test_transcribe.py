@@ -20,8 +20,12 @@ LEGACY = FIXTURES / "speaker_labels_legacy.json"
 CHANNELS = FIXTURES / "channel_identification.json"
 
 CALL_TURNS = [
-    (Speaker.AGENT, "Thank you for calling Northwind Energy, this is Maya. How can I help you today?",
-     0.52, 4.45),
+    (
+        Speaker.AGENT,
+        "Thank you for calling Northwind Energy, this is Maya. How can I help you today?",
+        0.52,
+        4.45,
+    ),
     (Speaker.CUSTOMER, "Hi, my bill doubled this month and I don't understand why.", 5.10, 8.50),
     (Speaker.AGENT, "I'm sorry to hear that.", 8.90, 10.10),
     (Speaker.AGENT, "Okay, I can see a meter reading estimate on your account.", 12.50, 15.60),
@@ -71,7 +75,12 @@ def test_speaker_labels_first_speaker_is_the_agent_by_default() -> None:
 def test_agent_label_names_the_agent_speaker() -> None:
     (call,), _ = read(SPEAKERS, agent_label="spk_1")
     assert [u.speaker for u in call.utterances] == [
-        Speaker.CUSTOMER, Speaker.AGENT, Speaker.CUSTOMER, Speaker.CUSTOMER, Speaker.AGENT]
+        Speaker.CUSTOMER,
+        Speaker.AGENT,
+        Speaker.CUSTOMER,
+        Speaker.CUSTOMER,
+        Speaker.AGENT,
+    ]
 
 
 def test_agent_label_absent_from_the_file_rejects_the_file() -> None:
@@ -79,13 +88,15 @@ def test_agent_label_absent_from_the_file_rejects_the_file() -> None:
     assert interactions == []
     assert rejected.error.message == (
         "speaker_labels.json results.speaker_labels: agent_label 'spk_7' does not occur in the file "
-        "(labels: spk_0, spk_1)")
+        "(labels: spk_0, spk_1)"
+    )
 
 
 def test_pause_split_sets_how_long_a_pause_starts_a_new_turn() -> None:
     (call,), _ = read(SPEAKERS, pause_split=3.0)
     assert [u.text for u in call.utterances][2] == (
-        "I'm sorry to hear that. Okay, I can see a meter reading estimate on your account.")
+        "I'm sorry to hear that. Okay, I can see a meter reading estimate on your account."
+    )
     assert len(call.utterances) == 4
 
 
@@ -143,18 +154,26 @@ def test_channel_items_without_labels_are_matched_to_channel_label_lists(tmp_pat
     (call,), rejected = read(write(tmp_path, doc))
     assert rejected == []
     assert [u.speaker for u in call.utterances] == [
-        Speaker.CUSTOMER, Speaker.AGENT, Speaker.CUSTOMER, Speaker.AGENT]
+        Speaker.CUSTOMER,
+        Speaker.AGENT,
+        Speaker.CUSTOMER,
+        Speaker.AGENT,
+    ]
 
 
 def test_items_listed_channel_by_channel_are_put_in_time_order(tmp_path: Path) -> None:
     doc = load(CHANNELS)
     items = doc["results"]["items"]
-    doc["results"]["items"] = ([i for i in items if i["channel_label"] == "ch_0"]
-                               + [i for i in items if i["channel_label"] == "ch_1"])
+    doc["results"]["items"] = [i for i in items if i["channel_label"] == "ch_0"] + [
+        i for i in items if i["channel_label"] == "ch_1"
+    ]
     (call,), _ = read(write(tmp_path, doc))
     assert [u.text for u in call.utterances] == [
-        "Hello? I've been on hold for twenty minutes.", "Sorry about the wait, you're through to billing.",
-        "Okay.", "Can I take your account number?"]
+        "Hello? I've been on hold for twenty minutes.",
+        "Sorry about the wait, you're through to billing.",
+        "Okay.",
+        "Can I take your account number?",
+    ]
 
 
 def test_interaction_id_falls_back_to_the_file_name(tmp_path: Path) -> None:
@@ -172,13 +191,18 @@ def test_interaction_id_falls_back_to_the_file_name(tmp_path: Path) -> None:
         (32, "start_time", "abc", "results.items[32].start_time: 'abc' is not a number"),
         (32, "alternatives", [], "results.items[32].alternatives: is missing or empty"),
         (32, "type", "filler", "results.items[32].type: unknown item type 'filler'"),
-        (32, "speaker_label", None,
-         "results.items[32].speaker_label: unknown speaker: no speaker_label or channel_label for this word "
-         "(was the job run with speaker or channel identification?)"),
+        (
+            32,
+            "speaker_label",
+            None,
+            "results.items[32].speaker_label: unknown speaker: no speaker_label or channel_label for this word "
+            "(was the job run with speaker or channel identification?)",
+        ),
     ],
 )
 def test_bad_item_is_rejected_and_the_rest_of_the_call_is_kept(
-        tmp_path: Path, item: int, key: str, value: object, message: str) -> None:
+    tmp_path: Path, item: int, key: str, value: object, message: str
+) -> None:
     doc = load(SPEAKERS)
     bad = doc["results"]["items"][item]
     assert bad["alternatives"][0]["content"] == "sorry"
@@ -188,8 +212,10 @@ def test_bad_item_is_rejected_and_the_rest_of_the_call_is_kept(
         # Leave no other way to find this word's speaker.
         doc["results"]["audio_segments"] = []
         doc["results"]["speaker_labels"]["segments"][2]["items"] = [
-            i for i in doc["results"]["speaker_labels"]["segments"][2]["items"]
-            if i["start_time"] != original["start_time"]]
+            i
+            for i in doc["results"]["speaker_labels"]["segments"][2]["items"]
+            if i["start_time"] != original["start_time"]
+        ]
     else:
         bad[key] = value
     (call,), (rejected,) = read(write(tmp_path, doc))
@@ -198,7 +224,8 @@ def test_bad_item_is_rejected_and_the_rest_of_the_call_is_kept(
     assert orjson.loads(rejected.raw) == bad
     assert call.utterances[2].text == "I'm to hear that."
     assert [u.text for u in call.utterances][:2] + [u.text for u in call.utterances][3:] == [
-        t[1] for t in CALL_TURNS[:2] + CALL_TURNS[3:]]
+        t[1] for t in CALL_TURNS[:2] + CALL_TURNS[3:]
+    ]
     assert call.metadata["rejected_records"] == 1
 
 

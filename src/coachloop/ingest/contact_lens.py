@@ -97,17 +97,25 @@ def read_contact_lens(path: Path) -> Iterator[ReadItem]:
     rejected: list[Rejected] = []
 
     def reject(err: _BadField, raw: object) -> None:
-        rejected.append(Rejected(
-            RecordError(err.reason, file=name, field=err.field, record_id=interaction_id),
-            raw=orjson.dumps(raw).decode()))
+        rejected.append(
+            Rejected(
+                RecordError(err.reason, file=name, field=err.field, record_id=interaction_id),
+                raw=orjson.dumps(raw).decode(),
+            )
+        )
 
     channel_name = doc.get("Channel")
     channel = _CHANNELS.get(channel_name) if isinstance(channel_name, str) else None
     if channel is None:
         yield Rejected(
-            RecordError(f"unknown channel {channel_name!r} (expected VOICE or CHAT)",
-                        file=name, field="Channel", record_id=interaction_id),
-            raw=data.decode("utf-8", "backslashreplace"))
+            RecordError(
+                f"unknown channel {channel_name!r} (expected VOICE or CHAT)",
+                file=name,
+                field="Channel",
+                record_id=interaction_id,
+            ),
+            raw=data.decode("utf-8", "backslashreplace"),
+        )
         return
 
     participants = _participants(doc.get("Participants"))
@@ -119,7 +127,8 @@ def read_contact_lens(path: Path) -> Iterator[ReadItem]:
         utterances = _voice_turns(doc["Transcript"], participants, reject)
     else:
         utterances, started_at, ended_at = _chat_messages(
-            doc["Transcript"], participants, _chat_sentiments(characteristics), reject)
+            doc["Transcript"], participants, _chat_sentiments(characteristics), reject
+        )
 
     metadata: dict[str, Any] = {"source_format": "contact-lens"}
     metadata.update(_contact_metadata(doc))
@@ -156,9 +165,13 @@ def _interaction_id(doc: dict[str, Any], path: Path) -> str:
 def _participants(value: object) -> dict[str, str]:
     if not isinstance(value, list):
         return {}
-    return {p["ParticipantId"]: p["ParticipantRole"] for p in value
-            if isinstance(p, dict) and isinstance(p.get("ParticipantId"), str)
-            and isinstance(p.get("ParticipantRole"), str)}
+    return {
+        p["ParticipantId"]: p["ParticipantRole"]
+        for p in value
+        if isinstance(p, dict)
+        and isinstance(p.get("ParticipantId"), str)
+        and isinstance(p.get("ParticipantRole"), str)
+    }
 
 
 def _speaker(turn: dict[str, Any], where: str, participants: dict[str, str]) -> tuple[Speaker, str]:
@@ -170,8 +183,9 @@ def _speaker(turn: dict[str, Any], where: str, participants: dict[str, str]) -> 
         # Redacted files name participants by their role.
         role = pid
     if role is None:
-        raise _BadField(f"{where}.ParticipantId",
-                        f"unknown speaker: participant {pid!r} is not in Participants")
+        raise _BadField(
+            f"{where}.ParticipantId", f"unknown speaker: participant {pid!r} is not in Participants"
+        )
     speaker = _ROLES.get(role)
     if speaker is None:
         raise _BadField(f"{where}.ParticipantRole", f"unknown speaker: participant role {role!r}")
@@ -198,8 +212,7 @@ def _millis(raw: object, field: str) -> float:
     return value / 1000.0
 
 
-def _voice_turns(transcript: list[Any], participants: dict[str, str],
-                 reject: _Reject) -> list[Utterance]:
+def _voice_turns(transcript: list[Any], participants: dict[str, str], reject: _Reject) -> list[Utterance]:
     kept: list[Utterance] = []
     for i, turn in enumerate(transcript):
         where = f"Transcript[{i}]"
@@ -211,14 +224,20 @@ def _voice_turns(transcript: list[Any], participants: dict[str, str],
             start = _millis(turn.get("BeginOffsetMillis"), f"{where}.BeginOffsetMillis")
             end = _millis(turn.get("EndOffsetMillis"), f"{where}.EndOffsetMillis")
             if end < start:
-                raise _BadField(f"{where}.EndOffsetMillis",
-                                f"ends at {end:g} s, before it begins at {start:g} s")
+                raise _BadField(
+                    f"{where}.EndOffsetMillis", f"ends at {end:g} s, before it begins at {start:g} s"
+                )
             meta = _turn_metadata(turn, role)
             redaction = turn.get("Redaction")
             if isinstance(redaction, dict):
-                spans = [[_millis(r.get("BeginOffsetMillis"), f"{where}.Redaction"),
-                          _millis(r.get("EndOffsetMillis"), f"{where}.Redaction")]
-                         for r in redaction.get("RedactedTimestamps") or [] if isinstance(r, dict)]
+                spans = [
+                    [
+                        _millis(r.get("BeginOffsetMillis"), f"{where}.Redaction"),
+                        _millis(r.get("EndOffsetMillis"), f"{where}.Redaction"),
+                    ]
+                    for r in redaction.get("RedactedTimestamps") or []
+                    if isinstance(r, dict)
+                ]
                 if spans:
                     meta["redacted_seconds"] = spans
             loudness = turn.get("LoudnessScore")
@@ -241,8 +260,11 @@ def _turn_metadata(turn: dict[str, Any], role: str) -> dict[str, Any]:
     sentiment = turn.get("Sentiment")
     if isinstance(sentiment, str):
         meta["sentiment"] = sentiment.lower()
-    for key, out in (("IssuesDetected", "issues"), ("OutcomesDetected", "outcomes"),
-                     ("ActionItemsDetected", "action_items")):
+    for key, out in (
+        ("IssuesDetected", "issues"),
+        ("OutcomesDetected", "outcomes"),
+        ("ActionItemsDetected", "action_items"),
+    ):
         spans = _char_spans(turn.get(key))
         if spans:
             meta[out] = spans
@@ -274,7 +296,10 @@ def _chat_sentiments(characteristics: dict[str, Any]) -> dict[str, str]:
 
 
 def _chat_messages(
-    transcript: list[Any], participants: dict[str, str], sentiments: dict[str, str], reject: _Reject,
+    transcript: list[Any],
+    participants: dict[str, str],
+    sentiments: dict[str, str],
+    reject: _Reject,
 ) -> tuple[list[Utterance], datetime | None, datetime | None]:
     timed: list[tuple[datetime, Utterance | None]] = []
     for i, item in enumerate(transcript):
@@ -296,8 +321,9 @@ def _chat_messages(
                 meta["content_type"] = item["ContentType"]
             redaction = item.get("Redaction")
             if isinstance(redaction, dict):
-                spans = _char_spans([{"CharacterOffsets": o}
-                                     for o in redaction.get("CharacterOffsets") or []])
+                spans = _char_spans(
+                    [{"CharacterOffsets": o} for o in redaction.get("CharacterOffsets") or []]
+                )
                 if spans:
                     meta["redacted_chars"] = spans
         except _BadField as err:
@@ -379,8 +405,9 @@ def _characteristics(cc: dict[str, Any], meta: dict[str, Any], reject: _Reject) 
 
     if "TotalConversationDurationMillis" in cc:
         try:
-            meta["duration_seconds"] = _millis(cc["TotalConversationDurationMillis"],
-                                               f"{where}.TotalConversationDurationMillis")
+            meta["duration_seconds"] = _millis(
+                cc["TotalConversationDurationMillis"], f"{where}.TotalConversationDurationMillis"
+            )
         except _BadField as err:
             reject(err, {"TotalConversationDurationMillis": cc["TotalConversationDurationMillis"]})
     talk_seconds = seconds("TalkTime", "TotalTimeMillis")
@@ -396,16 +423,19 @@ def _characteristics(cc: dict[str, Any], meta: dict[str, Any], reject: _Reject) 
         meta["non_talk_instances"] = [
             [i["BeginOffsetMillis"] / 1000.0, i["EndOffsetMillis"] / 1000.0]
             for i in (instances if isinstance(instances, list) else [])
-            if isinstance(i, dict) and isinstance(i.get("BeginOffsetMillis"), int | float)
-            and isinstance(i.get("EndOffsetMillis"), int | float)]
+            if isinstance(i, dict)
+            and isinstance(i.get("BeginOffsetMillis"), int | float)
+            and isinstance(i.get("EndOffsetMillis"), int | float)
+        ]
     interruptions = cc.get("Interruptions")
     if isinstance(interruptions, dict):
         if isinstance(interruptions.get("TotalCount"), int):
             meta["interruptions"] = interruptions["TotalCount"]
         by = interruptions.get("InterruptionsByInterrupter")
         if isinstance(by, dict):
-            meta["interruptions_by_role"] = {str(r).lower(): len(v) for r, v in by.items()
-                                             if isinstance(v, list)}
+            meta["interruptions_by_role"] = {
+                str(r).lower(): len(v) for r, v in by.items() if isinstance(v, list)
+            }
     sentiment = cc.get("Sentiment")
     if isinstance(sentiment, dict):
         overall = sentiment.get("OverallSentiment")
@@ -427,9 +457,13 @@ def _characteristics(cc: dict[str, Any], meta: dict[str, Any], reject: _Reject) 
             meta["agent_greeting_seconds"] = greeting / 1000.0
         details = response.get("DetailsByParticipantRole")
         if isinstance(details, dict):
-            average = {str(r).lower(): v["Average"]["ValueMillis"] / 1000.0 for r, v in details.items()
-                       if isinstance(v, dict) and isinstance(v.get("Average"), dict)
-                       and isinstance(v["Average"].get("ValueMillis"), int | float)}
+            average = {
+                str(r).lower(): v["Average"]["ValueMillis"] / 1000.0
+                for r, v in details.items()
+                if isinstance(v, dict)
+                and isinstance(v.get("Average"), dict)
+                and isinstance(v["Average"].get("ValueMillis"), int | float)
+            }
             if average:
                 meta["response_seconds_average"] = average
     return talk_seconds

@@ -106,8 +106,9 @@ def read_csv_tables(path: Path) -> Iterator[ReadItem]:
                 yield from _utterance_table(records, path.name)
             elif "speaker" in columns or "text" in columns:
                 missing = "text" if "speaker" in columns else "speaker"
-                raise IngestError(f"{path}: an utterance table needs both speaker and text columns; "
-                                  f"{missing!r} is missing")
+                raise IngestError(
+                    f"{path}: an utterance table needs both speaker and text columns; {missing!r} is missing"
+                )
             else:
                 yield from _interaction_table(records, path.name, columns)
         elif "agent_id" in columns and "name" in columns:
@@ -115,7 +116,8 @@ def read_csv_tables(path: Path) -> Iterator[ReadItem]:
         else:
             raise IngestError(
                 f"{path}: cannot tell which table this is from its header ({', '.join(columns)}): "
-                "expected interaction_id, or agent_id and name")
+                "expected interaction_id, or agent_id and name"
+            )
 
 
 class _Lines:
@@ -230,11 +232,14 @@ def _has_undecodable(value: str) -> bool:
 
 
 def _rejected(record: _Record, err: _BadField, file: str, record_id: str | None = None) -> Rejected:
-    return Rejected(RecordError(err.reason, file=file, line=record.line, field=err.field,
-                                record_id=record_id), raw=record.raw)
+    return Rejected(
+        RecordError(err.reason, file=file, line=record.line, field=err.field, record_id=record_id),
+        raw=record.raw,
+    )
 
 
 # -- value parsers: each takes the stripped, non-empty text of one column -----------------
+
 
 def _number(column: str, text: str) -> float:
     try:
@@ -307,11 +312,13 @@ def _interaction_fields(values: dict[str, str]) -> dict[str, Any]:
         try:
             inverted = ended < started
         except TypeError:
-            raise _BadField("ended_at", "one of started_at and ended_at has a time zone and the other "
-                            "has not") from None
+            raise _BadField(
+                "ended_at", "one of started_at and ended_at has a time zone and the other has not"
+            ) from None
         if inverted:
-            raise _BadField("ended_at", f"{values['ended_at']!r} is before started_at "
-                            f"{values['started_at']!r}")
+            raise _BadField(
+                "ended_at", f"{values['ended_at']!r} is before started_at {values['started_at']!r}"
+            )
     return fields
 
 
@@ -330,6 +337,7 @@ def _survey_fields(values: dict[str, str]) -> dict[str, Any]:
 
 
 # -- the tables ------------------------------------------------------------------------------
+
 
 def _agent_table(records: Iterable[_Record], file: str) -> Iterator[ReadItem]:
     for record in records:
@@ -367,9 +375,11 @@ def _interaction_table(records: Iterable[_Record], file: str, columns: list[str]
             yield _rejected(record, err, file, record.values.get("interaction_id") or None)
             continue
         if has_metadata:
-            extra = {c: v for c, v in record.values.items()
-                     if v and c != "interaction_id" and c not in _INTERACTION_FIELDS
-                     and c not in _SURVEY_FIELDS}
+            extra = {
+                c: v
+                for c, v in record.values.items()
+                if v and c != "interaction_id" and c not in _INTERACTION_FIELDS and c not in _SURVEY_FIELDS
+            }
             yield InteractionUpdate(interaction_id, fields=fields, metadata=extra)
         if survey:
             yield SurveyUpdate(interaction_id, Survey(**survey))
@@ -404,9 +414,11 @@ def _utterance_table(records: Iterable[_Record], file: str) -> Iterator[ReadItem
             # Checked before the current interaction is closed: a stray row must not cut
             # the interaction it interrupts in two.
             if interaction_id in finished:
-                raise _BadField("interaction_id",
-                                f"rows of interaction {interaction_id!r} must be contiguous: it was "
-                                "already read and yielded above (sort the file by interaction_id)")
+                raise _BadField(
+                    "interaction_id",
+                    f"rows of interaction {interaction_id!r} must be contiguous: it was "
+                    "already read and yielded above (sort the file by interaction_id)",
+                )
             if group is not None and interaction_id != group.interaction_id:
                 yield from _build(group)
                 finished.add(group.interaction_id)
@@ -428,8 +440,9 @@ def _add_turn(group: _Group, record: _Record) -> None:
     speaker_text = values.get("speaker", "").lower()
     speaker = _SPEAKERS.get(speaker_text)
     if speaker is None:
-        raise _BadField("speaker", f"unknown speaker {values.get('speaker', '')!r} "
-                        f"(expected {', '.join(_SPEAKERS)})")
+        raise _BadField(
+            "speaker", f"unknown speaker {values.get('speaker', '')!r} (expected {', '.join(_SPEAKERS)})"
+        )
     text = values.get("text", "")
     if not text:
         raise _BadField("text", "is empty")
@@ -457,15 +470,25 @@ def _add_turn(group: _Group, record: _Record) -> None:
     for target, new in ((group.fields, fields), (group.survey, survey)):
         for column, value in new.items():
             if column in target and target[column] != value:
-                raise _BadField(column, f"{values[column]!r} differs from {target[column]!s} given "
-                                f"on an earlier row of interaction {group.interaction_id!r}")
+                raise _BadField(
+                    column,
+                    f"{values[column]!r} differs from {target[column]!s} given "
+                    f"on an earlier row of interaction {group.interaction_id!r}",
+                )
     group.fields.update(fields)
     group.survey.update(survey)
-    extra = {c: v for c, v in values.items()
-             if v and c != "interaction_id" and c not in _UTTERANCE_FIELDS
-             and c not in _INTERACTION_FIELDS and c not in _SURVEY_FIELDS}
-    group.turns.append(_Turn(order, Utterance(
-        index=0, speaker=speaker, text=text, start=start, end=end, metadata=extra)))
+    extra = {
+        c: v
+        for c, v in values.items()
+        if v
+        and c != "interaction_id"
+        and c not in _UTTERANCE_FIELDS
+        and c not in _INTERACTION_FIELDS
+        and c not in _SURVEY_FIELDS
+    }
+    group.turns.append(
+        _Turn(order, Utterance(index=0, speaker=speaker, text=text, start=start, end=end, metadata=extra))
+    )
 
 
 def _build(group: _Group) -> Iterator[Interaction]:

@@ -106,8 +106,10 @@ def read_transcribe(
     interaction_id = job if isinstance(job, str) and job.strip() else path.stem
 
     def whole_file(reason: str, field_: str | None) -> Rejected:
-        return Rejected(RecordError(reason, file=name, field=field_, record_id=interaction_id),
-                        raw=data.decode("utf-8", "backslashreplace"))
+        return Rejected(
+            RecordError(reason, file=name, field=field_, record_id=interaction_id),
+            raw=data.decode("utf-8", "backslashreplace"),
+        )
 
     status = doc.get("status")
     if status is not None and status != "COMPLETED":
@@ -118,9 +120,11 @@ def read_transcribe(
     if not _has_speaker_info(results):
         # One clear error instead of one per word: without diarization or channel
         # identification nobody can tell agent from customer.
-        yield whole_file("unknown speakers: no speaker_labels, channel_labels or labelled items "
-                         "(run the job with speaker diarization or channel identification)",
-                         "results.speaker_labels")
+        yield whole_file(
+            "unknown speakers: no speaker_labels, channel_labels or labelled items "
+            "(run the job with speaker diarization or channel identification)",
+            "results.speaker_labels",
+        )
         return
     words, rejected = _collect_words(results, name, interaction_id)
     yield from rejected
@@ -130,8 +134,10 @@ def read_transcribe(
     if agent_label is not None:
         if words and agent_label not in labels_in_order:
             known = ", ".join(labels_in_order)
-            yield whole_file(f"agent_label {agent_label!r} does not occur in the file (labels: {known})",
-                             "results.channel_labels" if channel_mode else "results.speaker_labels")
+            yield whole_file(
+                f"agent_label {agent_label!r} does not occur in the file (labels: {known})",
+                "results.channel_labels" if channel_mode else "results.speaker_labels",
+            )
             return
         agent = agent_label
     elif channel_mode:
@@ -142,8 +148,9 @@ def read_transcribe(
     utterances = _turns(words, agent, pause_split)
     metadata: dict[str, Any] = {
         "source_format": "transcribe",
-        "speaker_labels": {lb: (Speaker.AGENT if lb == agent else Speaker.CUSTOMER).value
-                           for lb in labels_in_order},
+        "speaker_labels": {
+            lb: (Speaker.AGENT if lb == agent else Speaker.CUSTOMER).value for lb in labels_in_order
+        },
     }
     if rejected:
         metadata["rejected_records"] = len(rejected)
@@ -162,15 +169,19 @@ def read_transcribe(
 readers.register("transcribe")(read_transcribe)
 
 
-def _collect_words(results: dict[str, Any], file: str,
-                   interaction_id: str) -> tuple[list[_Word], list[Rejected]]:
+def _collect_words(
+    results: dict[str, Any], file: str, interaction_id: str
+) -> tuple[list[_Word], list[Rejected]]:
     """Words with punctuation attached, each attributed to a label; bad items rejected."""
     rejected: list[Rejected] = []
 
     def reject(err: _BadField, raw: object) -> None:
-        rejected.append(Rejected(
-            RecordError(err.reason, file=file, field=err.field, record_id=interaction_id),
-            raw=orjson.dumps(raw).decode()))
+        rejected.append(
+            Rejected(
+                RecordError(err.reason, file=file, field=err.field, record_id=interaction_id),
+                raw=orjson.dumps(raw).decode(),
+            )
+        )
 
     items = results.get("items")
     if items is None or items == []:
@@ -212,8 +223,9 @@ def _collect_words(results: dict[str, Any], file: str,
         except _BadField as err:
             reject(err, item)
             continue
-        word = _Word(leading_punctuation + content, start, end, label,
-                     [] if confidence is None else [confidence])
+        word = _Word(
+            leading_punctuation + content, start, end, label, [] if confidence is None else [confidence]
+        )
         leading_punctuation = ""
         words.append(word)
         last_word_of[label] = word
@@ -228,8 +240,9 @@ def _has_speaker_info(results: dict[str, Any]) -> bool:
         # Nothing was said, or only audio segments are given (checked one by one).
         return True
     labelled = ("speaker_label", "channel_label")
-    return any(any(key in it for key in labelled)
-               for it in _list(items) + _list(results.get("audio_segments")))
+    return any(
+        any(key in it for key in labelled) for it in _list(items) + _list(results.get("audio_segments"))
+    )
 
 
 def _words_from_segments(results: dict[str, Any], reject: _Reject) -> list[_Word]:
@@ -291,17 +304,25 @@ def _label_lookups(
                 continue
             for it in _list(channel.get("items")):
                 alts = it.get("alternatives")
-                content = alts[0].get("content") if isinstance(alts, list) and alts and isinstance(
-                    alts[0], dict) else None
+                content = (
+                    alts[0].get("content")
+                    if isinstance(alts, list) and alts and isinstance(alts[0], dict)
+                    else None
+                )
                 # Both channels can say a word at the same instant (crosstalk), so the
                 # content is part of the key.
                 by_channel[(str(it.get("start_time")), str(it.get("end_time")), str(content))] = label
     return by_id, by_times, by_channel
 
 
-def _label_of(item: dict[str, Any], where: str, by_id: dict[int, str],
-              by_times: dict[tuple[str, str], str],
-              by_channel: dict[tuple[str, str, str], str], content: str) -> str:
+def _label_of(
+    item: dict[str, Any],
+    where: str,
+    by_id: dict[int, str],
+    by_times: dict[tuple[str, str], str],
+    by_channel: dict[tuple[str, str, str], str],
+    content: str,
+) -> str:
     label = item.get("speaker_label") or item.get("channel_label")
     if isinstance(label, str) and label:
         return label
@@ -313,9 +334,11 @@ def _label_of(item: dict[str, Any], where: str, by_id: dict[int, str],
         return by_times[times]
     if (*times, content) in by_channel:
         return by_channel[(*times, content)]
-    raise _BadField(f"{where}.speaker_label",
-                    "unknown speaker: no speaker_label or channel_label for this word "
-                    "(was the job run with speaker or channel identification?)")
+    raise _BadField(
+        f"{where}.speaker_label",
+        "unknown speaker: no speaker_label or channel_label for this word "
+        "(was the job run with speaker or channel identification?)",
+    )
 
 
 def _alternative(item: dict[str, Any], where: str) -> tuple[str, float | None]:
@@ -381,14 +404,16 @@ def _turns(words: list[_Word], agent: str, pause_split: float) -> list[Utterance
         meta: dict[str, Any] = {"speaker_label": label}
         if confidences:
             meta["min_confidence"] = min(confidences)
-        utterances.append(Utterance(
-            index=len(utterances),
-            speaker=Speaker.AGENT if label == agent else Speaker.CUSTOMER,
-            text=" ".join(w.text for w in turn),
-            start=turn[0].start,
-            end=max(w.end for w in turn),
-            metadata=meta,
-        ))
+        utterances.append(
+            Utterance(
+                index=len(utterances),
+                speaker=Speaker.AGENT if label == agent else Speaker.CUSTOMER,
+                text=" ".join(w.text for w in turn),
+                start=turn[0].start,
+                end=max(w.end for w in turn),
+                metadata=meta,
+            )
+        )
 
     for word in ordered:
         if turn and (word.label != turn[-1].label or word.start - turn[-1].end > pause_split):

@@ -39,7 +39,9 @@ def first_error(err: ValidationError, doc: LocatedDocument, prefix: PathKey = ()
 
 def _value_at(data: object, path: PathKey) -> object:
     for part in path:
-        if (isinstance(part, int) and isinstance(data, list) and part < len(data)) or (isinstance(part, str) and isinstance(data, dict) and part in data):
+        if isinstance(part, int) and isinstance(data, list) and part < len(data):
+            data = data[part]
+        elif isinstance(part, str) and isinstance(data, dict) and part in data:
             data = data[part]
         else:
             return None
