@@ -1,0 +1,25 @@
+"""A seeded demo contact center with known ground truth (see `generate`)."""
+
+from __future__ import annotations
+
+from coachloop.demo.config import DemoConfig
+from coachloop.demo.generate import DemoFiles, generate, interaction_to_record, write_demo
+from coachloop.demo.phrases import BEHAVIORS, NEXT_STEPS, PHRASES, REQUESTS, phrase_table_markdown
+from coachloop.demo.truth import AgentTruth, CallTruth, DemoTruth, Incident
+
+__all__ = [
+    "BEHAVIORS",
+    "NEXT_STEPS",
+    "PHRASES",
+    "REQUESTS",
+    "AgentTruth",
+    "CallTruth",
+    "DemoConfig",
+    "DemoFiles",
+    "DemoTruth",
+    "Incident",
+    "generate",
+    "interaction_to_record",
+    "phrase_table_markdown",
+    "write_demo",
+]
