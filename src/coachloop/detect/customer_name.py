@@ -23,48 +23,38 @@ __all__ = ["CustomerNameDetector"]
 
 # Cheap literal triggers found by the rubric's automaton; the patterns below then run
 # only on the customer turns that contain one.
-TRIGGERS = ["my name is", "my names", "mera naam", "this is", "i am", "im"]
+TRIGGERS = ["my name is", "my names", "mera naam", "this is", "i am", "im", "its", "speaking", "here"]
 DEFAULT_INTRODUCTIONS = [
     r"\bmy name is (\w+)(?: (\w+))?",
     r"\bmy names (\w+)(?: (\w+))?",
     r"\bmera naam (\w+)(?: (\w+))?",
-    r"\b(?:this is|i am|im) (\w+)(?: (\w+))? (?:calling|speaking|here)\b",
+    r"\b(?:this is|i am|im|its|it is) (\w+)(?: (\w+))? (?:calling|speaking|here)\b",
+    r"\b(\w+) (\w+) (?:speaking|here)\b",
 ]
-# Words that follow a first name in "my name is X ..." without being a surname.
+# The agent asking for the name; the customer's next turn then usually is the name.
+NAME_QUESTIONS = [
+    "who am i speaking with",
+    "who am i speaking to",
+    "who do i have on the line",
+    "have your name",
+    "get your name",
+    "your full name",
+    "whats your name",
+    "what is your name",
+    "aapka naam",
+    "kisse baat kar",
+    "apna naam",
+]
+# A reply to a name question: fillers first, then up to two name words.
+ANSWER = re.compile(
+    r"^ (?:(?:yes|sure|yeah|hi|hello|its|it is|this is|im|i am|my name is|my names|mera naam|ji|haan) )*"
+    r"(\w+)(?: (\w+))?"
+)
+# Words around a name that are not part of it.
 NOT_NAMES = frozenset(
-    {
-        "a",
-        "also",
-        "and",
-        "but",
-        "calling",
-        "for",
-        "from",
-        "hai",
-        "hello",
-        "here",
-        "hi",
-        "hoon",
-        "hun",
-        "i",
-        "im",
-        "is",
-        "madam",
-        "my",
-        "no",
-        "please",
-        "sir",
-        "so",
-        "speaking",
-        "thank",
-        "thanks",
-        "the",
-        "to",
-        "uh",
-        "um",
-        "with",
-        "yes",
-    }
+    """a also and but calling for from hai hello here hi hoon hun i im is its madam my no please sir so
+    speaking thank thanks the there to uh um with yes sure yeah okay ok ji haan main mera naam bol raha
+    rahi baat kar hey well just this that""".split()
 )
 
 
@@ -73,7 +63,13 @@ class CustomerNameSettings(DetectorSettings):
     """Patterns (on normalised text) whose groups capture the customer's given and family name."""
     triggers: list[str] = Field(default_factory=lambda: list(TRIGGERS), min_length=1)
     """Words every introduction pattern contains; a turn without one is not searched."""
+    name_questions: list[str] = Field(default_factory=lambda: list(NAME_QUESTIONS))
+    """The agent asking for the name: the customer's next turn is read as the answer."""
     metadata_key: str = "customer_name"
+
+
+def _name_words(groups: tuple[str | None, ...]) -> set[str]:
+    return {w for w in groups if w and w not in NOT_NAMES and not w.isdigit() and len(w) > 1}
 
 
 @detectors.register("customer_name")
@@ -86,6 +82,7 @@ class CustomerNameDetector(Detector):
         super().__init__(settings, builder, variables)
         self.patterns = [re.compile(p) for p in settings.introductions]
         self.slot = builder.phrases(settings.triggers)
+        self.question_slot = builder.phrases(settings.name_questions)
         self.metadata_key = settings.metadata_key
 
     def _names(self, conv: Conversation) -> tuple[set[str], int]:
@@ -94,6 +91,7 @@ class CustomerNameDetector(Detector):
         if isinstance(given, str) and given.strip():
             return set(normalize(given).split()) - NOT_NAMES, 0
         utterances = conv.interaction.utterances
+        found: list[tuple[int, set[str]]] = []
         searched: set[int] = set()
         for hit in conv.hits[self.slot]:
             if utterances[hit.utterance].speaker is not Speaker.CUSTOMER or hit.utterance in searched:
@@ -102,11 +100,30 @@ class CustomerNameDetector(Detector):
             text = conv.normalized[hit.utterance]
             for pattern in self.patterns:
                 m = pattern.search(text)
-                if m:
-                    words = {w for w in m.groups() if w and w not in NOT_NAMES and not w.isdigit()}
-                    if words:
-                        return words, hit.utterance + 1
-        return set(), 0
+                words = _name_words(m.groups()) if m else set()
+                if words:
+                    found.append((hit.utterance, words))
+                    break
+        for hit in conv.hits[self.question_slot]:
+            if utterances[hit.utterance].speaker is Speaker.CUSTOMER:
+                continue
+            reply = next(
+                (
+                    p
+                    for p in range(hit.utterance + 1, min(hit.utterance + 3, len(utterances)))
+                    if utterances[p].speaker is Speaker.CUSTOMER
+                ),
+                None,
+            )
+            if reply is not None:
+                m = ANSWER.match(conv.normalized[reply])
+                words = _name_words(m.groups()) if m else set()
+                if words:
+                    found.append((reply, words))
+        if not found:
+            return set(), 0
+        position, words = min(found, key=lambda f: f[0])
+        return words, position + 1
 
     def detect(self, conv: Conversation, scope: Scope, prior: Mapping[str, Finding]) -> Finding:
         names, known_from = self._names(conv)
