@@ -1,0 +1,249 @@
+"""The jobs the CLI (and later the web layer) run: thin shells call these, nothing else.
+
+Each job streams: ingest writes batches in their own transactions (an interrupted run
+keeps every finished batch and can simply be run again: re-ingesting an id updates it),
+evaluation reads and writes in batches.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import orjson
+
+import coachloop.ingest  # noqa: F401  (registers the readers)
+from coachloop.errors import CoachloopError, IngestError, RecordError
+from coachloop.evaluate import CompiledRubric, applies, evaluate, load_rubric
+from coachloop.ingest.checks import interaction_problem
+from coachloop.ingest.native import to_native
+from coachloop.ingest.records import ReadItem, Rejected, SurveyUpdate, readers
+from coachloop.ingest.redact import Redactor
+from coachloop.model import Evaluation, Interaction
+from coachloop.rubric.load import shipped_rubrics
+from coachloop.store import QuarantineRow, Store, content_hash
+
+__all__ = [
+    "EvaluateReport",
+    "IngestReport",
+    "choose_rubric",
+    "default_rubrics",
+    "evaluate_store",
+    "ingest_paths",
+    "replay_quarantine",
+]
+
+BATCH = 500
+Progress = Callable[[int], None]
+"""Called with how many records were just handled."""
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    interactions: int = 0
+    updates: int = 0
+    surveys: int = 0
+    agents: int = 0
+    rejected: int = 0
+    errors: list[str] = field(default_factory=list)
+    """One line per rejected record (file:line field: reason)."""
+
+
+def _redact_interaction(redactor: Redactor, it: Interaction) -> Interaction:
+    texts = [u.text for u in it.utterances]
+    alts = [u.alt_text for u in it.utterances if u.alt_text is not None]
+    clean = redactor.redact_many(texts + alts)
+    clean_alts = iter(clean[len(texts) :])
+    utterances = [
+        replace(u, text=t, alt_text=next(clean_alts) if u.alt_text is not None else None)
+        for u, t in zip(it.utterances, clean, strict=False)
+    ]
+    survey = it.survey
+    if survey is not None and survey.comment:
+        survey = replace(survey, comment=redactor.redact(survey.comment))
+    metadata = {k: redactor.redact(v) if isinstance(v, str) else v for k, v in it.metadata.items()}
+    return replace(it, utterances=utterances, survey=survey, metadata=metadata)
+
+
+def _redact_item(redactor: Redactor, item: ReadItem) -> ReadItem:
+    """Nothing reaches the store (or an error message) before it is redacted."""
+    if isinstance(item, Interaction):
+        return _redact_interaction(redactor, item)
+    if isinstance(item, Rejected):
+        e = item.error
+        error = RecordError(
+            redactor.redact(e.reason), file=e.file, line=e.line, field=e.field, record_id=e.record_id
+        )
+        return Rejected(error, redactor.redact(item.raw), item.format)
+    if isinstance(item, SurveyUpdate) and item.survey.comment:
+        return SurveyUpdate(
+            item.interaction_id, replace(item.survey, comment=redactor.redact(item.survey.comment))
+        )
+    return item
+
+
+def _checked(items: Iterable[ReadItem], file: str) -> Iterator[ReadItem]:
+    """Apply the checks every interaction must pass; refuse an id seen twice in one file."""
+    seen: set[str] = set()
+    for item in items:
+        if isinstance(item, Interaction):
+            problem = interaction_problem(item)
+            if problem is None and item.id in seen:
+                problem = ("id", f"duplicate id {item.id!r} in this file (the first one was kept)")
+            if problem is not None:
+                err = RecordError(problem[1], file=file, field=problem[0], record_id=item.id)
+                # Checked after parsing, so the record is kept in the native format.
+                yield Rejected(err, _native_line(item), format="native")
+                continue
+            seen.add(item.id)
+        yield item
+
+
+def _native_line(item: Interaction) -> str:
+    return orjson.dumps(to_native(item)).decode()
+
+
+def ingest_paths(
+    store: Store,
+    paths: Sequence[Path],
+    fmt: str,
+    *,
+    redactor: Redactor | None = None,
+    progress: Progress | None = None,
+    batch: int = BATCH,
+) -> IngestReport:
+    """Read, check, redact and store every record of `paths`; bad records go to quarantine."""
+    try:
+        reader = readers.get(fmt)
+    except KeyError as err:
+        raise IngestError(str(err.args[0])) from None
+    redactor = redactor or Redactor()
+    report = IngestReport()
+    for path in paths:
+        if not path.exists():
+            raise IngestError(f"{path}: no such file")
+        report.files += 1
+        pending: list[ReadItem] = []
+        for item in _checked(reader(path), str(path)):
+            pending.append(_redact_item(redactor, item))
+            if len(pending) >= batch:
+                _flush(store, pending, fmt, report, progress)
+        _flush(store, pending, fmt, report, progress)
+    return report
+
+
+def _flush(
+    store: Store, pending: list[ReadItem], fmt: str, report: IngestReport, progress: Progress | None
+) -> None:
+    if not pending:
+        return
+    stats = store.write(pending, source_format=fmt)
+    report.interactions += stats.interactions
+    report.updates += stats.updates
+    report.surveys += stats.surveys
+    report.agents += stats.agents
+    report.rejected += stats.quarantined
+    report.errors.extend(i.error.message for i in pending if isinstance(i, Rejected))
+    if progress is not None:
+        progress(len(pending))
+    pending.clear()
+
+
+def replay_quarantine(
+    store: Store, ids: Sequence[int] | None = None, *, progress: Progress | None = None
+) -> tuple[IngestReport, list[QuarantineRow]]:
+    """Re-read quarantined records (after a fix to them or to coachloop); those still bad go back."""
+    rows = store.pop_quarantine(ids)
+    report = IngestReport()
+    with tempfile.TemporaryDirectory(prefix="coachloop-replay-") as tmp:
+        for row in rows:
+            path = Path(tmp) / f"q{row.id}.jsonl"
+            path.write_text(row.raw + "\n", encoding="utf-8")
+            sub = ingest_paths(store, [path], row.format, progress=progress)
+            report.interactions += sub.interactions
+            report.updates += sub.updates
+            report.surveys += sub.surveys
+            report.agents += sub.agents
+            report.rejected += sub.rejected
+            report.errors.extend(sub.errors)
+    return report, rows
+
+
+def default_rubrics() -> list[CompiledRubric]:
+    """The shipped rubrics that `evaluate` chooses from when none is named."""
+    loaded = [load_rubric(p) for p in shipped_rubrics().values()]
+    return sorted((r for r in loaded if not r.spec.audit), key=lambda r: r.name)
+
+
+def choose_rubric(rubrics: Sequence[CompiledRubric], interaction: Interaction) -> CompiledRubric | None:
+    """The most specific rubric that applies: one whose `applies_to` matches beats the fallback."""
+    specific = [
+        r for r in rubrics if r.spec.applies_to is not None and applies(r.spec.applies_to, interaction)
+    ]
+    if specific:
+        return specific[0]
+    return next((r for r in rubrics if r.spec.applies_to is None), None)
+
+
+@dataclass
+class EvaluateReport:
+    evaluated: int = 0
+    skipped: int = 0
+    by_rubric: dict[str, int] = field(default_factory=dict)
+    auto_failed: int = 0
+
+
+def evaluate_store(
+    store: Store,
+    rubrics: Sequence[CompiledRubric],
+    *,
+    everything: bool = False,
+    explicit: bool = False,
+    progress: Progress | None = None,
+    on_total: Callable[[int], None] | None = None,
+    batch: int = BATCH,
+) -> EvaluateReport:
+    """Evaluate what is new or changed (or everything) and store the evaluations.
+
+    With `explicit`, every named rubric evaluates every interaction it applies to;
+    otherwise each interaction gets the one rubric `choose_rubric` picks.
+    """
+    if not rubrics:
+        raise CoachloopError("no rubric to evaluate with")
+    pending = {r.name: set(store.pending_evaluation(r.name, r.version)) for r in rubrics}
+    ids: list[str] | None = None if everything else sorted(set().union(*pending.values()))
+    if on_total is not None:
+        on_total(store.count_interactions() if ids is None else len(ids))
+    report = EvaluateReport()
+    out: list[Evaluation] = []
+    for interaction in store.iter_interactions(ids):
+        if not interaction.utterances:
+            report.skipped += 1
+            continue
+        if explicit:
+            chosen = [r for r in rubrics if applies(r.spec.applies_to, interaction)]
+        else:
+            one = choose_rubric(rubrics, interaction)
+            chosen = [one] if one is not None else []
+        digest = content_hash(interaction)
+        for rubric in chosen:
+            if not everything and interaction.id not in pending[rubric.name]:
+                continue
+            ev = evaluate(rubric, interaction, input_hash=digest)
+            out.append(ev)
+            report.evaluated += 1
+            report.auto_failed += ev.auto_failed
+            report.by_rubric[rubric.name] = report.by_rubric.get(rubric.name, 0) + 1
+        if not chosen:
+            report.skipped += 1
+        if len(out) >= batch:
+            store.save_evaluations(out)
+            out.clear()
+        if progress is not None:
+            progress(1)
+    if out:
+        store.save_evaluations(out)
+    return report
