@@ -20,10 +20,14 @@ __all__ = ["find_hvb", "run_demo"]
 def find_hvb(shared_data: Path | None) -> Path | None:
     """HVB calls from `shared_data`, else from `../shared/data` beside the working directory
     or beside the project checkout; None when there are none (as on a user's fresh clone)."""
-    candidates = [shared_data] if shared_data is not None else [
-        Path.cwd().parent / "shared" / "data",
-        Path(__file__).resolve().parents[4] / "shared" / "data",
-    ]
+    candidates = (
+        [shared_data]
+        if shared_data is not None
+        else [
+            Path.cwd().parent / "shared" / "data",
+            Path(__file__).resolve().parents[4] / "shared" / "data",
+        ]
+    )
     for folder in candidates:
         path = folder / "hvb" / "dev.jsonl"
         if path.is_file():
@@ -31,8 +35,15 @@ def find_hvb(shared_data: Path | None) -> Path | None:
     return None
 
 
-def run_demo(directory: Path, *, seed: int, shared_data: Path | None, db: str | None, console: Console,
-             progress: Callable[[], Progress]) -> None:
+def run_demo(
+    directory: Path,
+    *,
+    seed: int,
+    shared_data: Path | None,
+    db: str | None,
+    console: Console,
+    progress: Callable[[], Progress],
+) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     url = db or f"sqlite:///{(directory / 'coachloop.db').resolve()}"
     console.print(f"Generating the demo contact center (seed {seed}) in {directory}/ ...", highlight=False)
@@ -44,21 +55,34 @@ def run_demo(directory: Path, *, seed: int, shared_data: Path | None, db: str | 
         inputs.append(("hvb", hvb))
     with progress() as bar:
         task = bar.add_task("ingesting", total=None)
-        reports = [(fmt, path, jobs.ingest_paths(store, [path], fmt, progress=lambda n: bar.advance(task, n)))
-                   for fmt, path in inputs]
+        reports = [
+            (fmt, path, jobs.ingest_paths(store, [path], fmt, progress=lambda n: bar.advance(task, n)))
+            for fmt, path in inputs
+        ]
     for fmt, path, report in reports:
-        console.print(f"  ingested {path} ({fmt}): {report.interactions} interactions, {report.agents} agents, "
-                      f"{report.rejected} rejected", highlight=False)
+        console.print(
+            f"  ingested {path} ({fmt}): {report.interactions} interactions, {report.agents} agents, "
+            f"{report.rejected} rejected",
+            highlight=False,
+        )
     if hvb is None:
-        console.print("  (no ../shared/data/hvb/dev.jsonl here: the Harper Valley Bank calls are skipped)",
-                      highlight=False)
+        console.print(
+            "  (no ../shared/data/hvb/dev.jsonl here: the Harper Valley Bank calls are skipped)",
+            highlight=False,
+        )
     with progress() as bar:
         task = bar.add_task("evaluating", total=None)
-        result = jobs.evaluate_store(store, jobs.default_rubrics(), progress=lambda n: bar.advance(task, n),
-                                     on_total=lambda n: bar.update(task, total=n))
+        result = jobs.evaluate_store(
+            store,
+            jobs.default_rubrics(),
+            progress=lambda n: bar.advance(task, n),
+            on_total=lambda n: bar.update(task, total=n),
+        )
     per = ", ".join(f"{k}: {v}" for k, v in sorted(result.by_rubric.items())) or "nothing new"
-    console.print(f"  evaluated {result.evaluated} interactions ({per}); {result.auto_failed} auto-failed",
-                  highlight=False)
+    console.print(
+        f"  evaluated {result.evaluated} interactions ({per}); {result.auto_failed} auto-failed",
+        highlight=False,
+    )
     example = next(iter(store.iter_evaluations("general")), None)
     db_arg = f"--db {url}"
     console.print()
@@ -66,7 +90,8 @@ def run_demo(directory: Path, *, seed: int, shared_data: Path | None, db: str | 
     console.print(f"  .venv/bin/coachloop report {db_arg}", highlight=False)
     if example is not None:
         console.print(f"  .venv/bin/coachloop show {example.interaction_id} {db_arg}", highlight=False)
-    console.print(f"  .venv/bin/coachloop export evaluations {db_arg} -o {directory}/evaluations.jsonl",
-                  highlight=False)
+    console.print(
+        f"  .venv/bin/coachloop export evaluations {db_arg} -o {directory}/evaluations.jsonl", highlight=False
+    )
     console.print(f"  ground truth of the generated world: {files.truth}", highlight=False)
     store.close()

@@ -51,11 +51,13 @@ ANSWER = re.compile(
     r"(\w+)(?: (\w+))?"
 )
 # Words around a name that are not part of it.
-NOT_NAMES = frozenset(
-    """a also and but calling for from hai hello here hi hoon hun i im is its madam my no please sir so
-    speaking thank thanks the there to uh um with yes sure yeah okay ok ji haan main mera naam bol raha
-    rahi baat kar hey well just this that""".split()
-)
+NOT_NAMES = frozenset({
+    "a", "also", "and", "but", "calling", "for", "from", "hai", "hello", "here", "hi", "hoon", "hun",
+    "i", "im", "is", "its", "madam", "my", "no", "please", "sir", "so", "speaking", "thank", "thanks",
+    "the", "there", "to", "uh", "um", "with", "yes", "sure", "yeah", "okay", "ok", "ji", "haan",
+    "main", "mera", "naam", "bol", "raha", "rahi", "baat", "kar", "hey", "well", "just", "this",
+    "that",
+})  # fmt: skip
 
 
 class CustomerNameSettings(DetectorSettings):

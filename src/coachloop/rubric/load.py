@@ -39,7 +39,7 @@ def first_error(err: ValidationError, doc: LocatedDocument, prefix: PathKey = ()
 
 def _value_at(data: object, path: PathKey) -> object:
     for part in path:
-        if isinstance(part, int) and isinstance(data, list) and part < len(data):
+        if isinstance(part, int) and isinstance(data, list) and part < len(data):  # noqa: SIM114 (mypy narrows each)
             data = data[part]
         elif isinstance(part, str) and isinstance(data, dict) and part in data:
             data = data[part]

@@ -1,0 +1,382 @@
+"""The `coachloop` command line: a thin shell over `coachloop.jobs` and the store.
+
+Every command exits non-zero with one readable line on stderr when it cannot do its
+job; set COACHLOOP_DEBUG=1 for the full traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import orjson
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from coachloop import jobs
+from coachloop.errors import CoachloopError
+from coachloop.evaluate import load_rubric
+from coachloop.ingest.records import readers
+from coachloop.render import render_evaluation, render_scorecards
+from coachloop.rubric.load import shipped_rubrics
+from coachloop.store import Store, default_url, evaluation_to_dict, open_store
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    help="Evaluate every contact-center conversation against a rubric, with evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+export_app = typer.Typer(help="Write stored results for other tools.", no_args_is_help=True)
+rubric_app = typer.Typer(help="Check and list rubrics.", no_args_is_help=True)
+quarantine_app = typer.Typer(
+    help="Records that could not be read: list, show, replay, drop.", no_args_is_help=True
+)
+app.add_typer(export_app, name="export")
+app.add_typer(rubric_app, name="rubric")
+app.add_typer(quarantine_app, name="quarantine")
+
+err = Console(stderr=True)
+out = Console()
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="COACHLOOP_DB",
+        show_envvar=True,
+        help="SQLAlchemy URL of the store (default: sqlite:///coachloop.db in the working directory).",
+    ),
+]
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def _store(db: str | None) -> Store:
+    return open_store(db or default_url())
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    with path.open("w", encoding="utf-8", newline="") as f:
+        yield f
+
+
+def _print_errors(errors: list[str], limit: int = 20) -> None:
+    for line in errors[:limit]:
+        err.print(f"[yellow]rejected[/] {line}", markup=True, highlight=False, soft_wrap=True)
+    if len(errors) > limit:
+        err.print(f"... and {len(errors) - limit} more; see `coachloop quarantine list`", highlight=False)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files to read.", show_default=False)],
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="Input format: " + ", ".join(readers))
+    ] = "native",
+    db: DbOption = None,
+) -> None:
+    """Read conversations (or metadata, agents, surveys) into the store.
+
+    Text is redacted before it is stored. Bad records are reported and kept in
+    quarantine; the good ones around them are stored. Re-ingesting an id updates it.
+    """
+    store = _store(db)
+    with _progress() as bar:
+        task = bar.add_task("ingesting", total=None)
+        report = jobs.ingest_paths(store, paths, format, progress=lambda n: bar.advance(task, n))
+    _print_errors(report.errors)
+    out.print(
+        f"{report.interactions} interactions, {report.updates} metadata updates, {report.surveys} surveys, "
+        f"{report.agents} agents stored from {report.files} file(s); {report.rejected} rejected"
+        + (" (see `coachloop quarantine list`)" if report.rejected else ""),
+        highlight=False,
+    )
+
+
+@app.command("evaluate")
+def evaluate_cmd(
+    rubric: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rubric",
+            "-r",
+            help="Rubric name or YAML file (repeatable). Default: for each interaction the most "
+            "specific shipped rubric that applies.",
+        ),
+    ] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Evaluate everything, not only what is new or changed.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Evaluate stored interactions and store the evaluations (default: only new or changed ones)."""
+    rubrics = [load_rubric(r) for r in rubric] if rubric else jobs.default_rubrics()
+    store = _store(db)
+    with _progress() as bar:
+        task = bar.add_task("evaluating", total=None)
+        report = jobs.evaluate_store(
+            store,
+            rubrics,
+            everything=all_,
+            explicit=bool(rubric),
+            progress=lambda n: bar.advance(task, n),
+            on_total=lambda n: bar.update(task, total=n),
+        )
+    per = ", ".join(f"{k}: {v}" for k, v in sorted(report.by_rubric.items())) or "nothing new"
+    out.print(f"{report.evaluated} evaluations ({per}); {report.auto_failed} auto-failed", highlight=False)
+
+
+@export_app.command("evaluations")
+def export_evaluations(
+    rubric: Annotated[
+        str | None, typer.Option("--rubric", "-r", help="Only this rubric's evaluations.")
+    ] = None,
+    format: Annotated[
+        ExportFormat,
+        typer.Option("--format", help="jsonl: one record per line; csv: one row, a column per behaviour."),
+    ] = ExportFormat.jsonl,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Write stored evaluations, one record per interaction (and rubric)."""
+    store = _store(db)
+    count = 0
+    with _output(output) as f:
+        if format is ExportFormat.jsonl:
+            for ev in store.iter_evaluations(rubric):
+                f.write(orjson.dumps(evaluation_to_dict(ev)).decode())
+                f.write("\n")
+                count += 1
+        else:
+            behaviors: dict[str, None] = {}
+            for ev in store.iter_evaluations(rubric):
+                behaviors.update((r.behavior_id, None) for r in ev.results)
+            writer = csv.writer(f)
+            writer.writerow(
+                [
+                    "interaction_id",
+                    "rubric",
+                    "rubric_version",
+                    "score",
+                    "compliance_passed",
+                    "auto_failed",
+                    "contact_reason",
+                    "contact_reason_confidence",
+                    *behaviors,
+                ]
+            )
+            for ev in store.iter_evaluations(rubric):
+                outcomes = {r.behavior_id: r.outcome.value for r in ev.results}
+                reason = ev.contact_reason
+                writer.writerow(
+                    [
+                        ev.interaction_id,
+                        ev.rubric,
+                        ev.rubric_version,
+                        "" if ev.score is None else ev.score,
+                        ev.compliance_passed,
+                        ev.auto_failed,
+                        reason.label if reason else "",
+                        reason.confidence if reason else "",
+                        *(outcomes.get(b, "") for b in behaviors),
+                    ]
+                )
+                count += 1
+    if output is not None:
+        err.print(f"{count} evaluations written to {output}", highlight=False)
+
+
+@app.command()
+def show(
+    interaction_id: Annotated[str, typer.Argument(metavar="ID", help="Interaction id.")],
+    rubric: Annotated[
+        str | None, typer.Option("--rubric", "-r", help="Only this rubric's evaluation.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Show a conversation with each behaviour's outcome and its evidence."""
+    store = _store(db)
+    interaction = store.get_interaction(interaction_id)
+    if interaction is None:
+        raise CoachloopError(f"no interaction {interaction_id!r} in the store")
+    evaluations = [e for e in store.get_evaluations(interaction_id) if rubric is None or e.rubric == rubric]
+    render_evaluation(out, interaction, evaluations)
+
+
+@app.command()
+def report(
+    rubric: Annotated[
+        str | None, typer.Option("--rubric", "-r", help="Rubric to report on (default: each).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Agent scorecards: evaluations, mean score, compliance and behaviour rates with 95 % intervals."""
+    store = _store(db)
+    names = [rubric] if rubric else store.evaluated_rubrics()
+    if not names:
+        raise CoachloopError("no evaluations in the store yet: run `coachloop evaluate` first")
+    for name in names:
+        render_scorecards(out, name, store.agent_scorecards(name))
+
+
+@rubric_app.command("check")
+def rubric_check(
+    file: Annotated[str, typer.Argument(help="Rubric YAML file or shipped rubric name.")],
+) -> None:
+    """Validate a rubric file; errors name the file, line and path inside the rubric."""
+    r = load_rubric(file)
+    behaviours = sum(len(s.behaviors) for s in r.spec.sections)
+    critical = sum(b.critical for s in r.spec.sections for b in s.behaviors)
+    out.print(
+        f"{r.source}: ok - rubric {r.name!r} version {r.version}, {len(r.spec.sections)} sections, "
+        f"{behaviours} behaviours ({critical} critical), {len(r.spec.events)} events",
+        highlight=False,
+    )
+
+
+@rubric_app.command("list")
+def rubric_list() -> None:
+    """The rubrics shipped with coachloop."""
+    for name, path in sorted(shipped_rubrics().items()):
+        r = load_rubric(path)
+        kind = (
+            "audit"
+            if r.spec.audit
+            else ("fallback" if r.spec.applies_to is None else "chosen when it applies")
+        )
+        out.print(f"{name:20} v{r.version:4} {kind:24} {r.spec.title}", highlight=False)
+
+
+@quarantine_app.command("list")
+def quarantine_list(db: DbOption = None) -> None:
+    """Records that were rejected, with where and why."""
+    rows = _store(db).list_quarantine()
+    for q in rows:
+        where = f"{q.file or '?'}" + (f":{q.line}" if q.line else "") + (f" {q.field}" if q.field else "")
+        out.print(f"{q.id:6} {q.format:12} {where}: {q.reason}", highlight=False, soft_wrap=True)
+    err.print(f"{len(rows)} record(s) in quarantine", highlight=False)
+
+
+@quarantine_app.command("show")
+def quarantine_show(qid: Annotated[int, typer.Argument(metavar="QID")], db: DbOption = None) -> None:
+    """Print a quarantined record as it was read (redacted), to fix it."""
+    row = next((q for q in _store(db).list_quarantine() if q.id == qid), None)
+    if row is None:
+        raise CoachloopError(f"no quarantined record {qid}")
+    sys.stdout.write(row.raw + "\n")
+
+
+@quarantine_app.command("replay")
+def quarantine_replay(
+    qids: Annotated[list[int] | None, typer.Argument(metavar="[QID]...")] = None, db: DbOption = None
+) -> None:
+    """Read quarantined records again (all, or the ids given); those still bad stay in quarantine."""
+    result, rows = jobs.replay_quarantine(_store(db), qids or None)
+    _print_errors(result.errors)
+    out.print(
+        f"{len(rows)} replayed: {result.interactions + result.updates + result.surveys + result.agents} "
+        f"stored, {result.rejected} still rejected",
+        highlight=False,
+    )
+
+
+@quarantine_app.command("drop")
+def quarantine_drop(
+    qids: Annotated[list[int], typer.Argument(metavar="QID...")], db: DbOption = None
+) -> None:
+    """Delete quarantined records for good."""
+    n = _store(db).clear_quarantine(qids)
+    out.print(f"{n} record(s) dropped", highlight=False)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the native input format (one interaction per line)."""
+    from coachloop.ingest.native import native_schema
+
+    sys.stdout.write(orjson.dumps(native_schema(), option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+@app.command()
+def demo(
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Where to write the demo data and database.")
+    ] = Path("demo"),
+    seed: Annotated[int, typer.Option(help="Seed of the generated contact center.")] = 7,
+    shared_data: Annotated[
+        Path | None,
+        typer.Option(
+            "--shared-data",
+            envvar="COACHLOOP_SHARED_DATA",
+            help="Folder with hvb/dev.jsonl to add real calls (default: ../shared/data when present).",
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Generate a realistic contact center, ingest and evaluate it, and say where to look."""
+    from coachloop.demo.run import run_demo
+
+    run_demo(directory, seed=seed, shared_data=shared_data, db=db, console=out, progress=_progress)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: one readable line on stderr and a non-zero exit for any failure.
+
+    Usage errors are Typer's own (exit 2); coachloop's errors and OS errors become one
+    line, with the traceback when COACHLOOP_DEBUG=1.
+    """
+    debug = os.environ.get("COACHLOOP_DEBUG") == "1"
+    try:
+        app(args=argv)
+    except CoachloopError as e:
+        if debug:
+            raise
+        err.print(f"coachloop: error: {e}", highlight=False, markup=False, soft_wrap=True)
+        sys.exit(1)
+    except OSError as e:
+        if debug:
+            raise
+        where = f"{e.filename}: " if e.filename else ""
+        err.print(
+            f"coachloop: error: {where}{e.strerror or e}", highlight=False, markup=False, soft_wrap=True
+        )
+        sys.exit(1)

@@ -1,0 +1,142 @@
+"""Terminal rendering of evaluations and scorecards (rich), shared by CLI commands."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from coachloop.model import Evaluation, Interaction, Outcome
+from coachloop.store import Scorecard
+
+__all__ = ["fmt_time", "render_evaluation", "render_scorecards"]
+
+MARK = {Outcome.MET: ("✓", "green"), Outcome.MISSED: ("✗", "red"), Outcome.NOT_APPLICABLE: ("–", "dim")}
+
+
+def fmt_time(seconds: float | None) -> str:
+    if seconds is None:
+        return "  -  "
+    m, s = divmod(seconds, 60)
+    return f"{int(m):02d}:{s:04.1f}"
+
+
+def _header(interaction: Interaction) -> Text:
+    parts = [f"{interaction.id}", f"{interaction.channel}"]
+    for label, value in (
+        ("agent", interaction.agent_id),
+        ("team", interaction.team),
+        ("queue", interaction.queue),
+        ("reason", interaction.contact_reason),
+        ("language", interaction.language),
+        ("disposition", interaction.disposition),
+    ):
+        if value:
+            parts.append(f"{label} {value}")
+    return Text("  ·  ".join(parts), style="bold")
+
+
+def render_evaluation(console: Console, interaction: Interaction, evaluations: Sequence[Evaluation]) -> None:
+    """Behaviour outcomes with their evidence, then the transcript with cited turns marked."""
+    console.print(_header(interaction))
+    cited: dict[int, list[tuple[str, Outcome, tuple[int, int] | None]]] = {}
+    for ev in evaluations:
+        score = "n/a" if ev.score is None else f"{ev.score:.2f}"
+        verdict = (
+            "AUTO-FAIL" if ev.auto_failed else ("compliant" if ev.compliance_passed else "compliance issue")
+        )
+        table = Table(
+            title=f"{ev.rubric} v{ev.rubric_version} · score {score} · {verdict}",
+            title_justify="left",
+            show_lines=False,
+            expand=False,
+        )
+        table.add_column("", width=1)
+        table.add_column("behaviour")
+        table.add_column("section")
+        table.add_column("conf", justify="right")
+        table.add_column("evidence / why")
+        for r in ev.results:
+            mark, style = MARK[r.outcome]
+            name = r.behavior_id + (" (critical)" if r.critical else "")
+            if r.evidence:
+                why = "; ".join(
+                    f"#{e.utterance_index} {fmt_time(e.start)} {e.speaker}: "
+                    f"\u201c{_excerpt(e.text, e.span)}\u201d"
+                    for e in r.evidence[:2]
+                )
+                if len(r.evidence) > 2:
+                    why += f" (+{len(r.evidence) - 2} more)"
+            elif r.expected_window is not None:
+                why = f"expected in #{r.expected_window.from_utterance}-#{r.expected_window.to_utterance}"
+            else:
+                why = ""
+            if r.note and r.outcome is not Outcome.MET:
+                why = f"{r.note}. {why}".strip()
+            table.add_row(Text(mark, style=style), name, r.section or "", f"{r.confidence:.2f}", why)
+            for e in r.evidence:
+                if r.outcome is not Outcome.MET or e.span is not None:
+                    cited.setdefault(e.utterance_index, []).append((r.behavior_id, r.outcome, e.span))
+        console.print(table)
+    console.print(Text("transcript", style="bold underline"))
+    for u in interaction.utterances:
+        line = Text(f"#{u.index:<3} {fmt_time(u.start)} {u.speaker:<8} ", style="dim")
+        text = Text(u.text)
+        for _, outcome, span in cited.get(u.index, []):
+            if span is not None:
+                text.stylize("bold green" if outcome is Outcome.MET else "bold red", span[0], span[1])
+        line.append(text)
+        tags = cited.get(u.index)
+        if tags:
+            line.append("  ⟵ " + ", ".join(sorted({t[0] for t in tags})), style="cyan")
+        console.print(line)
+
+
+def _excerpt(text: str, span: tuple[int, int] | None, width: int = 70) -> str:
+    if len(text) <= width:
+        return text
+    if span is None:
+        return text[: width - 1] + "…"
+    start = max(0, span[0] - 20)
+    piece = text[start : start + width - 2]
+    return ("…" if start else "") + piece + "…"
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.0f}%"
+
+
+def render_scorecards(console: Console, rubric: str, cards: Sequence[Scorecard]) -> None:
+    table = Table(title=f"Agent scorecards · rubric {rubric}", title_justify="left")
+    for col, justify in (
+        ("agent", "left"),
+        ("team", "left"),
+        ("calls", "right"),
+        ("mean score", "right"),
+        ("compliance (95% CI)", "right"),
+        ("auto-fails", "right"),
+        ("weakest behaviour", "left"),
+    ):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for c in cards:
+        ci = c.compliance_interval
+        compliance = (
+            f"{_pct(c.compliance_rate)} ({_pct(ci[0])}-{_pct(ci[1])})" if ci else _pct(c.compliance_rate)
+        )
+        rated = [b for b in c.behaviors if b.rate is not None and b.applicable >= 3]
+        weakest = min(rated, key=lambda b: b.rate or 0.0, default=None)
+        weak = f"{weakest.behavior_id} {_pct(weakest.rate)} of {weakest.applicable}" if weakest else "-"
+        # Few calls make any estimate shaky: say so instead of ranking on noise.
+        calls = f"{c.evaluated}" + (" (few)" if c.evaluated < 5 else "")
+        table.add_row(
+            c.name or c.agent_id,
+            c.team or "",
+            calls,
+            "-" if c.mean_score is None else f"{c.mean_score:.2f}",
+            compliance,
+            str(c.auto_failed),
+            weak,
+        )
+    console.print(table)

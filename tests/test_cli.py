@@ -1,0 +1,147 @@
+"""The command line, run as a real process against a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.shared_data import shared_file
+
+
+def run(args: list[str], cwd: Path, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, COACHLOOP_DB=f"sqlite:///{cwd / 'cl.db'}", COLUMNS="200")
+    env.pop("COACHLOOP_DEBUG", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "coachloop", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if ok:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def norm(text: str) -> str:
+    """Comparable text: redaction tokens and punctuation dropped (as contract-check does)."""
+    return re.sub(r"\W+", " ", re.sub(r"\[[A-Z_]+\]", " ", text)).strip().lower()
+
+
+def blank(conv: dict[str, Any]) -> dict[str, Any]:
+    """An HVB call as another site would send it: no labels, no ratings."""
+    c: dict[str, Any] = json.loads(json.dumps(conv))
+    c["contact_reason"] = None
+    c["agent_logged_reasons"] = []
+    c["survey"] = {k: None for k in c.get("survey") or {}}
+    return c
+
+
+@pytest.mark.parametrize("fmt", ["hvb", "hvb-asr"])
+def test_hvb_calls_ingest_evaluate_and_export_with_faithful_evidence(tmp_path: Path, fmt: str) -> None:
+    calls = [json.loads(line) for line in shared_file("hvb/dev.jsonl").open()]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(blank(c)) + "\n" for c in calls))
+    run(["ingest", "--format", fmt, str(source)], tmp_path)
+    run(["evaluate", "--all"], tmp_path)
+    run(["export", "evaluations", "--format", "jsonl", "-o", str(tmp_path / "out.jsonl")], tmp_path)
+    records = [json.loads(line) for line in (tmp_path / "out.jsonl").open()]
+    by_id = {c["id"]: c for c in calls}
+    assert {r["interaction_id"] for r in records} == set(by_id)
+    assert {r["rubric"] for r in records} == {"retail_bank"}
+    met = 0
+    text_key = "asr_text" if fmt == "hvb-asr" else "text"
+    for r in records:
+        for b in r["behaviors"]:
+            assert b["outcome"] in ("met", "missed", "not_applicable")
+            if b["outcome"] != "met":
+                continue
+            met += 1
+            assert b["evidence"], (r["interaction_id"], b["id"])
+            for e in b["evidence"]:
+                u = by_id[r["interaction_id"]]["utterances"][e["utterance_index"]]
+                assert e["speaker"] == u["speaker"] and abs(e["start"] - u["start"]) < 0.01
+                quoted, said = norm(e["text"]), norm(u[text_key])
+                assert quoted in said or said in quoted
+    assert met > 5 * len(records)
+
+
+def test_show_displays_outcomes_evidence_and_transcript(tmp_path: Path) -> None:
+    call = json.loads(shared_file("hvb/dev.jsonl").open().readline())
+    (tmp_path / "one.jsonl").write_text(json.dumps(call) + "\n")
+    run(["ingest", "--format", "hvb", str(tmp_path / "one.jsonl")], tmp_path)
+    run(["evaluate"], tmp_path)
+    shown = run(["show", call["id"]], tmp_path).stdout
+    assert "retail_bank v1" in shown and "greet_with_brand" in shown and "transcript" in shown
+    assert call["utterances"][0]["text"] in shown
+
+
+def test_csv_export_has_a_column_per_behaviour(tmp_path: Path) -> None:
+    call = {
+        "id": "c-1",
+        "utterances": [{"index": 0, "speaker": "agent", "text": "welcome to northwind bank"}],
+    }
+    (tmp_path / "one.jsonl").write_text(json.dumps(call) + "\n")
+    run(["ingest", str(tmp_path / "one.jsonl")], tmp_path)
+    run(["evaluate"], tmp_path)
+    out = run(["export", "evaluations", "--format", "csv"], tmp_path).stdout.splitlines()
+    header = out[0].split(",")
+    assert header[:3] == ["interaction_id", "rubric", "rubric_version"] and "greet_with_brand" in header
+    row = dict(zip(header, out[1].split(","), strict=True))
+    assert row["interaction_id"] == "c-1" and row["greet_with_brand"] == "met"
+
+
+def test_evaluate_only_touches_new_or_changed_interactions(tmp_path: Path) -> None:
+    call: dict[str, Any] = {
+        "id": "c-1",
+        "utterances": [{"index": 0, "speaker": "agent", "text": "welcome to northwind bank"}],
+    }
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(call) + "\n")
+    run(["ingest", str(path)], tmp_path)
+    assert run(["evaluate"], tmp_path).stdout.startswith("1 evaluations")
+    assert run(["evaluate"], tmp_path).stdout.startswith("0 evaluations")
+    call["utterances"][0]["text"] = "thank you for calling northwind bank"
+    path.write_text(json.dumps(call) + "\n")
+    run(["ingest", str(path)], tmp_path)
+    assert run(["evaluate"], tmp_path).stdout.startswith("1 evaluations")
+
+
+def test_failures_are_one_readable_line_and_a_nonzero_exit(tmp_path: Path) -> None:
+    bad_rubric = tmp_path / "bad.yaml"
+    bad_rubric.write_text(
+        "name: x\nversion: 1\ntitle: X\nsections:\n  - id: s\n    title: S\n    behaviors:\n"
+        "      - {id: b, title: B, coaching: c, detect: regex, regex: 'a(b'}\n"
+    )
+    for args, expected in (
+        (["rubric", "check", str(bad_rubric)], "sections[0].behaviors[0].regex: missing )"),
+        (["show", "nope"], "no interaction 'nope'"),
+        (["ingest", str(tmp_path / "missing.jsonl")], "no such file"),
+        (["evaluate", "--rubric", "no_such_rubric"], "no rubric named 'no_such_rubric'"),
+    ):
+        proc = run(args, tmp_path, ok=False)
+        assert proc.returncode != 0
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and expected in lines[0], proc.stderr
+
+
+def test_every_command_documents_itself(tmp_path: Path) -> None:
+    for args in (
+        ["--help"],
+        ["ingest", "--help"],
+        ["evaluate", "--help"],
+        ["export", "evaluations", "--help"],
+        ["show", "--help"],
+        ["report", "--help"],
+        ["rubric", "check", "--help"],
+        ["demo", "--help"],
+    ):
+        assert "Usage" in run(args, tmp_path).stdout
