@@ -52,8 +52,9 @@ app.add_typer(export_app, name="export")
 app.add_typer(rubric_app, name="rubric")
 app.add_typer(quarantine_app, name="quarantine")
 
-err = Console(stderr=True)
-out = Console()
+err = Console(stderr=True, soft_wrap=True)
+# Piped output (a file, CI logs) is not wrapped at 80 columns: tables get room to breathe.
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
 DbOption = Annotated[
     str | None,
@@ -361,22 +362,35 @@ def demo(
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one readable line on stderr and a non-zero exit for any failure.
 
-    Usage errors are Typer's own (exit 2); coachloop's errors and OS errors become one
-    line, with the traceback when COACHLOOP_DEBUG=1.
+    Usage errors exit 2, coachloop's own errors and OS errors exit 1; set
+    COACHLOOP_DEBUG=1 for the traceback.
     """
     debug = os.environ.get("COACHLOOP_DEBUG") == "1"
     try:
-        app(args=argv)
+        app(args=argv, standalone_mode=False)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except typer.Abort:
+        _fail("aborted", 130)
+    except KeyboardInterrupt:
+        _fail("interrupted; finished batches are stored - run the command again to resume", 130)
     except CoachloopError as e:
         if debug:
             raise
-        err.print(f"coachloop: error: {e}", highlight=False, markup=False, soft_wrap=True)
-        sys.exit(1)
+        _fail(str(e), 1)
     except OSError as e:
         if debug:
             raise
         where = f"{e.filename}: " if e.filename else ""
-        err.print(
-            f"coachloop: error: {where}{e.strerror or e}", highlight=False, markup=False, soft_wrap=True
-        )
-        sys.exit(1)
+        _fail(f"{where}{e.strerror or e}", 1)
+    except typer.TyperException as e:  # usage errors: unknown command, bad option value
+        message = e.format_message() if hasattr(e, "format_message") else str(e)
+        code = getattr(e, "exit_code", 2)
+        if not message:  # no arguments at all: the help was shown
+            sys.exit(code)
+        _fail(f"{message} (see `coachloop --help`)", code)
+
+
+def _fail(message: str, code: int) -> None:
+    err.print(f"coachloop: error: {message}", highlight=False, markup=False, soft_wrap=True)
+    sys.exit(code)
