@@ -126,6 +126,8 @@ def test_failures_are_one_readable_line_and_a_nonzero_exit(tmp_path: Path) -> No
         (["show", "nope"], "no interaction 'nope'"),
         (["ingest", str(tmp_path / "missing.jsonl")], "no such file"),
         (["evaluate", "--rubric", "no_such_rubric"], "no rubric named 'no_such_rubric'"),
+        (["frobnicate"], "No such command 'frobnicate'"),
+        (["export", "evaluations", "--format", "xml"], "'xml' is not one of"),
     ):
         proc = run(args, tmp_path, ok=False)
         assert proc.returncode != 0
