@@ -53,19 +53,24 @@ class IngestReport:
 
 
 def _redact_interaction(redactor: Redactor, it: Interaction) -> Interaction:
+    """Redact in place: the reader made these objects for us, and most texts do not change."""
     texts = [u.text for u in it.utterances]
     alts = [u.alt_text for u in it.utterances if u.alt_text is not None]
     clean = redactor.redact_many(texts + alts)
-    clean_alts = iter(clean[len(texts) :])
-    utterances = [
-        replace(u, text=t, alt_text=next(clean_alts) if u.alt_text is not None else None)
-        for u, t in zip(it.utterances, clean, strict=False)
-    ]
-    survey = it.survey
-    if survey is not None and survey.comment:
-        survey = replace(survey, comment=redactor.redact(survey.comment))
-    metadata = {k: redactor.redact(v) if isinstance(v, str) else v for k, v in it.metadata.items()}
-    return replace(it, utterances=utterances, survey=survey, metadata=metadata)
+    for u, before, after in zip(it.utterances, texts, clean, strict=False):
+        if after is not before and after != before:
+            u.text = after
+    if alts:
+        clean_alts = iter(clean[len(texts) :])
+        for u in it.utterances:
+            if u.alt_text is not None:
+                u.alt_text = next(clean_alts)
+    if it.survey is not None and it.survey.comment:
+        it.survey.comment = redactor.redact(it.survey.comment)
+    for key, value in it.metadata.items():
+        if isinstance(value, str):
+            it.metadata[key] = redactor.redact(value)
+    return it
 
 
 def _redact_item(redactor: Redactor, item: ReadItem) -> ReadItem:

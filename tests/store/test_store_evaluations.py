@@ -159,12 +159,20 @@ def test_metadata_and_survey_updates_do_not_make_an_interaction_due(store: Store
     store.save_evaluations([evaluation("c-1")])  # no input_hash: stamped with the stored content hash
 
     store.write(
-        [SurveyUpdate("c-1", Survey(csat=1.0)), InteractionUpdate("c-1", fields={"queue": "q"})],
+        [SurveyUpdate("c-1", Survey(csat=1.0)), InteractionUpdate("c-1", fields={"agent_id": "a-9"})],
         source_format="csv",
     )
     assert store.pending_evaluation("general", "1") == []
 
     store.write([InteractionUpdate("c-1", fields={"language": "es"})], source_format="csv")
+    assert store.pending_evaluation("general", "1") == ["c-1"]
+
+
+def test_queue_change_makes_an_interaction_due(store: Store) -> None:
+    """Rubrics are chosen by queue, so a queue arriving later can change the evaluation."""
+    store.write([interaction("c-1")], source_format="native")
+    store.save_evaluations([evaluation("c-1")])
+    store.write([InteractionUpdate("c-1", fields={"queue": "retail_banking"})], source_format="csv")
     assert store.pending_evaluation("general", "1") == ["c-1"]
 
 

@@ -25,24 +25,31 @@ def interaction_problem(interaction: Interaction) -> tuple[str, str] | None:
         return "utterances", "empty transcript: every utterance is blank"
     last_end: dict[str, tuple[int, float]] = {}
     for pos, u in enumerate(utts):
-        where = f"utterances[{pos}]"
+        start, end = u.start, u.end
         if u.index != pos:
-            return f"{where}.index", f"index {u.index} where {pos} was expected (indexes run 0, 1, 2, ...)"
-        if u.start is not None and u.start < 0:
-            return f"{where}.start", f"negative time {u.start}"
-        if u.end is not None and u.end < 0:
-            return f"{where}.end", f"negative time {u.end}"
-        if u.start is not None and u.end is not None:
-            if u.end < u.start:
-                return f"{where}.end", f"end {u.end} is before start {u.start}"
-            previous = last_end.get(u.speaker)
-            if previous is not None and u.start < previous[1] - OVERLAP_TOLERANCE:
-                return (
-                    f"{where}.start",
-                    f"{u.speaker} turn starts at {u.start}, before the same speaker's "
-                    f"utterance {previous[0]} ends at {previous[1]} (overlapping utterances)",
-                )
-            last_end[u.speaker] = (pos, u.end)
+            return (
+                f"utterances[{pos}].index",
+                f"index {u.index} where {pos} was expected (indexes run 0, 1, 2, ...)",
+            )
+        if start is None or end is None:
+            if start is not None and start < 0:
+                return f"utterances[{pos}].start", f"negative time {start}"
+            if end is not None and end < 0:
+                return f"utterances[{pos}].end", f"negative time {end}"
+            continue
+        if start < 0:
+            return f"utterances[{pos}].start", f"negative time {start}"
+        if end < start:
+            return f"utterances[{pos}].end", (
+                f"negative time {end}" if end < 0 else f"end {end} is before start {start}"
+            )
+        previous = last_end.get(u.speaker)
+        if previous is not None and start < previous[1] - OVERLAP_TOLERANCE:
+            return f"utterances[{pos}].start", (
+                f"{u.speaker} turn starts at {start}, before the same speaker's utterance {previous[0]} ends "
+                f"at {previous[1]} (overlapping utterances)"
+            )
+        last_end[u.speaker] = (pos, end)
     for name in ("talk_seconds", "hold_seconds", "acw_seconds"):
         value = getattr(interaction, name)
         if value is not None and value < 0:

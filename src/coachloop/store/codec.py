@@ -50,37 +50,42 @@ def _digest(payload: object) -> str:
 
 def transcript_hash(utterances: Iterable[Utterance]) -> str:
     """Hash of the turns as stored: order by index, keys sorted, so a reload hashes the same."""
-    return _digest(
-        [
-            [u.index, str(u.speaker), u.text, u.start, u.end, u.alt_text, u.metadata]
-            for u in sorted(utterances, key=lambda u: u.index)
-        ]
-    )
+    turns = list(utterances)
+    if any(a.index > b.index for a, b in zip(turns, turns[1:], strict=False)):
+        turns.sort(key=lambda u: u.index)
+    # orjson writes enums by value and tuples as arrays: no per-turn conversion needed.
+    return _digest([(u.index, u.speaker, u.text, u.start, u.end, u.alt_text, u.metadata) for u in turns])
 
 
 def content_hash_of(
-    transcript: str, channel: Channel | str, language: str | None, contact_reason: str | None
+    transcript: str,
+    channel: Channel | str,
+    language: str | None,
+    contact_reason: str | None,
+    queue: str | None,
 ) -> str:
     """Combine a transcript hash with the interaction fields a rubric may condition on.
 
     Kept separate from `content_hash` so the store can re-hash after a metadata update
     (say a corrected language) without reloading the utterances.
     """
-    return _digest([transcript, str(channel), language, contact_reason])
+    return _digest([transcript, str(channel), language, contact_reason, queue])
 
 
 def content_hash(interaction: Interaction) -> str:
     """What `Evaluation.input_hash` should hold for an evaluation of `interaction`.
 
-    Covers the utterances, channel, language and source contact reason: the inputs that
-    can change an evaluation. Agent, queue, times and survey do not, so loading a survey
-    does not make an interaction due for re-evaluation.
+    Covers the utterances, channel, language, source contact reason and queue: the inputs
+    that can change an evaluation or which rubric applies. Agent, times, survey and free
+    metadata do not, so loading a survey does not make an interaction due for
+    re-evaluation (a rubric conditioning on metadata is re-run with `evaluate --all`).
     """
     return content_hash_of(
         transcript_hash(interaction.utterances),
         interaction.channel,
         interaction.language,
         interaction.contact_reason,
+        interaction.queue,
     )
 
 

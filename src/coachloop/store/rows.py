@@ -146,7 +146,7 @@ def apply_survey(row: Row, survey: Survey) -> None:
 def finish_row(row: Row, now: datetime) -> None:
     """Stamp a row about to be written: its content hash follows its merged fields."""
     row["content_hash"] = content_hash_of(
-        row["transcript_hash"], row["channel"], row["language"], row["contact_reason"]
+        row["transcript_hash"], row["channel"], row["language"], row["contact_reason"], row["queue"]
     )
     row["updated_at"] = now
 
