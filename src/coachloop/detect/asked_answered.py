@@ -3,6 +3,7 @@ party answers within a few of their turns."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping
 
 from pydantic import Field, model_validator
@@ -58,12 +59,11 @@ class AskedAnsweredDetector(Detector):
             if self.answer_slots is not None
             else None
         )
+        # The other party's turns, in order: the answer is among the first few after the ask.
+        others = sorted(p for s, ps in conv.turns.items() if s not in (asker, Speaker.SYSTEM) for p in ps)
         for ask in asks:
-            replies = [
-                i
-                for i in range(ask.utterance + 1, len(utterances))
-                if utterances[i].speaker not in (asker, Speaker.SYSTEM)
-            ][: self.within]
+            first = bisect_right(others, ask.utterance)
+            replies = others[first : first + self.within]
             for i in replies:
                 ok = i in answer_hits if answer_hits is not None else conv.is_substantive(i)
                 if ok:

@@ -90,7 +90,8 @@ class Scope:
         return cls(pos, window, frozenset(pos))
 
     def hits(self, hits: list[Hit]) -> list[Hit]:
-        return [h for h in hits if h.utterance in self.members]
+        members = self.members
+        return [h for h in hits if h[0] in members]  # h[0] is h.utterance, without the property call
 
 
 @dataclass(slots=True)

@@ -65,6 +65,8 @@ class CustomerNameSettings(DetectorSettings):
     """Patterns (on normalised text) whose groups capture the customer's given and family name."""
     triggers: list[str] = Field(default_factory=lambda: list(TRIGGERS), min_length=1)
     """Words every introduction pattern contains; a turn without one is not searched."""
+    search_turns: int = Field(default=8, ge=1)
+    """Customers give their name early: only their first turns are searched for it."""
     name_questions: list[str] = Field(default_factory=lambda: list(NAME_QUESTIONS))
     """The agent asking for the name: the customer's next turn is read as the answer."""
     metadata_key: str = "customer_name"
@@ -82,7 +84,9 @@ class CustomerNameDetector(Detector):
         self, settings: CustomerNameSettings, builder: MatcherBuilder, variables: Mapping[str, list[str]]
     ) -> None:
         super().__init__(settings, builder, variables)
-        self.patterns = [re.compile(p) for p in settings.introductions]
+        # One pass per turn: the introductions as alternatives, their groups side by side.
+        self.introduction = re.compile("|".join(f"(?:{p})" for p in settings.introductions))
+        self.search_turns = settings.search_turns
         self.slot = builder.phrases(settings.triggers)
         self.question_slot = builder.phrases(settings.name_questions)
         self.metadata_key = settings.metadata_key
@@ -94,17 +98,20 @@ class CustomerNameDetector(Detector):
             return set(normalize(given).split()) - NOT_NAMES, 0
         utterances = conv.interaction.utterances
         found: list[tuple[int, set[str]]] = []
+        early = conv.turns[Speaker.CUSTOMER][: self.search_turns]
+        last_early = early[-1] if early else -1
         searched: set[int] = set()
         for hit in conv.hits[self.slot]:
-            if utterances[hit.utterance].speaker is not Speaker.CUSTOMER or hit.utterance in searched:
+            position = hit[0]
+            if position > last_early:
+                break
+            if position in searched or utterances[position].speaker is not Speaker.CUSTOMER:
                 continue
-            searched.add(hit.utterance)
-            text = conv.normalized[hit.utterance]
-            for pattern in self.patterns:
-                m = pattern.search(text)
-                words = _name_words(m.groups()) if m else set()
+            searched.add(position)
+            for m in self.introduction.finditer(conv.normalized[position]):
+                words = _name_words(m.groups())
                 if words:
-                    found.append((hit.utterance, words))
+                    found.append((position, words))
                     break
         for hit in conv.hits[self.question_slot]:
             if utterances[hit.utterance].speaker is Speaker.CUSTOMER:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
 from typing import NamedTuple
 
 import ahocorasick
@@ -44,11 +45,7 @@ class Matcher:
         text = SEP.join(normalized)
         # Utterance boundaries: the automaton reports matches in order of their end, so
         # one forward walk maps each to its utterance (no search per hit).
-        bounds = []
-        pos = 0
-        for part in normalized:
-            pos += len(part) + 1
-            bounds.append(pos)
+        bounds = [end + i + 1 for i, end in enumerate(accumulate(map(len, normalized)))]
         make = tuple.__new__
         if self._automaton is not None:
             utt, base, limit = 0, 0, bounds[0]

@@ -4,6 +4,7 @@ interaction without them (most chats) gets not applicable."""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -25,10 +26,12 @@ class Gap(NamedTuple):
     seconds: float
 
 
-def gaps(interaction: Interaction) -> list[Gap] | None:
-    """Gaps between the end of all talk so far and the next utterance; None without times.
+def gaps(interaction: Interaction, at_least: float = 0.0) -> tuple[list[Gap], Gap | None] | None:
+    """Gaps of `at_least` seconds, and the longest gap, between the end of all talk so far
+    and the next utterance; None when the utterances have no times.
 
     Overlapping turns (cross-talk) make no gap: the gap is measured from the latest end.
+    Only gaps worth reporting are built; most turns follow each other within a second.
     """
     utts = interaction.utterances
     starts = [u.start for u in utts]
@@ -36,20 +39,28 @@ def gaps(interaction: Interaction) -> list[Gap] | None:
     if not utts or None in starts or None in ends:
         return None
     out: list[Gap] = []
+    longest: Gap | None = None
+    longest_seconds = 0.0
     latest_end: float = ends[0]  # type: ignore[assignment]
     latest_pos = 0
     for pos, (start, end) in enumerate(zip(starts, ends, strict=True)):
         if start > latest_end:  # type: ignore[operator]
-            out.append(Gap(latest_pos, pos, start - latest_end))  # type: ignore[operator]
+            seconds: float = start - latest_end  # type: ignore[operator]
+            if seconds >= at_least:
+                out.append(Gap(latest_pos, pos, seconds))
+            if seconds > longest_seconds:
+                longest_seconds = seconds
+                longest = Gap(latest_pos, pos, seconds)
         if end >= latest_end:  # type: ignore[operator]
             latest_end, latest_pos = end, pos  # type: ignore[assignment]
-    return out
+    return out, longest
 
 
-def conversation_gaps(conv: Conversation) -> list[Gap] | None:
-    if "gaps" not in conv.memo:
-        conv.memo["gaps"] = gaps(conv.interaction)
-    found: list[Gap] | None = conv.memo["gaps"]
+def conversation_gaps(conv: Conversation, at_least: float) -> tuple[list[Gap], Gap | None] | None:
+    key = ("gaps", at_least)
+    if key not in conv.memo:
+        conv.memo[key] = gaps(conv.interaction, at_least)
+    found: tuple[list[Gap], Gap | None] | None = conv.memo[key]
     return found
 
 
@@ -78,18 +89,19 @@ class HoldDetector(Detector):
         self.thank_slots = lexicon_slots(settings.thank, builder, variables)
 
     def detect(self, conv: Conversation, scope: Scope, prior: Mapping[str, Finding]) -> Finding:
-        found = conversation_gaps(conv)
+        found = conversation_gaps(conv, self.min_gap)
         if found is None:
             return Finding(Outcome.NOT_APPLICABLE, 1.0, note="no utterance times to find holds")
-        holds = [g for g in found if g.seconds >= self.min_gap]
+        holds = found[0]
         if not holds:
             return Finding(Outcome.NOT_APPLICABLE, 1.0, note=f"no gap of {self.min_gap:g} s or more")
         asks = {h.utterance: h for h in scope.hits(lexicon_hits(conv.hits, self.ask_slots))}
         thanks = {h.utterance: h for h in scope.hits(lexicon_hits(conv.hits, self.thank_slots))}
         evidence: list[Evidence] = []
         for hold in holds:
-            before = [p for p in scope.positions if p <= hold.before][-self.turns :]
-            after = [p for p in scope.positions if p >= hold.after][: self.turns]
+            cut = bisect_right(scope.positions, hold.before)
+            before = scope.positions[max(0, cut - self.turns) : cut]
+            after = scope.positions[bisect_left(scope.positions, hold.after) :][: self.turns]
             ask = next((asks[p] for p in reversed(before) if p in asks), None)
             thank = next((thanks[p] for p in after if p in thanks), None)
             if ask is None or thank is None:
@@ -124,14 +136,12 @@ class SilenceDetector(Detector):
         self.max_gap = settings.max_gap_seconds
 
     def detect(self, conv: Conversation, scope: Scope, prior: Mapping[str, Finding]) -> Finding:
-        found = conversation_gaps(conv)
+        found = conversation_gaps(conv, self.max_gap)
         if found is None:
             return Finding(Outcome.NOT_APPLICABLE, 1.0, note="no utterance times to measure silence")
-        if not found:
-            if not conv.interaction.utterances:
-                return Finding(Outcome.NOT_APPLICABLE, 1.0, note="no utterances")
+        longest = found[1]
+        if longest is None:
             return Finding(Outcome.MET, 1.0, [conv.whole(0, "no gap between turns")])
-        longest = max(found, key=lambda g: g.seconds)
         label = f"longest gap {longest.seconds:.1f} s"
         pair = [conv.whole(longest.before, label), conv.whole(longest.after, label)]
         if longest.seconds > self.max_gap:

@@ -17,7 +17,8 @@ __all__ = ["PhraseDetector", "first_per_utterance"]
 MET_CONFIDENCE = 0.95
 # A lexical detector that finds nothing may be missing a paraphrase, so a miss is less sure.
 MISSED_CONFIDENCE = 0.8
-MAX_EVIDENCE = 3
+MAX_EVIDENCE = 2
+"""Utterances quoted for a met behaviour: the first ones that show it."""
 
 
 class PhraseSettings(Lexicon):
@@ -33,8 +34,8 @@ def first_per_utterance(hits: list[Any], limit: int = MAX_EVIDENCE) -> list[Any]
     seen: set[int] = set()
     out = []
     for h in hits:
-        if h.utterance not in seen:
-            seen.add(h.utterance)
+        if h[0] not in seen:  # h[0] is the utterance
+            seen.add(h[0])
             out.append(h)
             if len(out) == limit:
                 break

@@ -31,6 +31,8 @@ class CompiledItem:
     section: str | None
     """None for events, which are detected but not scored."""
     compliance: bool
+    scope_key: tuple[object, ...]
+    """Items with the same speaker and window share one computed scope per conversation."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +103,9 @@ def compile_spec(spec: RubricSpec, doc: LocatedDocument) -> CompiledRubric:
     def add(item: BehaviorSpec | EventSpec, path: PathKey, section: str | None, compliance: bool) -> None:
         if item.id in compiled:
             raise doc.error((*path, "id"), f"id {item.id!r} is used twice in this rubric")
-        compiled[item.id] = CompiledItem(
-            item, _build_detector(item, path, doc, builder, spec), section, compliance
-        )
+        window = item.window.model_dump_json() if item.window is not None else None
+        detector = _build_detector(item, path, doc, builder, spec)
+        compiled[item.id] = CompiledItem(item, detector, section, compliance, ("scope", item.speaker, window))
         paths[item.id] = path
 
     for e, event in enumerate(spec.events):

@@ -39,8 +39,9 @@ def applies(condition: Applicability | None, interaction: Interaction) -> bool:
 def prepare(rubric: CompiledRubric, interaction: Interaction) -> Conversation:
     """Normalise and match a conversation once; every detector reads the result."""
     normalized = normalize_many([u.text for u in interaction.utterances])
-    speakers = [u.speaker for u in interaction.utterances]
-    turns = {s: [i for i, x in enumerate(speakers) if x is s] for s in Speaker}
+    turns: dict[Speaker, list[int]] = {s: [] for s in Speaker}
+    for i, u in enumerate(interaction.utterances):
+        turns[u.speaker].append(i)
     return Conversation(interaction, normalized, rubric.matcher.run(normalized), turns)
 
 
@@ -70,7 +71,7 @@ def _find(item: CompiledItem, conv: Conversation, prior: dict[str, Finding]) -> 
     condition = spec.applies_when if isinstance(spec, BehaviorSpec) else None
     if condition is not None and not applies(condition, conv.interaction):
         return Finding(Outcome.NOT_APPLICABLE, 1.0, note="the behaviour does not apply to this interaction")
-    key = (spec.speaker, spec.window)
+    key = item.scope_key
     scope = conv.memo.get(key, _UNSET)
     if scope is _UNSET:
         scope = conv.memo[key] = _scope(conv, spec.speaker, spec.window)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
+from itertools import pairwise
 from typing import Any
 
 import orjson
@@ -51,7 +52,7 @@ def _digest(payload: object) -> str:
 def transcript_hash(utterances: Iterable[Utterance]) -> str:
     """Hash of the turns as stored: order by index, keys sorted, so a reload hashes the same."""
     turns = list(utterances)
-    if any(a.index > b.index for a, b in zip(turns, turns[1:], strict=False)):
+    if any(a.index > b.index for a, b in pairwise(turns)):
         turns.sort(key=lambda u: u.index)
     # orjson writes enums by value and tuples as arrays: no per-turn conversion needed.
     return _digest([(u.index, u.speaker, u.text, u.start, u.end, u.alt_text, u.metadata) for u in turns])
