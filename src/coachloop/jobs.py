@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -120,31 +121,45 @@ def ingest_paths(
     progress: Progress | None = None,
     batch: int = BATCH,
 ) -> IngestReport:
-    """Read, check, redact and store every record of `paths`; bad records go to quarantine."""
+    """Read, check, redact and store every record of `paths`; bad records go to quarantine.
+
+    Batches are written by one writer thread, in order, while the next batch is read:
+    the database driver releases the interpreter while SQLite works, so reading and
+    writing overlap. Each batch is one transaction; an interrupted run keeps the batches
+    that finished and can be run again.
+    """
     try:
         reader = readers.get(fmt)
     except KeyError as err:
         raise IngestError(str(err.args[0])) from None
     redactor = redactor or Redactor()
     report = IngestReport()
-    for path in paths:
-        if not path.exists():
-            raise IngestError(f"{path}: no such file")
-        report.files += 1
-        pending: list[ReadItem] = []
-        for item in _checked(reader(path), str(path)):
-            pending.append(_redact_item(redactor, item))
-            if len(pending) >= batch:
-                _flush(store, pending, fmt, report, progress)
-        _flush(store, pending, fmt, report, progress)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="coachloop-writer") as writer:
+        writing: Future[None] | None = None
+        for path in paths:
+            if not path.exists():
+                raise IngestError(f"{path}: no such file")
+            report.files += 1
+            pending: list[ReadItem] = []
+            for item in _checked(reader(path), str(path)):
+                pending.append(_redact_item(redactor, item))
+                if len(pending) >= batch:
+                    if writing is not None:
+                        writing.result()
+                    writing = writer.submit(_flush, store, pending, fmt, report, progress)
+                    pending = []
+            if pending:
+                if writing is not None:
+                    writing.result()
+                writing = writer.submit(_flush, store, pending, fmt, report, progress)
+        if writing is not None:
+            writing.result()
     return report
 
 
 def _flush(
     store: Store, pending: list[ReadItem], fmt: str, report: IngestReport, progress: Progress | None
 ) -> None:
-    if not pending:
-        return
     stats = store.write(pending, source_format=fmt)
     report.interactions += stats.interactions
     report.updates += stats.updates
@@ -154,7 +169,6 @@ def _flush(
     report.errors.extend(i.error.message for i in pending if isinstance(i, Rejected))
     if progress is not None:
         progress(len(pending))
-    pending.clear()
 
 
 def replay_quarantine(

@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from coachloop.errors import RecordError
 from coachloop.ingest.lines import iter_json_lines
 from coachloop.ingest.records import ReadItem, Rejected, readers
@@ -125,14 +123,14 @@ def _read(path: Path, use_asr: bool) -> Iterator[ReadItem]:
         if isinstance(item, Rejected):
             yield item
             continue
-        line, obj = item
+        line, obj, raw = item
         try:
             yield parse_hvb(obj, use_asr)
         except _Bad as bad:
             rid = str(obj.get("id")) if isinstance(obj, dict) and obj.get("id") is not None else None
             yield Rejected(
                 RecordError(bad.reason, file=str(path), line=line, field=bad.field or None, record_id=rid),
-                orjson.dumps(obj).decode(),
+                raw,
             )
 
 

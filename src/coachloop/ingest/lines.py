@@ -40,8 +40,10 @@ def _read_line(f: Any) -> tuple[bytes, int] | None:
             return head[:QUARANTINE_KEEP_BYTES], size
 
 
-def iter_json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejected]:
-    """(line number, parsed object) for each non-blank line, or a `Rejected` for a bad one."""
+def iter_json_lines(path: Path) -> Iterator[tuple[int, Any, str] | Rejected]:
+    """(line number, parsed object, the line's text) for each non-blank line, or a
+    `Rejected` for a bad one. The text is kept so a record refused later is quarantined
+    exactly as it was written."""
     try:
         f = path.open("rb")
     except OSError as err:
@@ -77,7 +79,7 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejected]:
                 )
                 continue
             try:
-                yield number, orjson.loads(text)
+                yield number, orjson.loads(text), text
             except orjson.JSONDecodeError as err:
                 yield Rejected(
                     RecordError(

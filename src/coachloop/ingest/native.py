@@ -13,7 +13,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import orjson
 from pydantic import TypeAdapter, ValidationError
 
 from coachloop.errors import RecordError
@@ -107,8 +106,8 @@ def read_native(path: Path) -> Iterator[ReadItem]:
         if isinstance(item, Rejected):
             yield item
             continue
-        line, obj = item
-        yield parse_native(obj, str(path), line, orjson.dumps(obj).decode())
+        line, obj, raw = item
+        yield parse_native(obj, str(path), line, raw)
 
 
 def to_native(interaction: Interaction) -> dict[str, Any]:
