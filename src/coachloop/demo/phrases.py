@@ -118,8 +118,9 @@ PHRASES: dict[str, dict[str, dict[str, PhraseSet]]] = {
                     "Main aapki kya madad kar {sakta} hoon?",
                     "Namaste, Northwind Bank se {agent} baat kar {raha} hoon, bataiye kaise help karoon?",
                 ),
-                paraphrase=("Northwind ki taraf se namaskar, {agent} bol {raha} hoon, boliye kya "
-                            "scene hai?",),
+                paraphrase=(
+                    "Northwind ki taraf se namaskar, {agent} bol {raha} hoon, boliye kya scene hai?",
+                ),
                 missed=("Hello, boliye.", "Haan ji, bataiye kya problem hai?"),
                 devanagari=("नॉर्थविंड बैंक में {call_d} करने के लिए धन्यवाद, मेरा नाम {agent} है।",),
             ),
@@ -159,8 +160,9 @@ PHRASES: dict[str, dict[str, dict[str, PhraseSet]]] = {
                     "Security ke liye apne card ke last four digits bata dijiye.",
                     "Main aapki identity verify karna {chahta} hoon, apni date of birth bataiye.",
                 ),
-                paraphrase=("Ek chhota sa sawaal, taaki pakka ho ki aap hi hain: aapka janam kis town mein "
-                            "hua tha?",),
+                paraphrase=(
+                    "Ek chhota sa sawaal, taaki pakka ho ki aap hi hain: aapka janam kis town mein hua tha?",
+                ),
                 devanagari=("मैं आपकी पहचान सत्यापित करना {chahta_d} हूँ। कृपया अपनी जन्मतिथि बताइए।",),
             ),
         },
@@ -231,8 +233,9 @@ PHRASES: dict[str, dict[str, dict[str, PhraseSet]]] = {
                     "Kya main aapko thodi der hold par rakh {sakta} hoon?",
                     "Main ek baar {hold_task} check kar loon, kya aap ek minute hold kar sakte hain?",
                 ),
-                paraphrase=("Ek minute dijiye, main line pe music laga {deta} hoon aur {hold_task} dekh "
-                            "{leta} hoon.",),
+                paraphrase=(
+                    "Ek minute dijiye, main line pe music laga {deta} hoon aur {hold_task} dekh {leta} hoon.",
+                ),
                 missed=("", "Ruko.", "Ek sec."),
                 devanagari=("क्या मैं आपको थोड़ी देर होल्ड पर रख {sakta_d} हूँ?",),
             ),
@@ -268,8 +271,9 @@ PHRASES: dict[str, dict[str, dict[str, PhraseSet]]] = {
             ),
             "hi-en": PhraseSet(
                 standard=("{next_step}",),
-                paraphrase=("Ab aapko kuch nahi karna, baaki sab hamari taraf se ho jayega, bas inbox "
-                            "dekhte rahiye.",),
+                paraphrase=(
+                    "Ab aapko kuch nahi karna, baaki sab hamari taraf se ho jayega, bas inbox dekhte rahiye.",
+                ),
                 missed=("Ho gaya.", "Theek hai, kaam ho gaya.", ""),
             ),
         },
@@ -410,8 +414,10 @@ NEXT_STEPS: dict[str, dict[str, tuple[str, ...]]] = {
             "in the app straight away.",
             "Your new card will arrive within 5 to 7 business days; you'll need to activate it in the app.",
         ),
-        "hi-en": ("Aapko naya card 5 se 7 business days mein mil jayega, tab tak app mein digital card use "
-                  "kar sakte hain.",),
+        "hi-en": (
+            "Aapko naya card 5 se 7 business days mein mil jayega, tab tak app mein digital card use "
+            "kar sakte hain.",
+        ),
     },
     "dispute_charge": {
         "en": (
@@ -420,32 +426,38 @@ NEXT_STEPS: dict[str, dict[str, tuple[str, ...]]] = {
             "The temporary credit will show in 3 to 5 days, and the investigation usually takes up to 45 "
             "days.",
         ),
-        "hi-en": ("Aapko aaj dispute reference ke saath confirmation email mil jayega, aur 10 business days "
-                  "mein result.",),
+        "hi-en": (
+            "Aapko aaj dispute reference ke saath confirmation email mil jayega, aur 10 business days "
+            "mein result.",
+        ),
     },
     "card_declined": {
         "en": (
             "You can try the payment again in about five minutes, and you'll get a text if we ever need to "
             "confirm a payment again.",
         ),
-        "hi-en": ("Paanch minute baad payment dobara try kijiye, aur aage se confirm karne ke liye aapko "
-                  "SMS aayega.",),
+        "hi-en": (
+            "Paanch minute baad payment dobara try kijiye, aur aage se confirm karne ke liye aapko "
+            "SMS aayega.",
+        ),
     },
     "make_payment": {
         "en": (
             "The payment will show on your account within 1 to 2 business days, and you'll get a "
             "confirmation email today.",
         ),
-        "hi-en": ("Payment 1 se 2 business days mein account pe dikhega, aur aaj confirmation email aa "
-                  "jayega.",),
+        "hi-en": (
+            "Payment 1 se 2 business days mein account pe dikhega, aur aaj confirmation email aa jayega.",
+        ),
     },
     "failed_transfer": {
         "en": (
             "The money should arrive in the other account by the end of tomorrow, and you'll get a text "
             "as soon as it's delivered.",
         ),
-        "hi-en": ("Paisa kal tak doosre account mein pahunch jayega, aur deliver hote hi aapko SMS mil "
-                  "jayega.",),
+        "hi-en": (
+            "Paisa kal tak doosre account mein pahunch jayega, aur deliver hote hi aapko SMS mil jayega.",
+        ),
     },
     "loan_status": {
         "en": (
@@ -463,12 +475,15 @@ NEXT_STEPS: dict[str, dict[str, tuple[str, ...]]] = {
             "You'll get a confirmation letter at the new address within 5 business days, and statements "
             "will go there from now on.",
         ),
-        "hi-en": ("Naye address pe 5 business days mein confirmation letter aa jayega, aur statements bhi "
-                  "wahin aayenge.",),
+        "hi-en": (
+            "Naye address pe 5 business days mein confirmation letter aa jayega, aur statements bhi "
+            "wahin aayenge.",
+        ),
     },
     "fee_reversal": {
-        "en": ("The refund will show in 3 to 5 days, and you'll get a low balance alert by text "
-               "from now on.",),
+        "en": (
+            "The refund will show in 3 to 5 days, and you'll get a low balance alert by text from now on.",
+        ),
         "hi-en": ("Refund 3 se 5 din mein dikh jayega, aur aage se low balance alert SMS pe milega.",),
     },
     "reset_password": {
@@ -476,8 +491,9 @@ NEXT_STEPS: dict[str, dict[str, tuple[str, ...]]] = {
             "You'll get a text with a one-time code in the next minute, and the link in your email is "
             "valid for 30 minutes.",
         ),
-        "hi-en": ("Ek minute mein aapko one-time code ka SMS aayega, aur email wala link 30 minute "
-                  "valid hai.",),
+        "hi-en": (
+            "Ek minute mein aapko one-time code ka SMS aayega, aur email wala link 30 minute valid hai.",
+        ),
     },
     "app_login_issue": {
         "en": ("Please reinstall the app in about an hour, and you'll get a text when the fix is live.",),
@@ -488,16 +504,18 @@ NEXT_STEPS: dict[str, dict[str, tuple[str, ...]]] = {
             "You'll get a closure confirmation letter within 7 business days, and the balance will arrive "
             "in 1 to 2 business days.",
         ),
-        "hi-en": ("7 business days mein closure letter aa jayega, aur balance 1 se 2 din mein transfer ho "
-                  "jayega.",),
+        "hi-en": (
+            "7 business days mein closure letter aa jayega, aur balance 1 se 2 din mein transfer ho jayega.",
+        ),
     },
     "rate_review": {
         "en": (
             "You'll get a letter confirming the new rate within 5 business days, and it will show on your "
             "next statement.",
         ),
-        "hi-en": ("Naye rate ka confirmation letter 5 business days mein aayega, aur agle statement pe "
-                  "dikhega.",),
+        "hi-en": (
+            "Naye rate ka confirmation letter 5 business days mein aayega, aur agle statement pe dikhega.",
+        ),
     },
     "_transferred": {
         "en": ("They'll have all the notes from this call, so you won't need to repeat yourself.",),
@@ -527,8 +545,10 @@ NEXT_STEPS: dict[str, dict[str, tuple[str, ...]]] = {
 
 def phrase_table_markdown() -> str:
     """The table as Markdown, for a rubric author (and the demo's README)."""
-    lines = ["| behaviour | part | language | standard | paraphrase (should be missed) | said when missed |",
-             "| --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| behaviour | part | language | standard | paraphrase (should be missed) | said when missed |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
 
     def cell(items: tuple[str, ...]) -> str:
         return "<br>".join(f"`{s}`" if s else "(nothing)" for s in items) or "-"
@@ -538,7 +558,7 @@ def phrase_table_markdown() -> str:
             for language, ps in by_language.items():
                 standard = cell(ps.standard + ps.devanagari)
                 missed = "-" if behavior in NEGATIVE else cell(ps.missed)
-                lines.append(f"| {behavior} | {part} | {language} | {standard} | {cell(ps.paraphrase)} | "
-                             f"{missed} |")
+                lines.append(
+                    f"| {behavior} | {part} | {language} | {standard} | {cell(ps.paraphrase)} | {missed} |"
+                )
     return "\n".join(lines) + "\n"
-

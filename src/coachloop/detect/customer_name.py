@@ -125,8 +125,8 @@ class CustomerNameDetector(Detector):
                 None,
             )
             if reply is not None:
-                m = ANSWER.match(conv.normalized[reply])
-                words = _name_words(m.groups()) if m else set()
+                answer = ANSWER.match(conv.normalized[reply])
+                words = _name_words(answer.groups()) if answer else set()
                 if words:
                     found.append((reply, words))
         if not found:

@@ -76,8 +76,9 @@ def upgrade() -> None:
     op.create_index("ix_interactions_started_at", "interactions", ["started_at"])
     op.create_table(
         "utterances",
-        sa.Column("interaction_id", _key(), sa.ForeignKey("interactions.id", ondelete="CASCADE"),
-                  primary_key=True),
+        sa.Column(
+            "interaction_id", _key(), sa.ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True
+        ),
         sa.Column("idx", sa.Integer(), primary_key=True),
         sa.Column("speaker", sa.String(), nullable=False),
         sa.Column("start", sa.Float()),
@@ -88,8 +89,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "evaluations",
-        sa.Column("interaction_id", _key(), sa.ForeignKey("interactions.id", ondelete="CASCADE"),
-                  primary_key=True),
+        sa.Column(
+            "interaction_id", _key(), sa.ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True
+        ),
         sa.Column("rubric", _key(), primary_key=True),
         sa.Column("rubric_version", sa.String(), nullable=False),
         sa.Column("score", sa.Float()),
