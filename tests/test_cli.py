@@ -147,3 +147,16 @@ def test_every_command_documents_itself(tmp_path: Path) -> None:
         ["demo", "--help"],
     ):
         assert "Usage" in run(args, tmp_path).stdout
+
+
+def test_language_tag_writes_one_record_per_line_with_a_tag_per_word(tmp_path: Path) -> None:
+    lines = ["mera card block ho gaya hai please help", "I want to check my balance", "मेरा card block हो गया है"]
+    (tmp_path / "in.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run(["language", "tag", str(tmp_path / "in.txt"), "-o", str(tmp_path / "out.jsonl")], tmp_path)
+    records = [json.loads(line) for line in (tmp_path / "out.jsonl").open(encoding="utf-8")]
+    assert [r["text"] for r in records] == lines
+    for line, r in zip(lines, records, strict=True):
+        assert [t["token"] for t in r["tokens"]] == line.split()
+    assert records[0]["code_mixed"] and records[0]["language"] == "hi-en"
+    assert records[1] == {**records[1], "language": "en", "code_mixed": False}
+    assert [t["lang"] for t in records[2]["tokens"]] == ["hi", "en", "en", "hi", "hi", "hi"]

@@ -51,6 +51,10 @@ quarantine_app = typer.Typer(
 app.add_typer(export_app, name="export")
 app.add_typer(rubric_app, name="rubric")
 app.add_typer(quarantine_app, name="quarantine")
+language_app = typer.Typer(
+    help="Language identification, including Hindi-English code-switching.", no_args_is_help=True
+)
+app.add_typer(language_app, name="language")
 
 err = Console(stderr=True, soft_wrap=True)
 # Piped output (a file, CI logs) is not wrapped at 80 columns: tables get room to breathe.
@@ -327,6 +331,48 @@ def quarantine_drop(
     """Delete quarantined records for good."""
     n = _store(db).clear_quarantine(qids)
     out.print(f"{n} record(s) dropped", highlight=False)
+
+
+@language_app.command("tag")
+def language_tag(
+    file: Annotated[Path, typer.Argument(help="Text file, one sentence per line ('-' for stdin).")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="JSONL file (default: stdout).")
+    ] = None,
+    model: Annotated[
+        Path | None, typer.Option(help="A model from `language train` (default: the shipped one).")
+    ] = None,
+) -> None:
+    """Tag each line's language and each word's: one JSON record per input line,
+    {"text", "language", "code_mixed", "tokens": [{"token", "lang"}]} with ISO 639-1 codes."""
+    from coachloop.language.langid import LanguageIdentifier, tag_lines
+
+    identifier = LanguageIdentifier.load(model) if model is not None else None
+    source = sys.stdin if str(file) == "-" else file.open(encoding="utf-8", errors="replace")
+    with _output(output) as f:
+        for record in tag_lines(source, identifier):
+            f.write(orjson.dumps(record).decode())
+            f.write("\n")
+
+
+@language_app.command("train")
+def language_train(
+    data: Annotated[
+        Path, typer.Option("--data", help="token<TAB>label lines, blank line between sentences.")
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Model file to write (.json or .json.gz).")],
+) -> None:
+    """Train a word-level language model on your own labelled sentences (kept locally, not shipped)."""
+    from coachloop.language.langid import LanguageIdentifier, read_labelled
+
+    with data.open(encoding="utf-8") as f:
+        sentences = list(read_labelled(f))
+    if not sentences:
+        raise CoachloopError(f"{data}: no labelled sentences (expected token<TAB>label lines)")
+    identifier = LanguageIdentifier()
+    identifier.fit(sentences)
+    identifier.save(output)
+    out.print(f"trained on {len(sentences)} sentences; model written to {output}", highlight=False)
 
 
 @app.command()

@@ -1,0 +1,1 @@
+"""Language identification for code-switched contact-center speech (see `langid`)."""
