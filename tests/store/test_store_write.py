@@ -283,3 +283,18 @@ def test_a_store_error_names_the_database_and_one_line(store: Store) -> None:
     message = str(caught.value)
     assert "\n" not in message
     assert store.url.split("://")[0] in message
+
+
+def test_models_are_stored_by_name_with_a_version_per_retrain(store: Store) -> None:
+    assert store.load_model("reasons") is None
+    assert store.save_model("reasons", "reason-classifier", b"\x00first", {"labels": 8}) == 1
+    assert store.save_model("reasons", "reason-classifier", b"\x00second") == 2
+    stored = store.load_model("reasons")
+    assert stored is not None
+    assert (stored.kind, stored.version, stored.payload, stored.info) == (
+        "reason-classifier",
+        2,
+        b"\x00second",
+        {},
+    )
+    assert [(n, k, v) for n, k, v, _ in store.list_models()] == [("reasons", "reason-classifier", 2)]

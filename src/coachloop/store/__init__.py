@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from coachloop.store.codec import content_hash, evaluation_from_dict, evaluation_to_dict
 from coachloop.store.engine import create_store_engine, default_url, migrate
-from coachloop.store.repo import QuarantineRow, Store
+from coachloop.store.repo import QuarantineRow, Store, StoredModel
 from coachloop.store.scorecards import BehaviorRate, Scorecard, wilson_interval
 from coachloop.store.writer import WriteStats
 
@@ -21,6 +21,7 @@ __all__ = [
     "QuarantineRow",
     "Scorecard",
     "Store",
+    "StoredModel",
     "WriteStats",
     "content_hash",
     "default_url",

@@ -23,10 +23,31 @@ from coachloop.store import rows
 from coachloop.store.codec import behavior_to_dict, evaluation_from_dict
 from coachloop.store.engine import WRITE, db_errors
 from coachloop.store.scorecards import Scorecard, query_scorecards
-from coachloop.store.tables import agents, behavior_results, evaluations, interactions, quarantine, utterances
+from coachloop.store.tables import (
+    agents,
+    behavior_results,
+    evaluations,
+    interactions,
+    models,
+    quarantine,
+    utterances,
+)
 from coachloop.store.writer import WriteStats, chunked, upsert_agent_rows, write_items
 
-__all__ = ["QuarantineRow", "Store"]
+__all__ = ["QuarantineRow", "Store", "StoredModel"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredModel:
+    """A fitted model kept in the store: `payload` is whatever its kind's `save` wrote."""
+
+    name: str
+    kind: str
+    version: int
+    """1 for the first model saved under this name, then 2, 3, ... on each retrain."""
+    info: dict[str, Any]
+    payload: bytes
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +356,36 @@ class Store:
                 return
             yield from page
             last = (page[-1].interaction_id, page[-1].rubric)
+
+    def save_model(self, name: str, kind: str, payload: bytes, info: dict[str, Any] | None = None) -> int:
+        """Store a fitted model under `name` (replacing an older one); returns its new version."""
+        with self._write("cannot save the model") as conn:
+            previous = conn.execute(select(models.c.version).where(models.c.name == name)).scalar()
+            version = (previous or 0) + 1
+            conn.execute(delete(models).where(models.c.name == name))
+            conn.execute(
+                models.insert().values(
+                    name=name, kind=kind, version=version, info=info or {}, payload=payload, created_at=_now()
+                )
+            )
+        return version
+
+    def load_model(self, name: str) -> StoredModel | None:
+        with self._read("cannot read the model") as conn:
+            r = conn.execute(select(models).where(models.c.name == name)).mappings().first()
+        if r is None:
+            return None
+        return StoredModel(
+            r["name"], r["kind"], r["version"], dict(r["info"] or {}), bytes(r["payload"]), r["created_at"]
+        )
+
+    def list_models(self) -> list[tuple[str, str, int, datetime]]:
+        """(name, kind, version, created_at) of every stored model, by name."""
+        query = select(models.c.name, models.c.kind, models.c.version, models.c.created_at).order_by(
+            models.c.name
+        )
+        with self._read("cannot read models") as conn:
+            return [(r.name, r.kind, r.version, r.created_at) for r in conn.execute(query)]
 
     def evaluated_rubrics(self) -> list[str]:
         """Names of the rubrics with at least one stored evaluation, sorted."""

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -37,6 +38,7 @@ __all__ = [
     "evaluations",
     "interactions",
     "metadata",
+    "models",
     "quarantine",
     "utterances",
 ]
@@ -181,3 +183,17 @@ quarantine = Table(
     # Never reuse an id after a pop: a replay report must not point at a different record.
     sqlite_autoincrement=True,
 )
+
+
+models = Table(
+    "models",
+    metadata,
+    Column("name", Key, primary_key=True),
+    Column("kind", String, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("info", Json),
+    Column("payload", LargeBinary, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+"""Fitted models (a contact-reason classifier, ...) by name, with their own version
+counter: they live with the data they were trained for, on either backend."""
