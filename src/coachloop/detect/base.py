@@ -28,9 +28,35 @@ __all__ = [
     "compile_patterns",
     "detectors",
     "expand_vars",
+    "substantive",
 ]
 
-NOISE_WORDS = frozenset({"noise", "unk", "um", "uh", "hmm", "mm", "laughter", "silence", "inaudible"})
+NOISE_WORDS = frozenset(
+    {
+        "noise",
+        "unk",
+        "um",
+        "uh",
+        "umm",
+        "uhm",
+        "hmm",
+        "mm",
+        "mhm",
+        "laughter",
+        "silence",
+        "inaudible",
+        "crosstalk",
+    }
+)
+# Longer than this, a normalised turn always says something: noise-only turns are short.
+_SHORT = 40
+
+
+def substantive(normalized: str) -> bool:
+    """Whether a normalised utterance says something (not only transcription marks or fillers)."""
+    if len(normalized) > _SHORT:
+        return True
+    return any(w not in NOISE_WORDS for w in normalized.split())
 
 
 @dataclass(slots=True)
@@ -41,6 +67,8 @@ class Conversation:
     normalized: list[str]
     hits: list[list[Hit]]
     turns: dict[Speaker, list[int]]
+    """Each speaker's substantive utterances (positions): windows such as "the agent's
+    first three turns" do not count a turn that is only "[noise]"."""
     memo: dict[object, Any] = field(default_factory=dict)
     """Work that several detectors share (gaps, scopes), computed once per conversation."""
 
@@ -72,7 +100,7 @@ class Conversation:
 
     def is_substantive(self, position: int) -> bool:
         """Whether an utterance says something (not only transcription marks or fillers)."""
-        return any(w not in NOISE_WORDS for w in self.normalized[position].split())
+        return substantive(self.normalized[position])
 
 
 @dataclass(slots=True, frozen=True)

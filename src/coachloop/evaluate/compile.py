@@ -119,16 +119,17 @@ def compile_spec(spec: RubricSpec, doc: LocatedDocument) -> CompiledRubric:
     rule_of: dict[tuple[str, str], str] = {}
     for item_id, item in compiled.items():
         needs = item.detector.requires()
-        for other in needs:
-            if other not in compiled:
-                raise doc.error(
-                    (*paths[item_id], "detect"),
-                    f"refers to {other!r}, which is no behaviour or event of this rubric",
-                )
+        for key, others in (("detect", needs), ("requires", item.spec.requires)):
+            for other in others:
+                if other not in compiled:
+                    raise doc.error(
+                        (*paths[item_id], key),
+                        f"refers to {other!r}, which is no behaviour or event of this rubric",
+                    )
         if len(needs) == 2:  # an order rule: `then` must come after `first`
             precedence.setdefault(needs[1], set()).add(needs[0])
             rule_of[(needs[0], needs[1])] = item_id
-        graph[item_id] = list(needs)
+        graph[item_id] = [*needs, *item.spec.requires]
     try:
         evaluation_order = list(TopologicalSorter(graph).static_order())
     except CycleError as err:

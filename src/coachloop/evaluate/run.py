@@ -6,7 +6,7 @@ the interaction and the rubric, deterministic for the same input and rubric vers
 
 from __future__ import annotations
 
-from coachloop.detect.base import Conversation, Finding, Scope
+from coachloop.detect.base import Conversation, Finding, Scope, substantive
 from coachloop.detect.text import normalize_many
 from coachloop.evaluate.compile import CompiledItem, CompiledRubric
 from coachloop.model import BehaviorResult, Evaluation, Interaction, Outcome, Speaker
@@ -40,8 +40,9 @@ def prepare(rubric: CompiledRubric, interaction: Interaction) -> Conversation:
     """Normalise and match a conversation once; every detector reads the result."""
     normalized = normalize_many([u.text for u in interaction.utterances])
     turns: dict[Speaker, list[int]] = {s: [] for s in Speaker}
-    for i, u in enumerate(interaction.utterances):
-        turns[u.speaker].append(i)
+    for i, (u, text) in enumerate(zip(interaction.utterances, normalized, strict=True)):
+        if len(text) > 40 or substantive(text):
+            turns[u.speaker].append(i)
     return Conversation(interaction, normalized, rubric.matcher.run(normalized), turns)
 
 
@@ -71,6 +72,9 @@ def _find(item: CompiledItem, conv: Conversation, prior: dict[str, Finding]) -> 
     condition = spec.applies_when if isinstance(spec, BehaviorSpec) else None
     if condition is not None and not applies(condition, conv.interaction):
         return Finding(Outcome.NOT_APPLICABLE, 1.0, note="the behaviour does not apply to this interaction")
+    for needed in spec.requires:
+        if prior[needed].outcome is not Outcome.MET:
+            return Finding(Outcome.NOT_APPLICABLE, 1.0, note=f"no {needed} in this interaction")
     key = item.scope_key
     scope = conv.memo.get(key, _UNSET)
     if scope is _UNSET:

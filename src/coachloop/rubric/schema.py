@@ -73,6 +73,9 @@ class _Item(BaseModel):
     detect: str
     speaker: Speaker = Speaker.AGENT
     window: Window | None = None
+    requires: list[str] = Field(default_factory=list)
+    """Behaviour or event ids that must be met for this one to apply (e.g. verification
+    is only expected when an account action happened)."""
 
     def settings(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
