@@ -3,6 +3,7 @@
 from coachloop.detect import (  # noqa: F401  (imported to register)
     asked_answered,
     customer_name,
+    frustration,
     order,
     pauses,
     phrase,
