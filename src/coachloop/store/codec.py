@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from itertools import pairwise
 from typing import Any
 
 import orjson
@@ -52,7 +51,7 @@ def _digest(payload: object) -> str:
 def transcript_hash(utterances: Iterable[Utterance]) -> str:
     """Hash of the turns as stored: order by index, keys sorted, so a reload hashes the same."""
     turns = list(utterances)
-    if any(a.index > b.index for a, b in pairwise(turns)):
+    if [u.index for u in turns] != sorted(u.index for u in turns):
         turns.sort(key=lambda u: u.index)
     # orjson writes enums by value and tuples as arrays: no per-turn conversion needed.
     return _digest([(u.index, u.speaker, u.text, u.start, u.end, u.alt_text, u.metadata) for u in turns])
