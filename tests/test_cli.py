@@ -150,7 +150,11 @@ def test_every_command_documents_itself(tmp_path: Path) -> None:
 
 
 def test_language_tag_writes_one_record_per_line_with_a_tag_per_word(tmp_path: Path) -> None:
-    lines = ["mera card block ho gaya hai please help", "I want to check my balance", "मेरा card block हो गया है"]
+    lines = [
+        "mera card block ho gaya hai please help",
+        "I want to check my balance",
+        "मेरा card block हो गया है",
+    ]
     (tmp_path / "in.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     run(["language", "tag", str(tmp_path / "in.txt"), "-o", str(tmp_path / "out.jsonl")], tmp_path)
     records = [json.loads(line) for line in (tmp_path / "out.jsonl").open(encoding="utf-8")]
@@ -160,3 +164,17 @@ def test_language_tag_writes_one_record_per_line_with_a_tag_per_word(tmp_path: P
     assert records[0]["code_mixed"] and records[0]["language"] == "hi-en"
     assert records[1] == {**records[1], "language": "en", "code_mixed": False}
     assert [t["lang"] for t in records[2]["tokens"]] == ["hi", "en", "en", "hi", "hi", "hi"]
+
+
+def test_ingest_redacts_by_default_and_keeps_only_what_is_asked(tmp_path: Path) -> None:
+    call = {
+        "id": "k1",
+        "utterances": [{"index": 0, "speaker": "customer", "text": "mail me at a.b@example.com"}],
+    }
+    (tmp_path / "k.jsonl").write_text(json.dumps(call) + "\n")
+    run(["ingest", str(tmp_path / "k.jsonl")], tmp_path)
+    assert "[EMAIL]" in run(["show", "k1"], tmp_path).stdout
+    run(["ingest", str(tmp_path / "k.jsonl"), "--keep", "emails"], tmp_path)
+    assert "a.b@example.com" in run(["show", "k1"], tmp_path).stdout
+    bad = run(["ingest", str(tmp_path / "k.jsonl"), "--keep", "email"], tmp_path, ok=False)
+    assert bad.returncode == 1 and "unknown option 'email'" in bad.stderr

@@ -31,6 +31,7 @@ from coachloop import jobs
 from coachloop.errors import CoachloopError
 from coachloop.evaluate import load_rubric
 from coachloop.ingest.records import readers
+from coachloop.ingest.redact import RedactionConfig, Redactor
 from coachloop.render import render_evaluation, render_scorecards
 from coachloop.rubric.load import shipped_rubrics
 from coachloop.store import Store, default_url, evaluation_to_dict, open_store
@@ -115,6 +116,14 @@ def ingest(
     format: Annotated[
         str, typer.Option("--format", "-f", help="Input format: " + ", ".join(readers))
     ] = "native",
+    keep: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--keep",
+            help="Keep this kind of sensitive data in clear (repeatable): cards, national_ids, emails, phones, "
+            "spoken_digits. Default: everything is redacted.",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Read conversations (or metadata, agents, surveys) into the store.
@@ -122,10 +131,13 @@ def ingest(
     Text is redacted before it is stored. Bad records are reported and kept in
     quarantine; the good ones around them are stored. Re-ingesting an id updates it.
     """
+    redactor = Redactor(RedactionConfig.from_mapping(dict.fromkeys(keep or [], False)))
     store = _store(db)
     with _progress() as bar:
         task = bar.add_task("ingesting", total=None)
-        report = jobs.ingest_paths(store, paths, format, progress=lambda n: bar.advance(task, n))
+        report = jobs.ingest_paths(
+            store, paths, format, redactor=redactor, progress=lambda n: bar.advance(task, n)
+        )
     _print_errors(report.errors)
     out.print(
         f"{report.interactions} interactions, {report.updates} metadata updates, {report.surveys} surveys, "
