@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -15,7 +16,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict
 
 from coachloop.detect.matcher import Hit, MatcherBuilder
-from coachloop.detect.text import locate
+from coachloop.detect.text import SEP, Segments, locate
 from coachloop.model import Evidence, ExpectedWindow, Interaction, Outcome, Speaker
 from coachloop.registry import Registry
 
@@ -28,6 +29,7 @@ __all__ = [
     "compile_patterns",
     "detectors",
     "expand_vars",
+    "noise_only",
     "substantive",
 ]
 
@@ -52,6 +54,19 @@ NOISE_WORDS = frozenset(
 _SHORT = 40
 
 
+_NOISE_ONLY = re.compile(SEP + r" (?:(?:" + "|".join(sorted(NOISE_WORDS)) + r") )*(?=" + SEP + ")")
+
+
+def noise_only(segments: Segments) -> set[int]:
+    """Positions of the utterances that say nothing, found in one scan of the conversation."""
+    scanned = SEP + segments.text + SEP  # so the first and last utterance are framed too
+    found = [m.start() for m in _NOISE_ONLY.finditer(scanned)]
+    if not found:
+        return set()
+    starts = segments.starts
+    return {bisect_right(starts, at) - 1 for at in found}
+
+
 def substantive(normalized: str) -> bool:
     """Whether a normalised utterance says something (not only transcription marks or fillers)."""
     if len(normalized) > _SHORT:
@@ -64,7 +79,8 @@ class Conversation:
     """One interaction prepared for detection: normalised texts and matcher hits."""
 
     interaction: Interaction
-    normalized: list[str]
+    normalized: Segments
+    """Normalised utterances; `normalized[i]` is utterance i's space-padded text."""
     hits: list[list[Hit]]
     turns: dict[Speaker, list[int]]
     """Each speaker's substantive utterances (positions): windows such as "the agent's

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
-from itertools import accumulate
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import ahocorasick
 
-from coachloop.detect.text import SEP, normalize
+from coachloop.detect.text import SEP, Segments, normalize
 
 __all__ = ["Hit", "Matcher", "MatcherBuilder"]
 
@@ -37,22 +36,25 @@ class Matcher:
         self._regexes = regexes
         self.slots = slots
 
-    def run(self, normalized: Sequence[str]) -> list[list[Hit]]:
-        """Hits per slot, in utterance order, for a conversation's normalised utterances."""
+    def run(self, segments: Segments) -> list[list[Hit]]:
+        """Hits per slot, in utterance order, over a conversation's normalised segments."""
         hits: list[list[Hit]] = [[] for _ in range(self.slots)]
-        if not normalized:
+        starts = segments.starts
+        if not starts:
             return hits
-        text = SEP.join(normalized)
-        # Utterance boundaries: the automaton reports matches in order of their end, so
-        # one forward walk maps each to its utterance (no search per hit).
-        bounds = [end + i + 1 for i, end in enumerate(accumulate(map(len, normalized)))]
+        text = segments.text
         make = tuple.__new__
         if self._automaton is not None:
-            utt, base, limit = 0, 0, bounds[0]
+            # The automaton reports matches in order of their end, so one forward walk
+            # maps each to its utterance (no search per hit).
+            last = len(starts) - 1
+            utt, base = 0, 0
+            limit = starts[1] if last else len(text) + 1
             for end, found in self._automaton.iter(text):
                 while end >= limit:
                     utt += 1
-                    base, limit = limit, bounds[utt]
+                    base = limit
+                    limit = starts[utt + 1] if utt < last else len(text) + 1
                 for slot, key, size in found:
                     hits[slot].append(make(Hit, (utt, end - size - base + 2, end - base, key)))
         for slot, pattern in self._regexes:
@@ -60,8 +62,8 @@ class Matcher:
                 start, end = m.span()
                 if start == end or SEP in m.group():
                     continue
-                utt = bisect_right(bounds, start)
-                base = bounds[utt - 1] if utt else 0
+                utt = bisect_right(starts, start) - 1
+                base = starts[utt]
                 hits[slot].append(make(Hit, (utt, start - base, end - base, pattern.pattern)))
         return hits
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
+from operator import attrgetter
 from typing import NamedTuple
 
 from pydantic import Field
@@ -17,6 +18,10 @@ from coachloop.detect.phrase import MET_CONFIDENCE, MISSED_CONFIDENCE
 from coachloop.model import Evidence, ExpectedWindow, Interaction, Outcome
 
 __all__ = ["Gap", "HoldDetector", "SilenceDetector", "conversation_gaps", "gaps"]
+
+
+_START = attrgetter("start")
+_END = attrgetter("end")
 
 
 class Gap(NamedTuple):
@@ -34,25 +39,25 @@ def gaps(interaction: Interaction, at_least: float = 0.0) -> tuple[list[Gap], Ga
     Only gaps worth reporting are built; most turns follow each other within a second.
     """
     utts = interaction.utterances
-    starts = [u.start for u in utts]
-    ends = [u.end for u in utts]
+    starts = list(map(_START, utts))
+    ends = list(map(_END, utts))
     if not utts or None in starts or None in ends:
         return None
     out: list[Gap] = []
     longest: Gap | None = None
     longest_seconds = 0.0
-    latest_end: float = ends[0]  # type: ignore[assignment]
+    latest_end: float = ends[0]
     latest_pos = 0
     for pos, (start, end) in enumerate(zip(starts, ends, strict=True)):
-        if start > latest_end:  # type: ignore[operator]
-            seconds: float = start - latest_end  # type: ignore[operator]
+        if start > latest_end:
+            seconds: float = start - latest_end
             if seconds >= at_least:
                 out.append(Gap(latest_pos, pos, seconds))
             if seconds > longest_seconds:
                 longest_seconds = seconds
                 longest = Gap(latest_pos, pos, seconds)
-        if end >= latest_end:  # type: ignore[operator]
-            latest_end, latest_pos = end, pos  # type: ignore[assignment]
+        if end >= latest_end:
+            latest_end, latest_pos = end, pos
     return out, longest
 
 

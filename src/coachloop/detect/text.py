@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import accumulate
+from typing import overload
 
-__all__ = ["SEP", "locate", "normalize", "normalize_many"]
+__all__ = ["SEP", "Segments", "locate", "normalize", "normalize_many", "normalize_segments"]
 
 SEP = "\n"
 # Combining marks and Indic blocks count as word characters: Devanagari vowel signs
@@ -42,17 +44,62 @@ def _clean(text: str) -> str:
 
 def normalize(text: str) -> str:
     """Normalised, space-padded form of one text (phrases and single utterances)."""
-    return f" {_clean(text.replace(SEP, ' ')).strip()} "
+    body = _clean(text.replace(SEP, " ")).strip()
+    return f" {body} " if body else " "
+
+
+class Segments(Sequence[str]):
+    """A conversation's normalised utterances as one string, `SEP` between them.
+
+    `text` is what the matcher scans; `starts[i]` is where utterance i's space-padded
+    segment begins. `segments[i]` slices it out only when a detector asks, so the common
+    path builds no per-utterance strings.
+    """
+
+    __slots__ = ("starts", "text")
+
+    def __init__(self, text: str, starts: list[int]) -> None:
+        self.text = text
+        self.starts = starts
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def bounds(self, i: int) -> tuple[int, int]:
+        """Start and end (exclusive) of utterance i's segment in `text`."""
+        starts = self.starts
+        return starts[i], (starts[i + 1] - 1 if i + 1 < len(starts) else len(self.text))
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self.starts)
+        start, end = self.bounds(i)
+        return self.text[start:end]
+
+
+def normalize_segments(texts: Sequence[str]) -> Segments:
+    """All `texts` normalised in one pass: segment i equals `normalize(texts[i])`."""
+    if not texts:
+        return Segments("", [])
+    joined = SEP.join(texts)
+    if joined.count(SEP) != len(texts) - 1:  # a text holds a newline of its own
+        joined = SEP.join(t.replace(SEP, " ") for t in texts)
+    text = _clean(" " + joined.replace(SEP, f" {SEP} ") + " ")
+    # Segment i starts after the i-th separator: running sums of the part lengths, in C.
+    starts = [0]
+    starts.extend(accumulate(map((1).__add__, map(len, text.split(SEP)[:-1]))))
+    return Segments(text, starts)
 
 
 def normalize_many(texts: Sequence[str]) -> list[str]:
-    """`[normalize(t) for t in texts]`, in one regex pass."""
-    if not texts:
-        return []
-    joined = SEP.join(texts)
-    if joined.count(SEP) != len(texts) - 1:  # a text holds a newline of its own
-        return [normalize(t) for t in texts]
-    return [f" {part.strip(' ')} " for part in _clean(joined).split(SEP)]
+    """`[normalize(t) for t in texts]`, in one pass."""
+    return list(normalize_segments(texts))
 
 
 def locate(original: str, normalized: str, start: int, end: int) -> tuple[int, int]:

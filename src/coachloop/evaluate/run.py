@@ -6,8 +6,10 @@ the interaction and the rubric, deterministic for the same input and rubric vers
 
 from __future__ import annotations
 
-from coachloop.detect.base import Conversation, Finding, Scope, substantive
-from coachloop.detect.text import normalize_many
+from operator import attrgetter
+
+from coachloop.detect.base import Conversation, Finding, Scope, noise_only
+from coachloop.detect.text import normalize_segments
 from coachloop.evaluate.compile import CompiledItem, CompiledRubric
 from coachloop.model import BehaviorResult, Evaluation, Interaction, Outcome, Speaker
 from coachloop.rubric.schema import Applicability, BehaviorSpec, Window
@@ -36,14 +38,20 @@ def applies(condition: Applicability | None, interaction: Interaction) -> bool:
     return True
 
 
+_TEXT = attrgetter("text")
+_SPEAKER = attrgetter("speaker")
+
+
 def prepare(rubric: CompiledRubric, interaction: Interaction) -> Conversation:
     """Normalise and match a conversation once; every detector reads the result."""
-    normalized = normalize_many([u.text for u in interaction.utterances])
+    utterances = interaction.utterances
+    segments = normalize_segments(list(map(_TEXT, utterances)))
     turns: dict[Speaker, list[int]] = {s: [] for s in Speaker}
-    for i, (u, text) in enumerate(zip(interaction.utterances, normalized, strict=True)):
-        if len(text) > 40 or substantive(text):
-            turns[u.speaker].append(i)
-    return Conversation(interaction, normalized, rubric.matcher.run(normalized), turns)
+    silent = noise_only(segments)
+    for i, speaker in enumerate(map(_SPEAKER, utterances)):
+        if i not in silent:
+            turns[speaker].append(i)
+    return Conversation(interaction, segments, rubric.matcher.run(segments), turns)
 
 
 def _scope(conv: Conversation, speaker: Speaker, window: Window | None) -> Scope | None:
