@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from coachloop.model import Agent, Outcome
-from coachloop.store import Store, wilson_interval
+from coachloop.stats import wilson_interval
+from coachloop.store import Store
 from tests.store.store_builders import evaluation, interaction, result
 
 MET, MISSED, NA = Outcome.MET, Outcome.MISSED, Outcome.NOT_APPLICABLE

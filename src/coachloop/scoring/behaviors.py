@@ -34,9 +34,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from statistics import NormalDist
 from typing import Any
 
+from coachloop import stats
 from coachloop.errors import RecordError
 from coachloop.model import Evaluation, Outcome
 from coachloop.scoring.labels import Label
@@ -249,16 +249,8 @@ def _f1(tp: float, fp: float, fn: float) -> float | None:
 
 def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> Interval | None:
     """Wilson score interval for a binomial proportion; None when there are no trials."""
-    if trials <= 0:
-        return None
-    if not 0 <= successes <= trials:
-        raise ValueError(f"successes {successes} outside 0..{trials}")
-    z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
-    p = successes / trials
-    z2n = z * z / trials
-    centre = (p + z2n / 2) / (1 + z2n)
-    half = z * math.sqrt(p * (1 - p) / trials + z2n / (4 * trials)) / (1 + z2n)
-    return Interval(max(0.0, centre - half), min(1.0, centre + half))
+    found = stats.wilson_interval(successes, trials, confidence)
+    return Interval(*found) if found is not None else None
 
 
 def percentile(sorted_values: Sequence[float], q: float) -> float:

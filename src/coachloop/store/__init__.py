@@ -13,7 +13,7 @@ from __future__ import annotations
 from coachloop.store.codec import content_hash, evaluation_from_dict, evaluation_to_dict
 from coachloop.store.engine import create_store_engine, default_url, migrate
 from coachloop.store.repo import QuarantineRow, Store, StoredModel
-from coachloop.store.scorecards import BehaviorRate, Scorecard, wilson_interval
+from coachloop.store.scorecards import BehaviorRate, Scorecard
 from coachloop.store.writer import WriteStats
 
 __all__ = [
@@ -28,7 +28,6 @@ __all__ = [
     "evaluation_from_dict",
     "evaluation_to_dict",
     "open_store",
-    "wilson_interval",
 ]
 
 

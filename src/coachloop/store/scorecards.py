@@ -7,31 +7,16 @@ unlike the normal approximation).
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, Connection, Integer, case, cast, func, select
 
 from coachloop.model import Outcome
+from coachloop.stats import wilson_interval
 from coachloop.store.tables import agents, behavior_results, evaluations, interactions
 
-__all__ = ["BehaviorRate", "Scorecard", "query_scorecards", "wilson_interval"]
-
-Z95 = 1.959963984540054
-
-
-def wilson_interval(successes: int, trials: int, z: float = Z95) -> tuple[float, float] | None:
-    """The Wilson score interval for a proportion; None when there are no trials."""
-    if trials <= 0:
-        return None
-    if not 0 <= successes <= trials:
-        raise ValueError(f"successes {successes} outside 0..{trials}")
-    p = successes / trials
-    z2n = z * z / trials
-    centre = (p + z2n / 2) / (1 + z2n)
-    half = z * math.sqrt(p * (1 - p) / trials + z2n / (4 * trials)) / (1 + z2n)
-    return max(0.0, centre - half), min(1.0, centre + half)
+__all__ = ["BehaviorRate", "Scorecard", "query_scorecards"]
 
 
 @dataclass(frozen=True, slots=True)
