@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -178,3 +179,53 @@ def test_ingest_redacts_by_default_and_keeps_only_what_is_asked(tmp_path: Path) 
     assert "a.b@example.com" in run(["show", "k1"], tmp_path).stdout
     bad = run(["ingest", str(tmp_path / "k.jsonl"), "--keep", "email"], tmp_path, ok=False)
     assert bad.returncode == 1 and "unknown option 'email'" in bad.stderr
+
+
+REASON_TEXTS = {
+    "lost card": [
+        "i lost my card",
+        "my card is missing",
+        "i cannot find my debit card",
+        "someone stole my card",
+    ],
+    "balance": [
+        "what is my balance",
+        "how much money do i have",
+        "check my account balance",
+        "balance please",
+    ],
+    "branch hours": [
+        "when does the branch open",
+        "what are your opening hours",
+        "is the branch open today",
+        "what time do you close",
+    ],
+}
+
+
+def test_reasons_train_predict_and_discover_round_trip(tmp_path: Path) -> None:
+    with (tmp_path / "train.csv").open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["text", "label"])
+        for label, texts in REASON_TEXTS.items():
+            w.writerows([t, label] for t in texts)
+    run(["reasons", "train", "--data", str(tmp_path / "train.csv"), "--name", "tiny"], tmp_path)
+    (tmp_path / "new.csv").write_text(
+        "text\nmy card was stolen yesterday\nwhat's my balance\nare you open on sunday\n"
+    )
+    out = run(["reasons", "predict", "--model", "tiny", str(tmp_path / "new.csv")], tmp_path).stdout
+    rows = list(csv.DictReader(out.splitlines()))
+    assert [r["id"] for r in rows] == ["1", "2", "3"]
+    assert [r["label"] for r in rows] == ["lost card", "balance", "branch hours"]
+    assert all(0.0 <= float(r["confidence"]) <= 1.0 for r in rows)
+    missing = run(["reasons", "predict", "--model", "nope", str(tmp_path / "new.csv")], tmp_path, ok=False)
+    assert missing.returncode == 1 and "no contact-reason model named 'nope'" in missing.stderr
+
+    with (tmp_path / "all.csv").open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["text"])
+        w.writerows([t] for texts in REASON_TEXTS.values() for t in texts * 3)
+    out = run(["reasons", "discover", str(tmp_path / "all.csv")], tmp_path).stdout
+    found = list(csv.DictReader(out.splitlines()))
+    assert len(found) == 36 and {"id", "cluster", "cluster_name"} <= set(found[0])
+    assert all(r["cluster_name"] for r in found)

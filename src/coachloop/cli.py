@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import orjson
 import typer
@@ -36,6 +36,9 @@ from coachloop.render import render_evaluation, render_scorecards
 from coachloop.rubric.load import shipped_rubrics
 from coachloop.store import Store, default_url, evaluation_to_dict, open_store
 
+if TYPE_CHECKING:
+    from coachloop.language.reasons import ReasonClassifier
+
 __all__ = ["app", "main"]
 
 app = typer.Typer(
@@ -56,6 +59,12 @@ language_app = typer.Typer(
     help="Language identification, including Hindi-English code-switching.", no_args_is_help=True
 )
 app.add_typer(language_app, name="language")
+reasons_app = typer.Typer(
+    help="Contact reasons: train a classifier, predict, and discover reasons nobody named yet.",
+    no_args_is_help=True,
+)
+app.add_typer(reasons_app, name="reasons")
+REASON_MODEL_KIND = "reason-classifier"
 
 err = Console(stderr=True, soft_wrap=True)
 # Piped output (a file, CI logs) is not wrapped at 80 columns: tables get room to breathe.
@@ -385,6 +394,104 @@ def language_train(
     identifier.fit(sentences)
     identifier.save(output)
     out.print(f"trained on {len(sentences)} sentences; model written to {output}", highlight=False)
+
+
+@reasons_app.command("train")
+def reasons_train(
+    data: Annotated[
+        Path, typer.Option("--data", help="CSV with text,label, or JSONL conversations with contact_reason.")
+    ],
+    name: Annotated[
+        str, typer.Option("--name", help="Name to store the model under (retraining makes a new version).")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Train a contact-reason classifier and keep it in the store under NAME."""
+    import tempfile
+
+    from coachloop.language.reasons import ReasonClassifier, load_labelled
+
+    labelled = load_labelled(data)
+    if len(set(labelled.labels)) < 2:
+        raise CoachloopError(f"{data}: need at least two different labels to train on")
+    with _progress() as bar:
+        bar.add_task(f"training on {len(labelled.texts)} texts", total=None)
+        model = ReasonClassifier().fit(labelled.texts, labelled.labels)
+    with tempfile.TemporaryDirectory(prefix="coachloop-model-") as tmp:
+        payload = model.save(Path(tmp) / "model.npz").read_bytes()
+    info = {"labels": model.labels, "trained_on": str(data), "texts": len(labelled.texts)}
+    version = _store(db).save_model(name, REASON_MODEL_KIND, payload, info)
+    out.print(
+        f"model {name!r} version {version}: {len(model.labels)} reasons from {len(labelled.texts)} texts",
+        highlight=False,
+    )
+
+
+def _reason_model(db: str | None, name: str) -> ReasonClassifier:
+    import tempfile
+
+    from coachloop.language.reasons import ReasonClassifier
+
+    stored = _store(db).load_model(name)
+    if stored is None or stored.kind != REASON_MODEL_KIND:
+        raise CoachloopError(
+            f"no contact-reason model named {name!r}: train one with `coachloop reasons train`"
+        )
+    with tempfile.TemporaryDirectory(prefix="coachloop-model-") as tmp:
+        path = Path(tmp) / "model.npz"
+        path.write_bytes(stored.payload)
+        return ReasonClassifier.load(path)
+
+
+@reasons_app.command("predict")
+def reasons_predict(
+    file: Annotated[Path, typer.Argument(help="CSV with a text column, or JSONL conversations.")],
+    model: Annotated[str, typer.Option("--model", help="Name given to `reasons train`.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="CSV file (default: stdout).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Predict each input's contact reason: CSV id,label,confidence in input order
+    (id = the row number for CSV, the conversation id for JSONL)."""
+    from coachloop.language.reasons import load_unlabelled
+
+    classifier = _reason_model(db, model)
+    inputs = load_unlabelled(file)
+    predictions = classifier.predict(inputs.texts) if inputs.texts else []
+    with _output(output) as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["id", "label", "confidence"])
+        for rid, (label, confidence) in zip(inputs.ids, predictions, strict=True):
+            writer.writerow([rid, label, f"{confidence:.4f}"])
+
+
+@reasons_app.command("discover")
+def reasons_discover(
+    file: Annotated[
+        Path, typer.Argument(help="CSV with a text column, or JSONL conversations (unlabelled).")
+    ],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="CSV file (default: stdout).")] = None,
+) -> None:
+    """Group inputs into reasons without being told how many: CSV id,cluster,cluster_name
+    in input order; a summary of each cluster with representative texts on stderr."""
+    from coachloop.language.discover import discover
+    from coachloop.language.reasons import load_unlabelled
+
+    inputs = load_unlabelled(file)
+    if not inputs.texts:
+        raise CoachloopError(f"{file}: no texts to group")
+    with _progress() as bar:
+        bar.add_task(f"grouping {len(inputs.texts)} texts", total=None)
+        found = discover(inputs.texts)
+    names = {c.id: c.name for c in found.clusters}
+    with _output(output) as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["id", "cluster", "cluster_name"])
+        for rid, cluster in zip(inputs.ids, found.labels, strict=True):
+            writer.writerow([rid, cluster, names[cluster]])
+    for c in found.clusters:
+        err.print(f"cluster {c.id} ({c.size}): {c.name}", highlight=False)
+        for text in c.representatives:
+            err.print(f"    \u201c{text}\u201d", highlight=False)
 
 
 @app.command()

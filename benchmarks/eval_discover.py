@@ -1,0 +1,138 @@
+"""How well `discover` finds customer intents without being told how many there are.
+
+Data: DSTC11 Track 2 `insurance.jsonl` (913 turns, 22 intents) and `banking.jsonl`
+(407 turns, 18 intents), CDLA-Permissive-2.0, from ../shared/data/dstc11 or --data.
+Figures, as the track scores its task 1: accuracy after a one-to-one (Hungarian) matching
+of clusters to intents, NMI, ARI, and the number of clusters found; the largest clusters
+are listed with their names. Baseline in the same run: TF-IDF + k-means given the true
+number of intents (seeded). Target: accuracy >= 0.75 on each set.
+
+`discover`'s settings were not chosen on these sets. `--calibrate` shows how they were:
+a grid over word weight, distance threshold and smallest group, scored on BANKING77
+`train.csv` only, on 6 seeded random subsets of 15-25 of its 77 intents with 20-60
+texts each (sizes like DSTC11's); the best mean accuracy wins.
+
+Run: .venv/bin/python -m benchmarks.eval_discover [--calibrate] [--data DIR] [--seed 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.cluster import KMeans
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from coachloop.language.discover import DISTANCE_THRESHOLD, MIN_CLUSTER_SIZE, WORDS_WEIGHT, discover
+from coachloop.language.embeddings import Encoder, default_encoder
+from coachloop.language.reasons import load_labelled
+from coachloop.scoring.classification import adjusted_rand, hungarian_accuracy, normalized_mutual_info
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = Path(os.environ.get("COACHLOOP_SHARED_DATA", REPO.parent / "shared" / "data"))
+SHOW_CLUSTERS = 8
+
+
+def scores(truth: list[str], found: list[int]) -> str:
+    return (
+        f"accuracy {hungarian_accuracy(truth, found):.3f}  NMI {normalized_mutual_info(truth, found):.3f}"
+        f"  ARI {adjusted_rand(truth, found):.3f}  clusters {len(set(found))}"
+    )
+
+
+def tfidf_kmeans(texts: list[str], k: int, seed: int) -> list[int]:
+    features = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
+    return [int(c) for c in KMeans(k, n_init=10, random_state=seed).fit_predict(features)]
+
+
+def report(data: Path, seed: int, encoder: Encoder) -> None:
+    print(
+        f"discover settings: words weight {WORDS_WEIGHT}, distance threshold {DISTANCE_THRESHOLD}, "
+        f"smallest group {MIN_CLUSTER_SIZE} (chosen on BANKING77)"
+    )
+    for domain in ("insurance", "banking"):
+        _, texts, intents = load_labelled(data / "dstc11" / f"{domain}.jsonl")
+        k = len(set(intents))
+        start = time.perf_counter()
+        found = discover(texts, encoder=encoder)
+        elapsed = time.perf_counter() - start
+        print(f"DSTC11 {domain}: {len(texts)} turns, {k} intents ({elapsed:.1f} s with encoding)")
+        print(f"  {'coachloop discover (k not given)':<36} {scores(intents, found.labels)}")
+        base = tfidf_kmeans(texts, k, seed)
+        print(f"  {'baseline TF-IDF + k-means (true k)':<36} {scores(intents, base)}")
+        for cluster in found.clusters[:SHOW_CLUSTERS]:
+            print(
+                f"    [{cluster.id}] {cluster.size:>4}  {cluster.name}  e.g. {cluster.representatives[0]!r}"
+            )
+
+
+def calibrate(data: Path, seed: int, encoder: Encoder) -> None:
+    _, texts, intents = load_labelled(data / "banking77" / "train.csv")
+    print(f"BANKING77 train.csv: {len(texts)} texts; encoding once ...", flush=True)
+    embeddings = encoder.encode(texts)
+    labels = np.array(intents)
+    rng = np.random.default_rng(seed + 123)
+    subsets: list[NDArray[np.int64]] = []
+    for _ in range(6):
+        chosen = rng.choice(np.unique(labels), int(rng.integers(15, 26)), replace=False)
+        rows: list[int] = []
+        for intent in chosen:
+            members = np.flatnonzero(labels == intent)
+            picked = rng.choice(members, min(int(rng.integers(20, 61)), len(members)), replace=False)
+            rows.extend(int(i) for i in picked)
+        subsets.append(np.array(rows, dtype=np.int64))
+    sizes = ", ".join(f"{len(s)} texts/{len(set(labels[s]))} intents" for s in subsets)
+    print(f"subsets: {sizes}")
+    results = []
+    for weight, threshold, smallest in itertools.product(
+        (0.0, 0.3, 0.5), (0.45, 0.5, 0.55, 0.6, 0.65), (3, 5, 8)
+    ):
+        accuracies, ratios = [], []
+        for subset in subsets:
+            sub_texts = [texts[i] for i in subset]
+            found = discover(
+                sub_texts,
+                embeddings=embeddings[subset],
+                words_weight=weight,
+                threshold=threshold,
+                min_cluster_size=smallest,
+            )
+            truth = labels[subset].tolist()
+            accuracies.append(hungarian_accuracy(truth, found.labels))
+            ratios.append(len(found.clusters) / len(set(truth)))
+        results.append((float(np.mean(accuracies)), weight, threshold, smallest, float(np.mean(ratios))))
+        print(
+            f"  words {weight:<4} threshold {threshold:<5} smallest {smallest}:"
+            f" accuracy {np.mean(accuracies):.3f}  clusters/intents {np.mean(ratios):.2f}",
+            flush=True,
+        )
+    best = max(results)
+    print(f"best: words {best[1]}, threshold {best[2]}, smallest {best[3]} (accuracy {best[0]:.3f})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--calibrate", action="store_true", help="rerun the BANKING77 calibration grid")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    if not args.data.is_dir():
+        print(f"{args.data} is absent: set --data or COACHLOOP_SHARED_DATA", file=sys.stderr)
+        return 2
+    encoder = default_encoder()
+    print(f"encoder {encoder.name}")
+    if args.calibrate:
+        calibrate(args.data, args.seed, encoder)
+    else:
+        report(args.data, args.seed, encoder)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
