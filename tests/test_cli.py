@@ -229,3 +229,26 @@ def test_reasons_train_predict_and_discover_round_trip(tmp_path: Path) -> None:
     found = list(csv.DictReader(out.splitlines()))
     assert len(found) == 36 and {"id", "cluster", "cluster_name"} <= set(found[0])
     assert all(r["cluster_name"] for r in found)
+
+
+def test_evaluate_with_a_reason_model_stores_and_exports_the_predicted_reason(tmp_path: Path) -> None:
+    with (tmp_path / "train.csv").open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["text", "label"])
+        for label, texts in REASON_TEXTS.items():
+            w.writerows([t, label] for t in texts)
+    run(["reasons", "train", "--data", str(tmp_path / "train.csv"), "--name", "tiny"], tmp_path)
+    call = {
+        "id": "r-1",
+        "utterances": [
+            {"index": 0, "speaker": "agent", "text": "thank you for calling northwind bank"},
+            {"index": 1, "speaker": "customer", "text": "hi i lost my card yesterday"},
+        ],
+    }
+    (tmp_path / "one.jsonl").write_text(json.dumps(call) + "\n")
+    run(["ingest", str(tmp_path / "one.jsonl")], tmp_path)
+    run(["evaluate", "--reasons", "tiny"], tmp_path)
+    record = json.loads(run(["export", "evaluations"], tmp_path).stdout.splitlines()[0])
+    assert record["contact_reason"]["label"] == "lost card"
+    assert 0.0 < record["contact_reason"]["confidence"] <= 1.0
+    assert "predicted reason lost card" in run(["show", "r-1"], tmp_path).stdout

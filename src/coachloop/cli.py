@@ -170,10 +170,19 @@ def evaluate_cmd(
     all_: Annotated[
         bool, typer.Option("--all", help="Evaluate everything, not only what is new or changed.")
     ] = False,
+    reasons: Annotated[
+        str | None,
+        typer.Option(
+            "--reasons",
+            help="Contact-reason model (from `reasons train`) to predict each call's reason; "
+            "add --all to give existing evaluations one.",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Evaluate stored interactions and store the evaluations (default: only new or changed ones)."""
     rubrics = [load_rubric(r) for r in rubric] if rubric else jobs.default_rubrics()
+    predictor = jobs.reason_predictor(_reason_model(db, reasons), reasons) if reasons else None
     store = _store(db)
     with _progress() as bar:
         task = bar.add_task("evaluating", total=None)
@@ -182,6 +191,7 @@ def evaluate_cmd(
             rubrics,
             everything=all_,
             explicit=bool(rubric),
+            reasons=predictor,
             progress=lambda n: bar.advance(task, n),
             on_total=lambda n: bar.update(task, total=n),
         )

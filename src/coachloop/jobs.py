@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
@@ -22,9 +23,12 @@ from coachloop.ingest.checks import interaction_problem
 from coachloop.ingest.native import to_native
 from coachloop.ingest.records import ReadItem, Rejected, SurveyUpdate, readers
 from coachloop.ingest.redact import Redactor
-from coachloop.model import Evaluation, Interaction
+from coachloop.model import ContactReason, Evaluation, Interaction
 from coachloop.rubric.load import shipped_rubrics
 from coachloop.store import QuarantineRow, Store, content_hash
+
+if TYPE_CHECKING:
+    from coachloop.language.reasons import ReasonClassifier
 
 __all__ = [
     "EvaluateReport",
@@ -33,6 +37,7 @@ __all__ = [
     "default_rubrics",
     "evaluate_store",
     "ingest_paths",
+    "reason_predictor",
     "replay_quarantine",
 ]
 
@@ -215,12 +220,28 @@ class EvaluateReport:
     auto_failed: int = 0
 
 
+ReasonPredictor = Callable[[Sequence[Interaction]], list[ContactReason]]
+"""Predicts the contact reason of each interaction of a batch (see `reason_predictor`)."""
+
+
+def reason_predictor(classifier: ReasonClassifier, model: str) -> ReasonPredictor:
+    """Predict reasons with a trained classifier, from what the customer said."""
+    from coachloop.language.reasons import conversation_text
+
+    def predict(batch: Sequence[Interaction]) -> list[ContactReason]:
+        found = classifier.predict([conversation_text(i.utterances) for i in batch]) if batch else []
+        return [ContactReason(label, round(confidence, 4), model) for label, confidence in found]
+
+    return predict
+
+
 def evaluate_store(
     store: Store,
     rubrics: Sequence[CompiledRubric],
     *,
     everything: bool = False,
     explicit: bool = False,
+    reasons: ReasonPredictor | None = None,
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
     batch: int = BATCH,
@@ -228,7 +249,10 @@ def evaluate_store(
     """Evaluate what is new or changed (or everything) and store the evaluations.
 
     With `explicit`, every named rubric evaluates every interaction it applies to;
-    otherwise each interaction gets the one rubric `choose_rubric` picks.
+    otherwise each interaction gets the one rubric `choose_rubric` picks. With
+    `reasons`, each evaluation carries the predicted contact reason, and an interaction
+    whose source gave no reason is matched to rubrics (`applies_to`, `applies_when`)
+    by the predicted one.
     """
     if not rubrics:
         raise CoachloopError("no rubric to evaluate with")
@@ -237,32 +261,54 @@ def evaluate_store(
     if on_total is not None:
         on_total(store.count_interactions() if ids is None else len(ids))
     report = EvaluateReport()
-    out: list[Evaluation] = []
+    chunk: list[Interaction] = []
     for interaction in store.iter_interactions(ids):
-        if not interaction.utterances:
-            report.skipped += 1
-            continue
+        chunk.append(interaction)
+        if len(chunk) >= batch:
+            _evaluate_chunk(store, rubrics, chunk, pending, everything, explicit, reasons, report, progress)
+            chunk = []
+    _evaluate_chunk(store, rubrics, chunk, pending, everything, explicit, reasons, report, progress)
+    return report
+
+
+def _evaluate_chunk(
+    store: Store,
+    rubrics: Sequence[CompiledRubric],
+    chunk: Sequence[Interaction],
+    pending: dict[str, set[str]],
+    everything: bool,
+    explicit: bool,
+    reasons: ReasonPredictor | None,
+    report: EvaluateReport,
+    progress: Progress | None,
+) -> None:
+    spoken = [i for i in chunk if i.utterances]
+    report.skipped += len(chunk) - len(spoken)
+    predicted: list[ContactReason | None] = (
+        list(reasons(spoken)) if reasons is not None else [None] * len(spoken)
+    )
+    out: list[Evaluation] = []
+    for interaction, reason in zip(spoken, predicted, strict=True):
+        digest = content_hash(interaction)
+        if reason is not None and interaction.contact_reason is None:
+            interaction = replace(interaction, contact_reason=reason.label)
         if explicit:
             chosen = [r for r in rubrics if applies(r.spec.applies_to, interaction)]
         else:
             one = choose_rubric(rubrics, interaction)
             chosen = [one] if one is not None else []
-        digest = content_hash(interaction)
         for rubric in chosen:
             if not everything and interaction.id not in pending[rubric.name]:
                 continue
             ev = evaluate(rubric, interaction, input_hash=digest)
+            ev.contact_reason = reason
             out.append(ev)
             report.evaluated += 1
             report.auto_failed += ev.auto_failed
             report.by_rubric[rubric.name] = report.by_rubric.get(rubric.name, 0) + 1
         if not chosen:
             report.skipped += 1
-        if len(out) >= batch:
-            store.save_evaluations(out)
-            out.clear()
-        if progress is not None:
-            progress(1)
     if out:
         store.save_evaluations(out)
-    return report
+    if progress is not None:
+        progress(len(chunk))

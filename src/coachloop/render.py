@@ -47,6 +47,8 @@ def render_evaluation(console: Console, interaction: Interaction, evaluations: S
         verdict = (
             "AUTO-FAIL" if ev.auto_failed else ("compliant" if ev.compliance_passed else "compliance issue")
         )
+        if ev.contact_reason is not None:
+            verdict += f" · predicted reason {ev.contact_reason.label} ({ev.contact_reason.confidence:.2f})"
         table = Table(
             title=f"{ev.rubric} v{ev.rubric_version} · score {score} · {verdict}",
             title_justify="left",
