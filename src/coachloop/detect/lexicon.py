@@ -6,12 +6,12 @@ import re
 from collections.abc import Mapping
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from coachloop.detect.base import DetectorSettings, compile_patterns, expand_vars
 from coachloop.detect.matcher import Hit, MatcherBuilder
 
-__all__ = ["Lexicon", "Pattern", "check_pattern", "lexicon_hits", "lexicon_slots"]
+__all__ = ["Lexicon", "Pattern", "Wording", "check_pattern", "lexicon_hits", "lexicon_slots"]
 
 
 def check_pattern(pattern: str) -> str:
@@ -43,6 +43,16 @@ class Lexicon(DetectorSettings):
 
     def is_empty(self) -> bool:
         return not self.all_phrases() and not self.regex
+
+
+class Wording(Lexicon):
+    """A lexicon that must say something: at least one phrase, variant or regex."""
+
+    @model_validator(mode="after")
+    def _needs_wording(self) -> Wording:
+        if self.is_empty():
+            raise ValueError("give at least one of `phrases`, `variants` or `regex`")
+        return self
 
 
 def lexicon_slots(

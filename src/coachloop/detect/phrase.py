@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import model_validator
-
 from coachloop.detect.base import Conversation, Detector, Finding, Scope, detectors
-from coachloop.detect.lexicon import Lexicon, lexicon_hits, lexicon_slots
-from coachloop.detect.matcher import MatcherBuilder
+from coachloop.detect.lexicon import Wording, lexicon_hits, lexicon_slots
+from coachloop.detect.matcher import Hit, MatcherBuilder
 from coachloop.model import Outcome
 
-__all__ = ["PhraseDetector", "first_per_utterance"]
+__all__ = ["PhraseDetector", "first_per_utterance", "said_in_window"]
 
 MET_CONFIDENCE = 0.95
 # A lexical detector that finds nothing may be missing a paraphrase, so a miss is less sure.
@@ -21,12 +19,8 @@ MAX_EVIDENCE = 2
 """Utterances quoted for a met behaviour: the first ones that show it."""
 
 
-class PhraseSettings(Lexicon):
-    @model_validator(mode="after")
-    def _needs_wording(self) -> PhraseSettings:
-        if self.is_empty():
-            raise ValueError("give at least one of `phrases`, `variants` or `regex`")
-        return self
+class PhraseSettings(Wording):
+    pass
 
 
 def first_per_utterance(hits: list[Any], limit: int = MAX_EVIDENCE) -> list[Any]:
@@ -53,14 +47,17 @@ class PhraseDetector(Detector):
         self.slots = lexicon_slots(settings, builder, variables)
 
     def detect(self, conv: Conversation, scope: Scope, prior: Mapping[str, Finding]) -> Finding:
-        found = scope.hits(lexicon_hits(conv.hits, self.slots))
-        if found:
-            return Finding(
-                Outcome.MET, MET_CONFIDENCE, [conv.evidence(h) for h in first_per_utterance(found)]
-            )
-        return Finding(
-            Outcome.MISSED,
-            MISSED_CONFIDENCE,
-            expected_window=scope.window,
-            note="none of the expected phrasings was said in the window",
+        return said_in_window(
+            conv,
+            scope,
+            lexicon_hits(conv.hits, self.slots),
+            "none of the expected phrasings was said in the window",
         )
+
+
+def said_in_window(conv: Conversation, scope: Scope, hits: list[Hit], missed_note: str) -> Finding:
+    """Met, quoting the first utterances that matched, when any hit falls in the window."""
+    found = scope.hits(hits)
+    if found:
+        return Finding(Outcome.MET, MET_CONFIDENCE, [conv.evidence(h) for h in first_per_utterance(found)])
+    return Finding(Outcome.MISSED, MISSED_CONFIDENCE, expected_window=scope.window, note=missed_note)

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pydantic import model_validator
-
 from coachloop.detect.base import Conversation, Detector, Finding, Scope, detectors
-from coachloop.detect.lexicon import Lexicon, lexicon_hits, lexicon_slots
+from coachloop.detect.lexicon import Wording, lexicon_hits, lexicon_slots
 from coachloop.detect.matcher import MatcherBuilder
 from coachloop.detect.phrase import MET_CONFIDENCE, first_per_utterance
 from coachloop.model import Outcome
@@ -22,12 +20,8 @@ __all__ = ["ProhibitedDetector"]
 CLEAN_CONFIDENCE = 0.85
 
 
-class ProhibitedSettings(Lexicon):
-    @model_validator(mode="after")
-    def _needs_wording(self) -> ProhibitedSettings:
-        if self.is_empty():
-            raise ValueError("give at least one of `phrases`, `variants` or `regex`")
-        return self
+class ProhibitedSettings(Wording):
+    pass
 
 
 @detectors.register("prohibited")

@@ -13,8 +13,7 @@ from pydantic import Field, field_validator
 from coachloop.detect.base import Conversation, Detector, DetectorSettings, Finding, Scope, detectors
 from coachloop.detect.lexicon import Pattern
 from coachloop.detect.matcher import MatcherBuilder
-from coachloop.detect.phrase import MET_CONFIDENCE, MISSED_CONFIDENCE, first_per_utterance
-from coachloop.model import Outcome
+from coachloop.detect.phrase import said_in_window
 
 __all__ = ["RegexDetector"]
 
@@ -39,14 +38,6 @@ class RegexDetector(Detector):
         self.slot = builder.regex(re.compile(p) for p in settings.regex)
 
     def detect(self, conv: Conversation, scope: Scope, prior: Mapping[str, Finding]) -> Finding:
-        found = scope.hits(conv.hits[self.slot])
-        if found:
-            return Finding(
-                Outcome.MET, MET_CONFIDENCE, [conv.evidence(h) for h in first_per_utterance(found)]
-            )
-        return Finding(
-            Outcome.MISSED,
-            MISSED_CONFIDENCE,
-            expected_window=scope.window,
-            note="no utterance in the window matched the pattern",
+        return said_in_window(
+            conv, scope, conv.hits[self.slot], "no utterance in the window matched the pattern"
         )
