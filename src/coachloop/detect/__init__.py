@@ -9,6 +9,7 @@ from coachloop.detect import (  # noqa: F401  (imported to register)
     phrase,
     prohibited,
     regex,
+    semantic,
 )
 from coachloop.detect.base import Conversation, Detector, DetectorSettings, Finding, Scope, detectors
 

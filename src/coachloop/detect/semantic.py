@@ -1,0 +1,273 @@
+"""`detect: semantic` — met when the speaker says something close in meaning to an example.
+
+Phrase lists miss paraphrases ("that must be so annoying" for "I understand how
+frustrating this must be"); sentence embeddings catch them. A behaviour gives example
+phrasings (`examples`, plus per-language `variants`) and optionally `negatives`: near
+misses ("I understand, let me check") that share words but not the behaviour. An
+utterance meets the behaviour when its best cosine similarity to the examples reaches
+`threshold` *and* beats its best similarity to the negatives.
+
+Why the encoder is loaded lazily: compiling a rubric (`coachloop rubric check`) must stay
+fast and work without the model installed, so the encoder (~2 s to prepare) is loaded on
+the first `detect` and the examples are embedded then, once per detector and encoder.
+
+Why embeddings live in `conv.memo`: a rubric may hold several semantic behaviours over the
+same agent turns, and embedding is by far the most expensive step (~370 texts/s), so each
+utterance is embedded at most once per conversation and encoder, whatever the number of
+behaviours reading it.
+
+Why `DEFAULT_THRESHOLD` is 0.5: with the int8 all-MiniLM-L6-v2 encoder, paraphrases of a
+short contact-center sentence (empathy, hold requests, "anything else") scored 0.53-0.73
+against two examples each, and the agent's unrelated business talk of the benchmark
+workload 0.14-0.46, so 0.5 sits in the gap. It is a starting point: `calibrate_threshold` picks the threshold
+that maximises F1 on utterances a QA team has labelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from itertools import pairwise
+from typing import Annotated
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import Field
+
+from coachloop.detect.base import (
+    Conversation,
+    Detector,
+    DetectorSettings,
+    Finding,
+    Scope,
+    detectors,
+    expand_vars,
+)
+from coachloop.detect.matcher import MatcherBuilder
+from coachloop.language.embeddings import Encoder, default_encoder
+from coachloop.model import Outcome
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "EMBEDDINGS_KEY",
+    "SemanticDetector",
+    "SemanticSettings",
+    "calibrate_threshold",
+    "embed_positions",
+    "met_confidence",
+    "missed_confidence",
+]
+
+Vector = NDArray[np.float32]
+
+DEFAULT_THRESHOLD = 0.5
+"""Similarity an utterance needs when the rubric gives no `threshold` (see the module docstring)."""
+EMBEDDINGS_KEY = "embeddings"
+"""`conv.memo[(EMBEDDINGS_KEY, encoder.name)]` maps utterance position -> its vector."""
+MAX_EVIDENCE = 2
+"""Utterances quoted for a met behaviour: the best-matching ones."""
+SATURATION = 0.3
+"""Similarity above the threshold at which a match is as sure as it gets (confidence 0.99)."""
+MISS_MARGIN = 0.25
+"""Distance below the threshold at which a miss is as sure as a semantic miss gets."""
+MISSED_CEILING = 0.9
+"""A semantic miss is never certain: the speaker may have used a phrasing no example is near."""
+
+
+class SemanticSettings(DetectorSettings):
+    """Example phrasings of the behaviour, near misses that must not count, and the cut-off."""
+
+    examples: Annotated[list[str], Field(min_length=1)]
+    variants: dict[str, list[str]] = Field(default_factory=dict)
+    """Other languages' phrasings (`{hi-en: [...]}`), compared like `examples`."""
+    negatives: list[str] = Field(default_factory=list)
+    threshold: Annotated[float, Field(gt=0, lt=1)] | None = None
+
+    def positives(self) -> list[str]:
+        out = list(self.examples)
+        for phrasings in self.variants.values():
+            out.extend(phrasings)
+        return out
+
+
+def embed_positions(conv: Conversation, positions: Sequence[int], encoder: Encoder) -> dict[int, Vector]:
+    """The conversation's cache of utterance vectors, filled in for `positions`.
+
+    Only positions not cached yet are embedded, in one `encode` call, so every semantic
+    behaviour of a rubric shares the work.
+    """
+    key = (EMBEDDINGS_KEY, encoder.name)
+    cache: dict[int, Vector] | None = conv.memo.get(key)
+    if cache is None:
+        cache = conv.memo[key] = {}
+    todo = [p for p in positions if p not in cache]
+    if todo:
+        utterances = conv.interaction.utterances
+        vectors = encoder.encode([utterances[p].text for p in todo])
+        for p, v in zip(todo, vectors, strict=True):
+            cache[p] = v
+    return cache
+
+
+def met_confidence(score: float, threshold: float) -> float:
+    """0.5 right at the threshold (a coin flip), rising to 0.99 `SATURATION` above it."""
+    span = min(1.0 - threshold, SATURATION)
+    return round(0.5 + 0.49 * min(1.0, max(0.0, (score - threshold) / span)), 4)
+
+
+def missed_confidence(best: float, threshold: float, negative: float) -> float:
+    """How sure a miss is: about 0.5 when the best utterance nearly qualified.
+
+    `best` is the best positive similarity seen; if it reached the threshold the miss
+    came from a closer negative, and the margin to that negative decides instead.
+    """
+    margin = threshold - best if best < threshold else negative - best
+    return round(0.5 + (MISSED_CEILING - 0.5) * min(1.0, max(0.0, margin) / MISS_MARGIN), 4)
+
+
+def _max_similarity(vectors: Vector, against: Vector) -> tuple[NDArray[np.float32], NDArray[np.intp]]:
+    """Per row of `vectors`, the best cosine similarity to `against` and which row gave it."""
+    sims = vectors @ against.T  # both L2-normalised
+    return sims.max(axis=1), sims.argmax(axis=1)
+
+
+@detectors.register("semantic")
+class SemanticDetector(Detector):
+    """Scores the scope's utterances against the examples by embedding similarity."""
+
+    Settings = SemanticSettings
+
+    def __init__(
+        self, settings: SemanticSettings, builder: MatcherBuilder, variables: Mapping[str, list[str]]
+    ) -> None:
+        super().__init__(settings, builder, variables)
+        # Checked at compile time, so an undefined {var} is a rubric error with a line.
+        self.positives = expand_vars(settings.positives(), variables)
+        self.negatives = expand_vars(settings.negatives, variables)
+        self.threshold = settings.threshold if settings.threshold is not None else DEFAULT_THRESHOLD
+        self._encoder: Encoder | None = None
+        self._examples: dict[str, tuple[Vector, Vector | None]] = {}
+        """Encoder name -> (positive vectors, negative vectors or None), filled on first use."""
+
+    @property
+    def encoder(self) -> Encoder:
+        """The encoder, loaded on first use (not at rubric compile)."""
+        if self._encoder is None:
+            self._encoder = default_encoder()
+        return self._encoder
+
+    @encoder.setter
+    def encoder(self, encoder: Encoder) -> None:
+        self._encoder = encoder
+
+    def example_vectors(self, encoder: Encoder) -> tuple[Vector, Vector | None]:
+        """The examples' and negatives' vectors under `encoder`, embedded once per detector."""
+        found = self._examples.get(encoder.name)
+        if found is None:
+            vectors = encoder.encode(self.positives + self.negatives)
+            n = len(self.positives)
+            found = self._examples[encoder.name] = (vectors[:n], vectors[n:] if self.negatives else None)
+        return found
+
+    def calibrate(
+        self, positives: Sequence[str], negatives: Sequence[str], encoder: Encoder | None = None
+    ) -> float:
+        """`calibrate_threshold` against this behaviour's examples."""
+        return calibrate_threshold(positives, negatives, encoder or self.encoder, examples=self.positives)
+
+    def detect(self, conv: Conversation, scope: Scope, prior: Mapping[str, Finding]) -> Finding:
+        positions = scope.positions
+        if not positions:
+            return Finding(
+                Outcome.MISSED,
+                MISSED_CEILING,
+                expected_window=scope.window,
+                note="the speaker said nothing in the window",
+            )
+        encoder = self.encoder
+        pos_vectors, neg_vectors = self.example_vectors(encoder)
+        cache = embed_positions(conv, positions, encoder)
+        vectors = np.stack([cache[p] for p in positions])
+        scores, best_example = _max_similarity(vectors, pos_vectors)
+        if neg_vectors is not None:
+            near_miss = _max_similarity(vectors, neg_vectors)[0]
+        else:
+            near_miss = np.full(len(positions), -1.0, dtype=np.float32)
+        threshold = self.threshold
+        matched = (scores >= threshold) & (scores > near_miss)
+        if matched.any():
+            ranked = sorted(np.flatnonzero(matched), key=lambda i: -float(scores[i]))[:MAX_EVIDENCE]
+            evidence = [
+                conv.whole(
+                    positions[i],
+                    matched=f"similar to '{self.positives[int(best_example[i])]}' ({float(scores[i]):.2f})",
+                )
+                for i in ranked
+            ]
+            return Finding(Outcome.MET, met_confidence(float(scores[ranked[0]]), threshold), evidence)
+        top = int(scores.argmax())
+        best = float(scores[top])
+        example = self.positives[int(best_example[top])]
+        note = (
+            f"no utterance was close enough in meaning to the examples: best similarity {best:.2f} "
+            f"(utterance {conv.interaction.utterances[positions[top]].index}, to '{example}'), "
+            f"threshold {threshold:.2f}"
+        )
+        if best >= threshold:
+            note += f", but it was closer to a near miss ({float(near_miss[top]):.2f})"
+        return Finding(
+            Outcome.MISSED,
+            missed_confidence(best, threshold, float(near_miss[top])),
+            expected_window=scope.window,
+            note=note,
+        )
+
+
+def calibrate_threshold(
+    positives: Sequence[str],
+    negatives: Sequence[str],
+    encoder: Encoder,
+    *,
+    examples: Sequence[str] | None = None,
+) -> float:
+    """The threshold that maximises F1 on labelled utterances, so a QA team need not guess.
+
+    `positives` are utterances that show the behaviour, `negatives` ones that do not. Each
+    is scored by its best similarity to `examples` (what `detect` does); without
+    `examples`, a positive is scored against the *other* positives (leave-one-out) and a
+    negative against all of them, so labels alone calibrate. Among thresholds with the best
+    F1, the one in the middle of the widest gap between scores wins: it is the least
+    sensitive to a new utterance scoring slightly differently.
+    """
+    if not positives:
+        raise ValueError("calibration needs at least one positive utterance")
+    if examples is None and len(positives) < 2:
+        raise ValueError("calibration without examples needs at least two positive utterances")
+    texts = list(positives) + list(negatives)
+    vectors = encoder.encode(texts + list(examples or []))
+    labelled = vectors[: len(texts)]
+    n_pos = len(positives)
+    if examples is not None:
+        if not examples:
+            raise ValueError("`examples` must not be empty")
+        scores = (labelled @ vectors[len(texts) :].T).max(axis=1)
+    else:
+        sims = labelled @ labelled[:n_pos].T
+        sims[np.arange(n_pos), np.arange(n_pos)] = -np.inf  # leave each positive out of its own score
+        scores = sims.max(axis=1)
+    labels = np.arange(len(texts)) < n_pos
+    distinct = np.unique(scores.astype(np.float64))
+    # Candidate cut-offs: midway between neighbouring scores, and just outside both ends.
+    bounds = np.concatenate(([distinct[0] - 0.05], distinct, [distinct[-1] + 0.05]))
+    best: tuple[float, float, float] | None = None  # (f1, gap, threshold)
+    for low, high in pairwise(bounds):
+        t = float((low + high) / 2)
+        predicted = scores >= t
+        tp = int((predicted & labels).sum())
+        fp = int((predicted & ~labels).sum())
+        fn = int((~predicted & labels).sum())
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        candidate = (f1, float(high - low), t)
+        if best is None or candidate[:2] > best[:2]:
+            best = candidate
+    assert best is not None  # bounds always has at least two entries
+    return float(min(0.99, max(0.01, best[2])))
