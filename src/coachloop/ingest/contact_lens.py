@@ -48,6 +48,7 @@ from typing import Any
 import orjson
 
 from coachloop.errors import IngestError, RecordError
+from coachloop.ingest.lines import read_json_document
 from coachloop.ingest.records import ReadItem, Rejected, readers
 from coachloop.model import Channel, Interaction, Speaker, Utterance
 
@@ -82,14 +83,7 @@ def read_contact_lens(path: Path) -> Iterator[ReadItem]:
     Lens analysis document.
     """
     name = path.name
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise IngestError(f"{path}: cannot read: {err.strerror or err}") from err
-    try:
-        doc = orjson.loads(data)
-    except orjson.JSONDecodeError as err:
-        raise IngestError(f"{path}: not JSON: {err}") from err
+    data, doc = read_json_document(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("Transcript"), list):
         raise IngestError(f"{path}: not a Contact Lens analysis file: no 'Transcript' list")
 

@@ -16,7 +16,7 @@ import orjson
 from coachloop.errors import IngestError, RecordError
 from coachloop.ingest.records import Rejected
 
-__all__ = ["MAX_RECORD_BYTES", "QUARANTINE_KEEP_BYTES", "iter_json_lines"]
+__all__ = ["MAX_RECORD_BYTES", "QUARANTINE_KEEP_BYTES", "iter_json_lines", "read_json_document"]
 
 MAX_RECORD_BYTES = 8 * 1024 * 1024
 """A conversation record larger than this is refused (the longest real call is far smaller)."""
@@ -87,3 +87,16 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any, str] | Rejected]:
                     ),
                     text,
                 )
+
+
+def read_json_document(path: Path) -> tuple[bytes, Any]:
+    """A whole-file JSON document (one call's Transcribe or Contact Lens output): its bytes,
+    kept to quarantine the file whole, and what they parse to."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise IngestError(f"{path}: cannot read: {err.strerror or err}") from err
+    try:
+        return data, orjson.loads(data)
+    except orjson.JSONDecodeError as err:
+        raise IngestError(f"{path}: not JSON: {err}") from err

@@ -47,6 +47,7 @@ from typing import Any
 import orjson
 
 from coachloop.errors import IngestError, RecordError
+from coachloop.ingest.lines import read_json_document
 from coachloop.ingest.records import ReadItem, Rejected, readers
 from coachloop.model import Channel, Interaction, Speaker, Utterance
 
@@ -92,14 +93,7 @@ def read_transcribe(
     read or is not a Transcribe output document.
     """
     name = path.name
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise IngestError(f"{path}: cannot read: {err.strerror or err}") from err
-    try:
-        doc = orjson.loads(data)
-    except orjson.JSONDecodeError as err:
-        raise IngestError(f"{path}: not JSON: {err}") from err
+    data, doc = read_json_document(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("results"), dict):
         raise IngestError(f"{path}: not Amazon Transcribe output: no 'results' object")
     job = doc.get("jobName")
