@@ -252,3 +252,33 @@ def test_evaluate_with_a_reason_model_stores_and_exports_the_predicted_reason(tm
     assert record["contact_reason"]["label"] == "lost card"
     assert 0.0 < record["contact_reason"]["confidence"] <= 1.0
     assert "predicted reason lost card" in run(["show", "r-1"], tmp_path).stdout
+
+
+def test_eval_behaviors_scores_stored_evaluations_against_labels(tmp_path: Path) -> None:
+    call = {
+        "id": "e-1",
+        "utterances": [
+            {"index": 0, "speaker": "agent", "text": "thank you for calling northwind bank"},
+            {"index": 1, "speaker": "customer", "text": "hi"},
+            {"index": 2, "speaker": "agent", "text": "is there anything else i can help with"},
+        ],
+    }
+    (tmp_path / "one.jsonl").write_text(json.dumps(call) + "\n")
+    label = {
+        "interaction_id": "e-1",
+        "rubric": "general",
+        "annotator": "test",
+        "behaviors": {
+            "greet_with_brand": {"outcome": "met", "utterances": [0]},
+            "offer_further_help": {"outcome": "missed", "utterances": []},
+        },
+    }
+    (tmp_path / "labels.jsonl").write_text(json.dumps(label) + "\n")
+    run(["ingest", str(tmp_path / "one.jsonl")], tmp_path)
+    run(["evaluate"], tmp_path)
+    report = json.loads(
+        run(["eval", "behaviors", str(tmp_path / "labels.jsonl"), "--format", "json"], tmp_path).stdout
+    )
+    scores = {b["id"]: b for b in report["behaviors"]}
+    assert report["rubric"] == "general" and report["interactions"] == 1
+    assert scores["greet_with_brand"]["tp"] == 1 and scores["offer_further_help"]["fp"] == 1

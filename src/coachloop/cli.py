@@ -64,6 +64,8 @@ reasons_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(reasons_app, name="reasons")
+eval_app = typer.Typer(help="Measure evaluations against human labels.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
 REASON_MODEL_KIND = "reason-classifier"
 
 err = Console(stderr=True, soft_wrap=True)
@@ -502,6 +504,50 @@ def reasons_discover(
         err.print(f"cluster {c.id} ({c.size}): {c.name}", highlight=False)
         for text in c.representatives:
             err.print(f"    \u201c{text}\u201d", highlight=False)
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@eval_app.command("behaviors")
+def eval_behaviors(
+    labels: Annotated[Path, typer.Argument(help="Label file (JSONL, see eval/labels/README.md).")],
+    rubric: Annotated[str | None, typer.Option("--rubric", "-r", help="Rubric the labels are for.")] = None,
+    predictions: Annotated[
+        Path | None,
+        typer.Option("--predictions", help="Exported evaluations (JSONL) to score instead of the store's."),
+    ] = None,
+    format: Annotated[ReportFormat, typer.Option("--format", help="table or json")] = ReportFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Per behaviour precision, recall and F1 (with 95 % intervals) of stored or exported
+    evaluations against labels, plus outcome accuracy and evidence agreement."""
+    from coachloop.scoring import (
+        compare_behaviors,
+        comparison_to_dict,
+        print_comparison,
+        read_labels,
+        read_predictions,
+    )
+
+    labelled = read_labels(labels)
+    source = (
+        read_predictions(predictions)
+        if predictions is not None
+        else list(_store(db).iter_evaluations(rubric))
+    )
+    try:
+        comparison = compare_behaviors(source, labelled, rubric=rubric)
+    except ValueError as e:
+        raise CoachloopError(str(e)) from None
+    if format is ReportFormat.json:
+        sys.stdout.write(
+            orjson.dumps(comparison_to_dict(comparison), option=orjson.OPT_INDENT_2).decode() + "\n"
+        )
+    else:
+        print_comparison(comparison, console=out)
 
 
 @app.command()
