@@ -282,3 +282,36 @@ def test_eval_behaviors_scores_stored_evaluations_against_labels(tmp_path: Path)
     scores = {b["id"]: b for b in report["behaviors"]}
     assert report["rubric"] == "general" and report["interactions"] == 1
     assert scores["greet_with_brand"]["tp"] == 1 and scores["offer_further_help"]["fp"] == 1
+
+
+def test_evaluate_with_insights_stores_language_mix_and_customer_sentiment(tmp_path: Path) -> None:
+    call = {
+        "id": "i-1",
+        "language": "hi-en",
+        "utterances": [
+            {"index": 0, "speaker": "agent", "text": "Northwind Bank mein call karne ke liye dhanyavaad"},
+            {
+                "index": 1,
+                "speaker": "customer",
+                "text": "mera card block ho gaya hai, this is the third time I'm calling",
+            },
+            {"index": 2, "speaker": "agent", "text": "main samajh sakta hoon, I am sorry about that"},
+            {"index": 3, "speaker": "customer", "text": "I am really fed up, yeh bilkul bakwaas service hai"},
+            {"index": 4, "speaker": "agent", "text": "maine naya card order kar diya hai"},
+            {"index": 5, "speaker": "customer", "text": "still so annoying, I hate this"},
+            {"index": 6, "speaker": "agent", "text": "aapko naya card 5 din mein mil jayega"},
+            {"index": 7, "speaker": "customer", "text": "theek hai, thank you so much, that is great"},
+            {"index": 8, "speaker": "customer", "text": "bahut achha, thanks a lot, really helpful"},
+            {"index": 9, "speaker": "customer", "text": "perfect, have a wonderful day"},
+        ],
+    }
+    (tmp_path / "one.jsonl").write_text(json.dumps(call) + "\n")
+    run(["ingest", str(tmp_path / "one.jsonl")], tmp_path)
+    run(["evaluate", "--insights"], tmp_path)
+    insights = json.loads(run(["export", "evaluations"], tmp_path).stdout.splitlines()[0])["insights"]
+    assert insights["language"] == "hi-en" and insights["code_mixed_turns"] > 0.5
+    assert set(insights["language_share"]) >= {"hi", "en"}
+    mood = insights["sentiment"]
+    assert mood["lowest"] < 0 < mood["end"] and mood["recovered"] is True
+    assert 1 in mood["frustration_peaks"]
+    assert "customer sentiment" in run(["show", "i-1"], tmp_path).stdout

@@ -180,6 +180,13 @@ def evaluate_cmd(
             "add --all to give existing evaluations one.",
         ),
     ] = None,
+    insights: Annotated[
+        bool,
+        typer.Option(
+            "--insights",
+            help="Also store each conversation's language mix and the customer's sentiment path.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Evaluate stored interactions and store the evaluations (default: only new or changed ones)."""
@@ -194,6 +201,7 @@ def evaluate_cmd(
             everything=all_,
             explicit=bool(rubric),
             reasons=predictor,
+            insights=insights,
             progress=lambda n: bar.advance(task, n),
             on_total=lambda n: bar.update(task, total=n),
         )

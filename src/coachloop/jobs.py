@@ -242,6 +242,7 @@ def evaluate_store(
     everything: bool = False,
     explicit: bool = False,
     reasons: ReasonPredictor | None = None,
+    insights: bool = False,
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
     batch: int = BATCH,
@@ -252,7 +253,8 @@ def evaluate_store(
     otherwise each interaction gets the one rubric `choose_rubric` picks. With
     `reasons`, each evaluation carries the predicted contact reason, and an interaction
     whose source gave no reason is matched to rubrics (`applies_to`, `applies_when`)
-    by the predicted one.
+    by the predicted one. With `insights`, each evaluation also carries the
+    conversation's language mix and the customer's sentiment path.
     """
     if not rubrics:
         raise CoachloopError("no rubric to evaluate with")
@@ -265,9 +267,11 @@ def evaluate_store(
     for interaction in store.iter_interactions(ids):
         chunk.append(interaction)
         if len(chunk) >= batch:
-            _evaluate_chunk(store, rubrics, chunk, pending, everything, explicit, reasons, report, progress)
+            _evaluate_chunk(
+                store, rubrics, chunk, pending, everything, explicit, reasons, insights, report, progress
+            )
             chunk = []
-    _evaluate_chunk(store, rubrics, chunk, pending, everything, explicit, reasons, report, progress)
+    _evaluate_chunk(store, rubrics, chunk, pending, everything, explicit, reasons, insights, report, progress)
     return report
 
 
@@ -279,9 +283,12 @@ def _evaluate_chunk(
     everything: bool,
     explicit: bool,
     reasons: ReasonPredictor | None,
+    insights: bool,
     report: EvaluateReport,
     progress: Progress | None,
 ) -> None:
+    if insights:
+        from coachloop.language.insights import insights_of
     spoken = [i for i in chunk if i.utterances]
     report.skipped += len(chunk) - len(spoken)
     predicted: list[ContactReason | None] = (
@@ -290,6 +297,7 @@ def _evaluate_chunk(
     out: list[Evaluation] = []
     for interaction, reason in zip(spoken, predicted, strict=True):
         digest = content_hash(interaction)
+        found = insights_of(interaction) if insights else None
         if reason is not None and interaction.contact_reason is None:
             interaction = replace(interaction, contact_reason=reason.label)
         if explicit:
@@ -302,6 +310,7 @@ def _evaluate_chunk(
                 continue
             ev = evaluate(rubric, interaction, input_hash=digest)
             ev.contact_reason = reason
+            ev.insights = found
             out.append(ev)
             report.evaluated += 1
             report.auto_failed += ev.auto_failed

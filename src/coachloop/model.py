@@ -19,6 +19,7 @@ __all__ = [
     "Evaluation",
     "Evidence",
     "ExpectedWindow",
+    "Insights",
     "Interaction",
     "Outcome",
     "Speaker",
@@ -155,6 +156,26 @@ class ContactReason:
 
 
 @dataclass(slots=True)
+class Insights:
+    """What a conversation says beyond the rubric: its languages and the customer's mood."""
+
+    language: str | None = None
+    """Dominant language (ISO 639-1), or e.g. "hi-en" when the words mix two."""
+    language_share: dict[str, float] = field(default_factory=dict)
+    """Share of words per language."""
+    code_mixed_turns: float | None = None
+    """Share of turns that switch language inside the turn."""
+    sentiment_start: float | None = None
+    """The customer's sentiment (-1..1) over their first turns, lowest stretch and last turns."""
+    sentiment_lowest: float | None = None
+    sentiment_end: float | None = None
+    recovered: bool | None = None
+    """None when the customer never turned negative; whether the call won them back."""
+    frustration_peaks: list[int] = field(default_factory=list)
+    """Utterance indexes where the customer's frustration peaked."""
+
+
+@dataclass(slots=True)
 class Evaluation:
     interaction_id: str
     rubric: str
@@ -168,3 +189,4 @@ class Evaluation:
     contact_reason: ContactReason | None = None
     input_hash: str | None = None
     """Hash of the interaction content evaluated, to find what changed since."""
+    insights: Insights | None = None

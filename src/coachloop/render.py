@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from coachloop.model import Evaluation, Interaction, Outcome
+from coachloop.model import Evaluation, Insights, Interaction, Outcome
 from coachloop.store import Scorecard
 
 __all__ = ["fmt_time", "render_evaluation", "render_scorecards"]
@@ -82,6 +82,8 @@ def render_evaluation(console: Console, interaction: Interaction, evaluations: S
                 if r.outcome is not Outcome.MET or e.span is not None:
                     cited.setdefault(e.utterance_index, []).append((r.behavior_id, r.outcome, e.span))
         console.print(table)
+        if ev.insights is not None:
+            console.print(Text(_insights_line(ev.insights), style="cyan"))
     console.print(Text("transcript", style="bold underline"))
     for u in interaction.utterances:
         line = Text(f"#{u.index:<3} {fmt_time(u.start)} {u.speaker:<8} ", style="dim")
@@ -94,6 +96,21 @@ def render_evaluation(console: Console, interaction: Interaction, evaluations: S
         if tags:
             line.append("  ⟵ " + ", ".join(sorted({t[0] for t in tags})), style="cyan")
         console.print(line)
+
+
+def _insights_line(i: Insights) -> str:
+    languages = ", ".join(f"{lang} {100 * part:.0f}%" for lang, part in i.language_share.items())
+    parts = [f"language {i.language or '?'} ({languages})" if languages else "language ?"]
+    if i.code_mixed_turns:
+        parts.append(f"{100 * i.code_mixed_turns:.0f}% of turns code-mixed")
+    if i.sentiment_start is not None:
+        mood = f"customer sentiment {i.sentiment_start:+.2f} -> lowest {i.sentiment_lowest:+.2f} -> {i.sentiment_end:+.2f}"
+        if i.recovered is not None:
+            mood += ", recovered" if i.recovered else ", not recovered"
+        parts.append(mood)
+    if i.frustration_peaks:
+        parts.append("frustration at #" + ", #".join(map(str, i.frustration_peaks)))
+    return " · ".join(parts)
 
 
 def _excerpt(text: str, span: tuple[int, int] | None, width: int = 70) -> str:

@@ -13,6 +13,7 @@ from coachloop.model import (
     Evaluation,
     Evidence,
     ExpectedWindow,
+    Insights,
     Outcome,
     Speaker,
     Survey,
@@ -94,7 +95,9 @@ def test_evaluation_dict_round_trips_and_has_the_export_shape() -> None:
         "contact_reason",
         "input_hash",
         "behaviors",
+        "insights",
     ]
+    assert record["insights"] is None
     assert record["contact_reason"] == {"label": "replace card", "confidence": 0.93, "model": "reasons-v2"}
     met, missed, _ = record["behaviors"]
     assert met["evidence"][0] == {
@@ -221,3 +224,21 @@ def test_iter_evaluations_streams_by_interaction_then_rubric(store: Store) -> No
     assert [e.interaction_id for e in store.iter_evaluations("sales", batch=2)] == ids
     assert list(store.iter_evaluations("none")) == []
     assert store.evaluated_rubrics() == ["general", "sales"]
+
+
+def test_insights_are_stored_and_read_back_with_the_evaluation(store: Store) -> None:
+    store.write([interaction("c-1")], source_format="native")
+    ev = evaluation("c-1")
+    ev.insights = Insights(
+        language="hi-en",
+        language_share={"hi": 0.6, "en": 0.4},
+        code_mixed_turns=0.5,
+        sentiment_start=-0.2,
+        sentiment_lowest=-0.6,
+        sentiment_end=0.3,
+        recovered=True,
+        frustration_peaks=[3],
+    )
+    store.save_evaluations([ev])
+    assert store.get_evaluations("c-1")[0].insights == ev.insights
+    assert evaluation_from_dict(evaluation_to_dict(ev)) == ev

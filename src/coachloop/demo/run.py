@@ -93,5 +93,9 @@ def run_demo(
     console.print(
         f"  .venv/bin/coachloop export evaluations {db_arg} -o {directory}/evaluations.jsonl", highlight=False
     )
+    console.print(
+        f"  .venv/bin/coachloop evaluate --all --insights {db_arg}   # add language mix and customer sentiment",
+        highlight=False,
+    )
     console.print(f"  ground truth of the generated world: {files.truth}", highlight=False)
     store.close()

@@ -21,6 +21,7 @@ from coachloop.model import (
     Evaluation,
     Evidence,
     ExpectedWindow,
+    Insights,
     Interaction,
     Outcome,
     Speaker,
@@ -171,7 +172,37 @@ def evaluation_to_dict(ev: Evaluation) -> dict[str, Any]:
         "contact_reason": reason,
         "input_hash": ev.input_hash,
         "behaviors": [behavior_to_dict(r) for r in ev.results],
+        "insights": insights_to_dict(ev.insights) if ev.insights is not None else None,
     }
+
+
+def insights_to_dict(insights: Insights) -> dict[str, Any]:
+    return {
+        "language": insights.language,
+        "language_share": dict(insights.language_share),
+        "code_mixed_turns": insights.code_mixed_turns,
+        "sentiment": {
+            "start": insights.sentiment_start,
+            "lowest": insights.sentiment_lowest,
+            "end": insights.sentiment_end,
+            "recovered": insights.recovered,
+            "frustration_peaks": list(insights.frustration_peaks),
+        },
+    }
+
+
+def insights_from_dict(d: Mapping[str, Any]) -> Insights:
+    sentiment = d.get("sentiment") or {}
+    return Insights(
+        language=d.get("language"),
+        language_share=dict(d.get("language_share") or {}),
+        code_mixed_turns=d.get("code_mixed_turns"),
+        sentiment_start=sentiment.get("start"),
+        sentiment_lowest=sentiment.get("lowest"),
+        sentiment_end=sentiment.get("end"),
+        recovered=sentiment.get("recovered"),
+        frustration_peaks=list(sentiment.get("frustration_peaks") or []),
+    )
 
 
 def evaluation_from_dict(d: Mapping[str, Any]) -> Evaluation:
@@ -193,6 +224,7 @@ def evaluation_from_dict(d: Mapping[str, Any]) -> Evaluation:
                 else None
             ),
             input_hash=d.get("input_hash"),
+            insights=insights_from_dict(d["insights"]) if d.get("insights") else None,
         )
     except KeyError as err:
         raise StoreError(f"evaluation record {d.get('interaction_id')!r}: missing key {err}") from None

@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, RowMapping, and_, dele
 from coachloop.ingest.records import ReadItem
 from coachloop.model import Agent, Evaluation, Interaction, Utterance
 from coachloop.store import rows
-from coachloop.store.codec import behavior_to_dict, evaluation_from_dict
+from coachloop.store.codec import behavior_to_dict, evaluation_from_dict, insights_to_dict
 from coachloop.store.engine import WRITE, db_errors
 from coachloop.store.scorecards import Scorecard, query_scorecards
 from coachloop.store.tables import (
@@ -103,6 +103,7 @@ def _evaluation_from_row(r: RowMapping) -> Evaluation:
             "contact_reason": reason,
             "input_hash": r["input_hash"],
             "behaviors": r["results"],
+            "insights": r["insights"],
         }
     )
 
@@ -140,6 +141,7 @@ def _evaluation_row(ev: Evaluation, content_hashes: dict[str, str], now: datetim
         "reason_confidence": reason.confidence if reason else None,
         "reason_model": reason.model if reason else None,
         "input_hash": input_hash,
+        "insights": insights_to_dict(ev.insights) if ev.insights is not None else None,
         "evaluated_at": now,
         "results": [behavior_to_dict(r) for r in ev.results],
     }

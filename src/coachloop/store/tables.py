@@ -147,6 +147,7 @@ evaluations = Table(
     Column("input_hash", String),
     Column("evaluated_at", UTCDateTime, nullable=False),
     Column("results", Json, nullable=False),
+    Column("insights", Json),
     Index("ix_evaluations_rubric", "rubric"),
 )
 
