@@ -65,7 +65,7 @@ class AskedAnsweredDetector(Detector):
             first = bisect_right(others, ask.utterance)
             replies = others[first : first + self.within]
             for i in replies:
-                ok = i in answer_hits if answer_hits is not None else conv.is_substantive(i)
+                ok = answer_hits is None or i in answer_hits  # turns only hold what says something
                 if ok:
                     return Finding(Outcome.MET, MET_CONFIDENCE, [conv.evidence(ask), conv.whole(i, "answer")])
         last = asks[-1].utterance

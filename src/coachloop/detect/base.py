@@ -30,7 +30,6 @@ __all__ = [
     "detectors",
     "expand_vars",
     "noise_only",
-    "substantive",
 ]
 
 NOISE_WORDS = frozenset(
@@ -50,8 +49,6 @@ NOISE_WORDS = frozenset(
         "crosstalk",
     }
 )
-# Longer than this, a normalised turn always says something: noise-only turns are short.
-_SHORT = 40
 
 
 _NOISE_ONLY = re.compile(SEP + r" (?:(?:" + "|".join(sorted(NOISE_WORDS)) + r") )*(?=" + SEP + ")")
@@ -65,13 +62,6 @@ def noise_only(segments: Segments) -> set[int]:
         return set()
     starts = segments.starts
     return {bisect_right(starts, at) - 1 for at in found}
-
-
-def substantive(normalized: str) -> bool:
-    """Whether a normalised utterance says something (not only transcription marks or fillers)."""
-    if len(normalized) > _SHORT:
-        return True
-    return any(w not in NOISE_WORDS for w in normalized.split())
 
 
 @dataclass(slots=True)
@@ -113,10 +103,6 @@ class Conversation:
             span=None,
             matched=matched,
         )
-
-    def is_substantive(self, position: int) -> bool:
-        """Whether an utterance says something (not only transcription marks or fillers)."""
-        return substantive(self.normalized[position])
 
 
 @dataclass(slots=True, frozen=True)

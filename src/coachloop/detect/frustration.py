@@ -18,7 +18,6 @@ from collections.abc import Mapping
 from pydantic import Field, model_validator
 
 from coachloop.detect.base import (
-    NOISE_WORDS,
     Conversation,
     Detector,
     DetectorSettings,
@@ -44,7 +43,6 @@ __all__ = [
     "FrustrationResponseSettings",
     "conversation_trajectory",
     "speaker_sentiment",
-    "substantive_turns",
 ]
 
 CUSTOMER_KEY = ("sentiment", Speaker.CUSTOMER)
@@ -88,18 +86,6 @@ def speaker_sentiment(conv: Conversation, speaker: Speaker) -> dict[int, Utteran
     return found
 
 
-def substantive_turns(conv: Conversation, speaker: Speaker) -> list[int]:
-    """The speaker's positions that say something (not only "[noise]" or "um"), once per conversation."""
-    key = ("substantive", speaker)
-    found: list[int] | None = conv.memo.get(key)
-    if found is None:
-        normalized = conv.normalized
-        found = conv.memo[key] = [
-            p for p in conv.turns[speaker] if not NOISE_WORDS.issuperset(normalized[p].split())
-        ]
-    return found
-
-
 def conversation_trajectory(conv: Conversation, threshold: float = PEAK_THRESHOLD) -> SentimentTrajectory:
     """The customer's whole trajectory (both speakers scored), once per conversation and threshold."""
     key = ("sentiment", "trajectory", threshold)
@@ -138,7 +124,7 @@ class FrustrationResponseDetector(Detector):
         peaks: tuple[int, ...] = ()
         if upset and max(upset.values()) >= self.threshold:
             # Only now are the agent's turns needed: they separate one outburst from the next.
-            breaks = substantive_turns(conv, Speaker.AGENT)
+            breaks = conv.turns[Speaker.AGENT]
             positions = sorted(upset)
             peaks = frustration_peaks(positions, [upset[p] for p in positions], breaks, self.threshold)
         if not peaks:
@@ -147,14 +133,8 @@ class FrustrationResponseDetector(Detector):
                 NOT_APPLICABLE_CONFIDENCE,
                 note=f"the customer showed no frustration (no turn reached {self.threshold:g})",
             )
-        # Turns that are only "[noise]" or "um" give the agent no chance to say anything.
-        agent = frozenset(substantive_turns(conv, Speaker.AGENT))
-        utts = conv.interaction.utterances
-        turns = [
-            p
-            for p in scope.positions
-            if p in agent or (utts[p].speaker is not Speaker.AGENT and conv.is_substantive(p))
-        ]
+        # The scope holds only turns that say something: "[noise]" or "um" is no chance to respond.
+        turns = list(scope.positions)
         windows = {peak: turns[(cut := bisect_right(turns, peak)) : cut + self.within] for peak in peaks}
         windows = {peak: window for peak, window in windows.items() if window}
         if not windows:
