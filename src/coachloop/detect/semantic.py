@@ -27,10 +27,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from itertools import pairwise
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
-from numpy.typing import NDArray
 from pydantic import Field
 
 from coachloop.detect.base import (
@@ -43,7 +41,6 @@ from coachloop.detect.base import (
     expand_vars,
 )
 from coachloop.detect.matcher import MatcherBuilder
-from coachloop.language.embeddings import Encoder, default_encoder
 from coachloop.model import Outcome
 
 __all__ = [
@@ -57,7 +54,15 @@ __all__ = [
     "missed_confidence",
 ]
 
-Vector = NDArray[np.float32]
+if TYPE_CHECKING:
+    # numpy and the encoder load only when a semantic behaviour evaluates a conversation,
+    # not whenever coachloop starts (every detector module is imported at start-up).
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from coachloop.language.embeddings import Encoder
+
+    Vector = NDArray[np.float32]
 
 DEFAULT_THRESHOLD = 0.5
 """Similarity an utterance needs when the rubric gives no `threshold` (see the module docstring)."""
@@ -152,6 +157,8 @@ class SemanticDetector(Detector):
     def encoder(self) -> Encoder:
         """The encoder, loaded on first use (not at rubric compile)."""
         if self._encoder is None:
+            from coachloop.language.embeddings import default_encoder
+
             self._encoder = default_encoder()
         return self._encoder
 
@@ -175,6 +182,8 @@ class SemanticDetector(Detector):
         return calibrate_threshold(positives, negatives, encoder or self.encoder, examples=self.positives)
 
     def detect(self, conv: Conversation, scope: Scope, prior: Mapping[str, Finding]) -> Finding:
+        import numpy as np
+
         positions = scope.positions
         if not positions:
             return Finding(
@@ -238,6 +247,8 @@ def calibrate_threshold(
     F1, the one in the middle of the widest gap between scores wins: it is the least
     sensitive to a new utterance scoring slightly differently.
     """
+    import numpy as np
+
     if not positives:
         raise ValueError("calibration needs at least one positive utterance")
     if examples is None and len(positives) < 2:
