@@ -35,13 +35,19 @@ import os
 import random
 import sys
 import time
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from coachloop.language.langid import LanguageIdentifier, default_identifier, read_labelled
 from coachloop.language.langid_lexicon import load_lexicons
+from coachloop.scoring.language import (
+    LanguageScore,
+    Sentence,
+    cross_validate_language,
+    language_folds,
+    score_identifier,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = (
@@ -54,8 +60,6 @@ SPLIT_SEED = 20240611
 FOLD_SEED = 7
 FOLDS = 5
 EPOCHS = 8
-
-Sentence = list[tuple[str, str]]
 
 
 def load(path: Path) -> list[Sentence]:
@@ -71,62 +75,21 @@ def halves(sentences: Sequence[Sentence], seed: int = SPLIT_SEED) -> tuple[list[
     return [sentences[i] for i in sorted(order[:cut])], [sentences[i] for i in sorted(order[cut:])]
 
 
-def folds(n: int, k: int = FOLDS, seed: int = FOLD_SEED) -> list[list[int]]:
-    order = list(range(n))
-    random.Random(seed).shuffle(order)
-    return [sorted(order[f::k]) for f in range(k)]
-
-
-class Score:
-    """Token and code-mixed accuracy, with the commonest token errors."""
-
-    def __init__(self) -> None:
-        self.tokens = self.tokens_ok = self.sentences = self.mixed_ok = self.exact = 0
-        self.errors: Counter[tuple[str, str, str]] = Counter()
-
-    def add(self, sentence: Sentence, predicted: Sequence[str], predicted_mixed: bool) -> None:
-        gold = [label for _, label in sentence]
-        right = sum(g == p for g, p in zip(gold, predicted, strict=True))
-        for (token, g), p in zip(sentence, predicted, strict=True):
-            if g != p:
-                self.errors[(token.lower(), g, p)] += 1
-        self.tokens += len(gold)
-        self.tokens_ok += right
-        self.sentences += 1
-        self.exact += right == len(gold)
-        self.mixed_ok += predicted_mixed == (len(set(gold)) > 1)
-
-    @property
-    def token_accuracy(self) -> float:
-        return self.tokens_ok / self.tokens if self.tokens else 0.0
-
-    @property
-    def mixed_accuracy(self) -> float:
-        return self.mixed_ok / self.sentences if self.sentences else 0.0
-
-
-def score_identifier(identifier: LanguageIdentifier, sentences: Sequence[Sentence], score: Score) -> None:
-    for sentence, tag in zip(
-        sentences, identifier.tag_many(" ".join(t for t, _ in s) for s in sentences), strict=True
-    ):
-        score.add(sentence, [t.lang for t in tag.tokens], tag.code_mixed)
-
-
-def shipped(test: Sequence[Sentence]) -> Score:
-    score = Score()
+def shipped(test: Sequence[Sentence]) -> LanguageScore:
+    score = LanguageScore("shipped identifier, test half")
     score_identifier(default_identifier(), test, score)
     return score
 
 
-def baseline(sentences: Sequence[Sentence]) -> Score | None:
+def baseline(sentences: Sequence[Sentence]) -> LanguageScore | None:
     """Context-free character 1-4-gram logistic regression, 5-fold CV by sentence."""
     try:
         text = importlib.import_module("sklearn.feature_extraction.text")
         linear = importlib.import_module("sklearn.linear_model")
     except ImportError:
         return None
-    score = Score()
-    for test_ids in folds(len(sentences)):
+    score = LanguageScore("character 1-4-gram logistic regression, 5-fold CV")
+    for test_ids in language_folds(len(sentences), FOLDS, FOLD_SEED):
         held = set(test_ids)
         train_tokens = [(t, lab) for i, s in enumerate(sentences) if i not in held for t, lab in s]
         vectorizer: Any = text.CountVectorizer(analyzer="char_wb", ngram_range=(1, 4), lowercase=True)
@@ -140,17 +103,10 @@ def baseline(sentences: Sequence[Sentence]) -> Score | None:
     return score
 
 
-def trained_cv(sentences: Sequence[Sentence]) -> tuple[Score, float]:
+def trained_cv(sentences: Sequence[Sentence]) -> tuple[LanguageScore, float]:
     """The trainable model, 5-fold CV by sentence; returns the score and seconds per fold."""
-    score = Score()
-    lexicons = load_lexicons()
     started = time.perf_counter()
-    for test_ids in folds(len(sentences)):
-        held = set(test_ids)
-        identifier = LanguageIdentifier(lexicons).fit(
-            [s for i, s in enumerate(sentences) if i not in held], epochs=EPOCHS
-        )
-        score_identifier(identifier, [sentences[i] for i in test_ids], score)
+    score = cross_validate_language(sentences, folds=FOLDS, seed=FOLD_SEED, epochs=EPOCHS)
     return score, (time.perf_counter() - started) / FOLDS
 
 
@@ -169,11 +125,11 @@ def speed(test: Sequence[Sentence]) -> tuple[float, float, float]:
     return loaded, rates[0], rates[1]
 
 
-def report(name: str, score: Score, errors: int = 0) -> None:
+def report(name: str, score: LanguageScore, errors: int = 0) -> None:
     print(
-        f"{name}: token accuracy {score.token_accuracy:.4f} ({score.tokens_ok}/{score.tokens}), "
-        f"code-mixed accuracy {score.mixed_accuracy:.4f} ({score.mixed_ok}/{score.sentences}), "
-        f"sentences all right {score.exact}/{score.sentences}"
+        f"{name}: token accuracy {score.token_accuracy:.4f} ({score.tokens_right}/{score.tokens}), "
+        f"code-mixed accuracy {score.mixed_accuracy:.4f} ({score.mixed_right}/{score.sentences}), "
+        f"sentences all right {score.sentences_right}/{score.sentences}"
     )
     if errors:
         common = ", ".join(f"{t} {g}->{p} x{n}" for (t, g, p), n in score.errors.most_common(errors))
@@ -187,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-cv", action="store_true")
     args = parser.parse_args(argv)
 
-    fixture = Score()
+    fixture = LanguageScore("shipped identifier, hand-written set")
     with FIXTURE.open(encoding="utf-8") as handle:
         score_identifier(default_identifier(), list(read_labelled(handle)), fixture)
     report("(d) shipped, hand-written set", fixture, errors=5)

@@ -35,13 +35,14 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
 from coachloop.language.embeddings import Encoder, default_encoder
 from coachloop.language.reasons import ReasonClassifier, load_labelled
 from coachloop.scoring.classification import accuracy, expected_calibration_error, macro_f1
+from coachloop.scoring.reasons import cross_validate
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = Path(os.environ.get("COACHLOOP_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -68,10 +69,22 @@ class MemoEncoder:
         return out
 
 
+class Baseline:
+    """TF-IDF word uni+bigrams + LinearSVC; predictions carry no confidence (0.0)."""
+
+    def __init__(self) -> None:
+        self.model = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True), LinearSVC())
+
+    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> Baseline:
+        self.model.fit(list(texts), list(labels))
+        return self
+
+    def predict(self, texts: Sequence[str]) -> list[tuple[str, float]]:
+        return [(str(p), 0.0) for p in self.model.predict(list(texts))]
+
+
 def baseline(train_x: list[str], train_y: list[str], test_x: list[str]) -> list[str]:
-    model = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True), LinearSVC())
-    model.fit(train_x, train_y)
-    return [str(p) for p in model.predict(test_x)]
+    return [label for label, _ in Baseline().fit(train_x, train_y).predict(test_x)]
 
 
 def report(name: str, truth: list[str], predicted: list[tuple[str, float]]) -> None:
@@ -129,29 +142,26 @@ def run_hvb(data: Path, seed: int, encoder: MemoEncoder) -> None:
         raise SystemExit("human and recogniser transcripts list different calls")
     y = np.array(human.labels)
     print(f"HVB dev.jsonl: {len(y)} labelled calls, {len(set(human.labels))} reasons; customer turns only")
-    folds = list(StratifiedKFold(5, shuffle=True, random_state=seed).split(np.zeros(len(y)), y))
     print(f"  stratified 5-fold cross-validation, seed {seed}")
     for name, train_set, test_set in (
         ("text -> text", human, human),
         ("asr_text -> asr_text", asr, asr),
         ("text -> asr_text", human, asr),
     ):
-        ours: list[tuple[str, float]] = [("", 0.0)] * len(y)
-        base: list[str] = [""] * len(y)
-        for train, test in folds:
-            train_x = [train_set.texts[i] for i in train]
-            train_y = [train_set.labels[i] for i in train]
-            test_x = [test_set.texts[i] for i in test]
-            model = ReasonClassifier(encoder).fit(train_x, train_y)
-            for i, prediction in zip(test, model.predict(test_x), strict=True):
-                ours[i] = prediction
-            for i, label in zip(test, baseline(train_x, train_y, test_x), strict=True):
-                base[i] = label
+        ours = cross_validate(
+            train_set.texts,
+            human.labels,
+            lambda: ReasonClassifier(encoder),
+            seed=seed,
+            test_texts=test_set.texts,
+        )
+        base = cross_validate(train_set.texts, human.labels, Baseline, seed=seed, test_texts=test_set.texts)
         print(name)
         report("coachloop ReasonClassifier", human.labels, ours)
+        base_labels = [p[0] for p in base]
         print(
-            f"  {'baseline TF-IDF + LinearSVC':<34} accuracy {accuracy(human.labels, base):.4f}"
-            f"  macro-F1 {macro_f1(human.labels, base):.4f}"
+            f"  {'baseline TF-IDF + LinearSVC':<34} accuracy {accuracy(human.labels, base_labels):.4f}"
+            f"  macro-F1 {macro_f1(human.labels, base_labels):.4f}"
         )
 
 

@@ -315,3 +315,106 @@ def test_evaluate_with_insights_stores_language_mix_and_customer_sentiment(tmp_p
     assert mood["lowest"] < 0 < mood["end"] and mood["recovered"] is True
     assert 1 in mood["frustration_peaks"]
     assert "customer sentiment" in run(["show", "i-1"], tmp_path).stdout
+
+
+def write_reason_csv(path: Path) -> None:
+    with path.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["text", "label"])
+        for label, texts in REASON_TEXTS.items():
+            w.writerows([t, label] for t in texts)
+
+
+def test_eval_reasons_reports_cross_validated_accuracy_per_reason_and_confusion(tmp_path: Path) -> None:
+    write_reason_csv(tmp_path / "labels.csv")
+    args = ["eval", "reasons", str(tmp_path / "labels.csv"), "--folds", "4"]
+    report = json.loads(run([*args, "--format", "json"], tmp_path).stdout)
+    assert report["texts"] == 12 and "4-fold cross-validation" in report["method"]
+    assert report["accuracy"] >= 0.75
+    assert report["accuracy_ci"][0] < report["accuracy"] <= report["accuracy_ci"][1]
+    assert {r["label"] for r in report["per_reason"]} == set(REASON_TEXTS)
+    matrix = report["confusion"]["matrix"]
+    assert sum(map(sum, matrix)) == 12 and all(sum(row) == 4 for row in matrix)
+    table = run(args, tmp_path).stdout
+    assert "branch hours" in table and "confusion" in table and "macro-F1" in table
+    too_many = run([*args[:3], "--folds", "5"], tmp_path, ok=False)
+    assert too_many.returncode == 1 and "at least 5 texts per reason" in too_many.stderr
+
+
+def test_eval_reasons_scores_a_stored_model(tmp_path: Path) -> None:
+    write_reason_csv(tmp_path / "train.csv")
+    run(["reasons", "train", "--data", str(tmp_path / "train.csv"), "--name", "tiny"], tmp_path)
+    (tmp_path / "test.csv").write_text(
+        "text,label\nmy card was stolen yesterday,lost card\nare you open,balance\n"
+    )
+    report = json.loads(
+        run(
+            ["eval", "reasons", str(tmp_path / "test.csv"), "--model", "tiny", "--format", "json"], tmp_path
+        ).stdout
+    )
+    assert report["method"] == "stored model 'tiny'" and report["texts"] == 2
+    assert report["accuracy"] == 0.5  # the second label is deliberately wrong
+
+
+def test_eval_discover_scores_a_run_or_a_saved_clustering(tmp_path: Path) -> None:
+    with (tmp_path / "labels.csv").open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["text", "label"])
+        for label, texts in REASON_TEXTS.items():
+            w.writerows([t, label] for t in texts * 3)
+    report = json.loads(
+        run(["eval", "discover", str(tmp_path / "labels.csv"), "--format", "json"], tmp_path).stdout
+    )
+    assert report["texts"] == 36 and report["intents"] == 3 and report["clusters"] >= 1
+    assert 0.0 < report["accuracy"] <= 1.0 and sum(c["size"] for c in report["per_cluster"]) == 36
+    # A saved clustering: ids are CSV row numbers; put rows 1-12 together, the rest apart.
+    (tmp_path / "clusters.csv").write_text(
+        "id,cluster,cluster_name\n" + "".join(f"{i},{0 if i <= 12 else i},c{i}\n" for i in range(1, 37))
+    )
+    saved = json.loads(
+        run(
+            [
+                "eval",
+                "discover",
+                str(tmp_path / "labels.csv"),
+                "--predictions",
+                str(tmp_path / "clusters.csv"),
+                "--format",
+                "json",
+            ],
+            tmp_path,
+        ).stdout
+    )
+    assert saved["clusters"] == 25 and saved["per_cluster"][0]["size"] == 12
+    # rows 1-12 are the lost-card texts three times over: one pure cluster, matched to it
+    assert saved["per_cluster"][0]["top_intent"] == "lost card" and saved["per_cluster"][0]["purity"] == 1.0
+    assert saved["accuracy"] == (12 + 1 + 1) / 36
+    (tmp_path / "short.csv").write_text("id,cluster\n1,0\n")
+    short = run(
+        ["eval", "discover", str(tmp_path / "labels.csv"), "--predictions", str(tmp_path / "short.csv")],
+        tmp_path,
+        ok=False,
+    )
+    assert short.returncode == 1 and "no cluster for 35 labelled id(s)" in short.stderr
+
+
+def test_eval_language_scores_the_shipped_identifier_and_cross_validates(tmp_path: Path) -> None:
+    fixture = Path(__file__).parent / "fixtures" / "langid" / "handwritten.tsv"
+    report = json.loads(run(["eval", "language", str(fixture), "--format", "json"], tmp_path).stdout)
+    assert report["method"] == "shipped identifier" and report["tokens"] > 300
+    assert report["token_accuracy"] > 0.95
+    assert {"hi", "en"} <= {r["label"] for r in report["per_language"]}
+    sentences = "".join(
+        f"{hi}\tHI\nmera\tHI\n{en}\tEN\nplease\tEN\n\n"
+        for hi, en in [("kya", "card"), ("hai", "account"), ("nahi", "bank"), ("tum", "balance")] * 3
+    )
+    (tmp_path / "mine.tsv").write_text(sentences)
+    cv = json.loads(
+        run(
+            ["eval", "language", str(tmp_path / "mine.tsv"), "--cv", "--folds", "3", "--format", "json"],
+            tmp_path,
+        ).stdout
+    )
+    assert "3-fold cross-validation" in cv["method"] and cv["sentences"] == 12 and cv["tokens"] == 48
+    both = run(["eval", "language", str(fixture), "--cv", "--model", "x.json"], tmp_path, ok=False)
+    assert both.returncode == 1 and "not both" in both.stderr

@@ -558,6 +558,184 @@ def eval_behaviors(
         print_comparison(comparison, console=out)
 
 
+def _print_json(data: object) -> None:
+    sys.stdout.write(
+        orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY).decode() + "\n"
+    )
+
+
+@eval_app.command("reasons")
+def eval_reasons(
+    labels: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV with text,label, or JSONL conversations with contact_reason (see eval/labels/README.md)."
+        ),
+    ],
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model", help="Score this stored model (`reasons train`) instead of cross-validating."
+        ),
+    ] = None,
+    folds: Annotated[int, typer.Option(help="Folds of the stratified cross-validation.", min=2)] = 5,
+    seed: Annotated[int, typer.Option(help="Seed of the folds.")] = 0,
+    asr: Annotated[
+        bool,
+        typer.Option(
+            "--asr", help="Conversations: read each turn's asr_text (the recogniser's) instead of text."
+        ),
+    ] = False,
+    format: Annotated[ReportFormat, typer.Option("--format", help="table or json")] = ReportFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Contact-reason accuracy, macro-F1, per reason precision/recall/F1 and the confusion
+    matrix: of a stored model, or of a new one by cross-validation on the labels."""
+    from coachloop.language.reasons import ReasonClassifier, load_labelled
+    from coachloop.scoring.reasons import cross_validate, reason_score_to_dict, reason_table, score_reasons
+
+    labelled = load_labelled(labels, use_asr=asr)
+    if model is not None:
+        classifier = _reason_model(db, model)
+        predicted = classifier.predict(labelled.texts)
+        method = f"stored model {model!r}"
+    else:
+        with _progress() as bar:
+            task = bar.add_task(f"{folds}-fold cross-validation on {len(labelled.texts)} texts", total=folds)
+            try:
+                predicted = cross_validate(
+                    labelled.texts,
+                    labelled.labels,
+                    ReasonClassifier,
+                    folds=folds,
+                    seed=seed,
+                    on_fold=lambda _: bar.advance(task),
+                )
+            except ValueError as e:
+                raise CoachloopError(f"{labels}: {e}") from None
+        method = f"ReasonClassifier, stratified {folds}-fold cross-validation (seed {seed})"
+    if asr:
+        method += ", recogniser text (asr_text)"
+    score = score_reasons(labelled.labels, predicted, method)
+    if format is ReportFormat.json:
+        _print_json(reason_score_to_dict(score))
+    else:
+        for table in reason_table(score):
+            out.print(table)
+
+
+@eval_app.command("discover")
+def eval_discover(
+    labels: Annotated[
+        Path, typer.Argument(help="CSV with text,label, or JSONL with text and intent/label (the truth).")
+    ],
+    predictions: Annotated[
+        Path | None,
+        typer.Option(
+            "--predictions",
+            help="Output of `reasons discover` (id,cluster CSV) to score instead of running it.",
+        ),
+    ] = None,
+    format: Annotated[ReportFormat, typer.Option("--format", help="table or json")] = ReportFormat.table,
+) -> None:
+    """Discovered reasons against known intents: accuracy after one-to-one (Hungarian)
+    matching, NMI and ARI, and each cluster's purity. Discovery is not told how many
+    intents there are."""
+    from coachloop.language.discover import discover
+    from coachloop.language.reasons import load_labelled
+    from coachloop.scoring.discovery import discovery_score_to_dict, discovery_table, score_discovery
+
+    labelled = load_labelled(labels)
+    if predictions is not None:
+        clusters, names = _read_clusters(predictions, labelled.ids)
+        method = f"clusters from {predictions.name}"
+    else:
+        with _progress() as bar:
+            bar.add_task(f"grouping {len(labelled.texts)} texts", total=None)
+            found = discover(labelled.texts)
+        clusters = [str(c) for c in found.labels]
+        names = {str(c.id): c.name for c in found.clusters}
+        method = "coachloop discover"
+    score = score_discovery(labelled.labels, clusters, method, names)
+    if format is ReportFormat.json:
+        _print_json(discovery_score_to_dict(score))
+    else:
+        out.print(discovery_table(score))
+
+
+def _read_clusters(path: Path, ids: list[str]) -> tuple[list[str], dict[str, str]]:
+    """(cluster of each id in `ids` order, cluster -> name) from an id,cluster[,cluster_name] CSV."""
+    found: dict[str, str] = {}
+    names: dict[str, str] = {}
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        if reader.fieldnames is None or not {"id", "cluster"} <= set(reader.fieldnames):
+            raise CoachloopError(
+                f"{path}: expected a CSV with id and cluster columns (from `reasons discover`)"
+            )
+        for line, row in enumerate(reader, start=2):
+            if not row["id"] or row["cluster"] in (None, ""):
+                raise CoachloopError(f"{path}:{line}: empty id or cluster")
+            found[row["id"]] = row["cluster"]
+            if row.get("cluster_name"):
+                names[row["cluster"]] = row["cluster_name"]
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise CoachloopError(
+            f"{path}: no cluster for {len(missing)} labelled id(s), e.g. {', '.join(missing[:3])}"
+        )
+    return [found[i] for i in ids], names
+
+
+@eval_app.command("language")
+def eval_language(
+    labels: Annotated[Path, typer.Argument(help="token<TAB>label lines, a blank line between sentences.")],
+    model: Annotated[
+        Path | None, typer.Option("--model", help="A model from `language train` (default: the shipped one).")
+    ] = None,
+    cv: Annotated[
+        bool, typer.Option("--cv", help="Train the sequence model by cross-validation on the labels instead.")
+    ] = False,
+    folds: Annotated[int, typer.Option(help="Folds for --cv (split by sentence).", min=2)] = 5,
+    seed: Annotated[int, typer.Option(help="Seed of the folds for --cv.")] = 7,
+    format: Annotated[ReportFormat, typer.Option("--format", help="table or json")] = ReportFormat.table,
+) -> None:
+    """Word-level language id against labels: token accuracy with its interval, per
+    language precision/recall/F1, code-mixed sentence accuracy, commonest errors."""
+    from coachloop.language.langid import LanguageIdentifier, default_identifier, read_labelled
+    from coachloop.scoring.language import (
+        LanguageScore,
+        cross_validate_language,
+        language_score_to_dict,
+        language_table,
+        score_identifier,
+    )
+
+    if cv and model is not None:
+        raise CoachloopError("give --model or --cv, not both")
+    try:
+        with labels.open(encoding="utf-8") as f:
+            sentences = list(read_labelled(f))
+    except ValueError as e:
+        raise CoachloopError(f"{labels}: {e}") from None
+    if not sentences:
+        raise CoachloopError(f"{labels}: no labelled sentences (expected token<TAB>label lines)")
+    if cv:
+        with _progress() as bar:
+            task = bar.add_task(f"{folds}-fold cross-validation on {len(sentences)} sentences", total=folds)
+            score = cross_validate_language(
+                sentences, folds=folds, seed=seed, on_fold=lambda _: bar.advance(task)
+            )
+    else:
+        identifier = LanguageIdentifier.load(model) if model is not None else default_identifier()
+        score = LanguageScore(f"model {model.name}" if model is not None else "shipped identifier")
+        score_identifier(identifier, sentences, score)
+    if format is ReportFormat.json:
+        _print_json(language_score_to_dict(score))
+    else:
+        out.print(language_table(score))
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the native input format (one interaction per line)."""
