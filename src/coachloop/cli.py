@@ -30,8 +30,9 @@ from rich.progress import (
 from coachloop import jobs
 from coachloop.errors import CoachloopError
 from coachloop.evaluate import load_rubric
-from coachloop.ingest.records import readers
+from coachloop.ingest.records import Rejected, readers
 from coachloop.ingest.redact import RedactionConfig, Redactor
+from coachloop.model import Interaction
 from coachloop.render import render_evaluation, render_scorecards
 from coachloop.rubric.load import shipped_rubrics
 from coachloop.store import Store, default_url, evaluation_to_dict, open_store
@@ -317,6 +318,83 @@ def rubric_check(
         f"{behaviours} behaviours ({critical} critical), {len(r.spec.events)} events",
         highlight=False,
     )
+
+
+@rubric_app.command("learn")
+def rubric_learn(
+    rubric: Annotated[str, typer.Argument(help="Rubric YAML file or shipped rubric name to start from.")],
+    labels: Annotated[Path, typer.Argument(help="Behaviour labels (JSONL, see eval/labels/README.md).")],
+    calls: Annotated[list[Path], typer.Argument(help="The labelled calls (files in --format).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Rubric YAML file to write.")],
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            help="Reader for the call files; repeat to learn from several transcripts of the same calls (hvb and hvb-asr).",
+        ),
+    ] = None,
+    behaviors: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--behavior",
+            help="Behaviour to learn (repeatable; default: every phrase or regex behaviour the labels cover).",
+        ),
+    ] = None,
+) -> None:
+    """Learn semantic examples, near misses and thresholds for behaviours from labelled
+    calls, and write the rubric with those behaviours made `detect: semantic`. Calls are
+    read, checked and redacted as ingest does; learned examples are the labelled
+    utterances, so review the file before sharing it."""
+    import yaml
+
+    from coachloop.evaluate.learn import learn_behaviors, learned_rubric
+    from coachloop.language.embeddings import default_encoder
+    from coachloop.rubric.load import resolve_rubric_path
+    from coachloop.scoring import read_labels
+
+    base = load_rubric(rubric)
+    by_id = {label.interaction_id: label for label in read_labels(labels) if label.rubric == base.name}
+    if not by_id:
+        raise CoachloopError(f"{labels}: no labels for rubric {base.name!r}")
+    interactions: list[Interaction] = []
+    rejected = 0
+    for fmt in formats or ["native"]:
+        for item in jobs.read_paths(calls, fmt):
+            if isinstance(item, Rejected):
+                rejected += 1
+                err.print(f"skipped: {item.error.message}", highlight=False)
+            elif isinstance(item, Interaction) and item.id in by_id:
+                interactions.append(item)
+    if not interactions:
+        raise CoachloopError(f"none of the calls in {', '.join(map(str, calls))} has a label in {labels}")
+    chosen = behaviors or [
+        item.spec.id
+        for item in base.behaviors()
+        if item.spec.detect in ("phrase", "regex", "semantic")
+        and any(item.spec.id in label.behaviors for label in by_id.values())
+    ]
+    with _progress() as bar:
+        bar.add_task(f"learning {len(chosen)} behaviours from {len(interactions)} transcripts", total=None)
+        try:
+            learned = learn_behaviors(base, interactions, by_id, chosen, default_encoder())
+        except ValueError as e:
+            raise CoachloopError(str(e)) from None
+    document = yaml.safe_load(resolve_rubric_path(rubric).read_text(encoding="utf-8"))
+    note = f"(Semantic examples learned from {len(interactions)} labelled transcripts in {labels.name}.)"
+    output.write_text(
+        yaml.safe_dump(
+            learned_rubric(document, learned, note), sort_keys=False, allow_unicode=True, width=100
+        ),
+        encoding="utf-8",
+    )
+    load_rubric(output)  # what was written must load
+    for b in learned:
+        out.print(
+            f"{b.behavior_id}: {len(b.examples)} examples, {len(b.negatives)} near misses, threshold "
+            f"{b.threshold:.2f} (training F1 {b.training_f1:.2f} on {b.calls} transcripts)",
+            highlight=False,
+        )
+    out.print(f"wrote {output}" + (f"; {rejected} record(s) skipped" if rejected else ""), highlight=False)
 
 
 @rubric_app.command("list")

@@ -37,6 +37,7 @@ __all__ = [
     "default_rubrics",
     "evaluate_store",
     "ingest_paths",
+    "read_paths",
     "reason_predictor",
     "replay_quarantine",
 ]
@@ -117,6 +118,28 @@ def _native_line(item: Interaction) -> str:
     return orjson.dumps(to_native(item)).decode()
 
 
+def _reader(fmt: str) -> Callable[[Path], Iterator[ReadItem]]:
+    try:
+        return readers.get(fmt)
+    except KeyError as err:
+        raise IngestError(str(err.args[0])) from None
+
+
+def read_paths(paths: Sequence[Path], fmt: str, *, redactor: Redactor | None = None) -> Iterator[ReadItem]:
+    """Every record of `paths` read, checked and redacted as ingest does, without storing.
+
+    For commands that work on files directly (learning a rubric from labelled calls):
+    they see exactly what ingest would have stored, and bad records as `Rejected`.
+    """
+    reader = _reader(fmt)
+    redactor = redactor or Redactor()
+    for path in paths:
+        if not path.exists():
+            raise IngestError(f"{path}: no such file")
+        for item in _checked(reader(path), str(path)):
+            yield _redact_item(redactor, item)
+
+
 def ingest_paths(
     store: Store,
     paths: Sequence[Path],
@@ -133,10 +156,7 @@ def ingest_paths(
     writing overlap. Each batch is one transaction; an interrupted run keeps the batches
     that finished and can be run again.
     """
-    try:
-        reader = readers.get(fmt)
-    except KeyError as err:
-        raise IngestError(str(err.args[0])) from None
+    reader = _reader(fmt)
     redactor = redactor or Redactor()
     report = IngestReport()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="coachloop-writer") as writer:

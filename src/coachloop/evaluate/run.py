@@ -14,7 +14,7 @@ from coachloop.evaluate.compile import CompiledItem, CompiledRubric
 from coachloop.model import BehaviorResult, Evaluation, Interaction, Outcome, Speaker
 from coachloop.rubric.schema import Applicability, BehaviorSpec, Window
 
-__all__ = ["applies", "evaluate", "prepare"]
+__all__ = ["applies", "evaluate", "prepare", "scope_of"]
 
 
 def applies(condition: Applicability | None, interaction: Interaction) -> bool:
@@ -54,7 +54,7 @@ def prepare(rubric: CompiledRubric, interaction: Interaction) -> Conversation:
     return Conversation(interaction, segments, rubric.matcher.run(segments), turns)
 
 
-def _scope(conv: Conversation, speaker: Speaker, window: Window | None) -> Scope | None:
+def scope_of(conv: Conversation, speaker: Speaker, window: Window | None) -> Scope | None:
     """The speaker's utterances inside the window; None when the window needs times that are missing."""
     positions = conv.turns[speaker]
     if window is None:
@@ -86,7 +86,7 @@ def _find(item: CompiledItem, conv: Conversation, prior: dict[str, Finding]) -> 
     key = item.scope_key
     scope = conv.memo.get(key, _UNSET)
     if scope is _UNSET:
-        scope = conv.memo[key] = _scope(conv, spec.speaker, spec.window)
+        scope = conv.memo[key] = scope_of(conv, spec.speaker, spec.window)
     if scope is None:
         return Finding(
             Outcome.NOT_APPLICABLE, 1.0, note="the window is in seconds and the utterances have no times"
