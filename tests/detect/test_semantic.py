@@ -22,7 +22,7 @@ from coachloop.detect.semantic import (
 from coachloop.errors import RubricError
 from coachloop.evaluate import evaluate, load_rubric, prepare
 from coachloop.evaluate.compile import CompiledRubric
-from coachloop.language.embeddings import Encoder, default_encoder, encoder_named
+from coachloop.language.embeddings import CachedEncoder, Encoder, default_encoder, encoder_named
 from coachloop.model import BehaviorResult, Interaction, Outcome, Speaker, Utterance
 
 A, C = Speaker.AGENT, Speaker.CUSTOMER
@@ -286,3 +286,62 @@ def test_rubric_check_does_not_load_the_encoder(tmp_path: Path) -> None:
     for item in compiled.items:
         assert isinstance(item.detector, SemanticDetector)
         assert item.detector._encoder is None and not item.detector._examples
+
+
+LEXICAL_FIRST = """\
+name: lexical_first
+version: "1"
+title: Lexical first
+sections:
+  - id: close
+    title: Close
+    behaviors:
+      - id: further_help
+        title: Offers further help
+        coaching: Ask whether there is anything else.
+        detect: semantic
+        examples: ["Is there anything else I can help you with"]
+        lexical: {phrases: [anything else], variants: {hi-en: [aur kuch]}}
+"""
+
+
+def test_a_lexical_phrase_settles_the_behaviour_without_the_encoder(tmp_path: Path, encoder: Encoder) -> None:
+    path = tmp_path / "lexical.yaml"
+    path.write_text(LEXICAL_FIRST, encoding="utf-8")
+    r = load_rubric(path)
+    counting = CountingEncoder(encoder)
+    (detector,) = [i.detector for i in r.items]
+    assert isinstance(detector, SemanticDetector)
+    detector.encoder = counting
+    said = call((A, "hello"), (C, "hi"), (A, "is there anything else today"))
+    met = result(r, said, "further_help")
+    assert met.outcome is Outcome.MET and met.confidence == 0.95
+    assert met.evidence[0].utterance_index == 2 and met.evidence[0].matched == "anything else"
+    hinglish = result(
+        r,
+        call(
+            (A, "aur kuch madad chahiye?"),
+        ),
+        "further_help",
+    )
+    assert hinglish.outcome is Outcome.MET and counting.calls == []
+    paraphrase = result(
+        r, call((A, "hello"), (C, "hi"), (A, "can i help with something more")), "further_help"
+    )
+    assert paraphrase.outcome is Outcome.MET and paraphrase.evidence[0].matched is not None
+    assert paraphrase.evidence[0].matched.startswith("similar to ")
+    assert counting.calls and counting.calls[-1] == ["hello", "can i help with something more"]
+
+
+def test_cached_encoder_returns_the_encoders_vectors_and_forgets_the_oldest(encoder: Encoder) -> None:
+    counting = CountingEncoder(encoder)
+    cached = CachedEncoder(counting, max_texts=2)
+    first = cached.encode(["okay one moment", "let me check", "okay one moment"])
+    assert counting.calls == [["okay one moment", "let me check"]]
+    assert np.array_equal(first[0], first[2])
+    assert np.allclose(first, encoder.encode(["okay one moment", "let me check", "okay one moment"]))
+    cached.encode(["let me check"])
+    assert len(counting.calls) == 1 and cached.hits == 2 and cached.misses == 2
+    cached.encode(["thank you"])  # evicts "okay one moment", the least recently used
+    cached.encode(["let me check", "okay one moment"])
+    assert counting.calls[-1] == ["okay one moment"]

@@ -16,6 +16,11 @@ same agent turns, and embedding is by far the most expensive step (~370 texts/s)
 utterance is embedded at most once per conversation and encoder, whatever the number of
 behaviours reading it.
 
+Why `lexical`: most agents say most behaviours in a handful of standard ways. Matching
+those first costs microseconds and gives a sure, exact-span evidence; the encoder (the
+slow part) then runs only for conversations where no standard phrasing was found, to
+catch the paraphrases a phrase list misses.
+
 Why `DEFAULT_THRESHOLD` is 0.5: with the int8 all-MiniLM-L6-v2 encoder, paraphrases of a
 short contact-center sentence (empathy, hold requests, "anything else") scored 0.53-0.73
 against two examples each, and the agent's unrelated business talk of the benchmark
@@ -40,7 +45,10 @@ from coachloop.detect.base import (
     detectors,
     expand_vars,
 )
+from coachloop.detect.lexicon import Lexicon, lexicon_hits, lexicon_slots
 from coachloop.detect.matcher import MatcherBuilder
+from coachloop.detect.phrase import MET_CONFIDENCE as PHRASE_MET_CONFIDENCE
+from coachloop.detect.phrase import first_per_utterance
 from coachloop.model import Outcome
 
 __all__ = [
@@ -86,6 +94,10 @@ class SemanticSettings(DetectorSettings):
     """Other languages' phrasings (`{hi-en: [...]}`), compared like `examples`."""
     negatives: list[str] = Field(default_factory=list)
     threshold: Annotated[float, Field(gt=0, lt=1)] | None = None
+    lexical: Lexicon | None = None
+    """Phrases (and regexes) that settle it without the model: when one is said in the
+    window the behaviour is met as by `detect: phrase` and nothing is embedded, so the
+    encoder runs only on conversations the phrases miss."""
 
     def positives(self) -> list[str]:
         out = list(self.examples)
@@ -149,6 +161,12 @@ class SemanticDetector(Detector):
         self.positives = expand_vars(settings.positives(), variables)
         self.negatives = expand_vars(settings.negatives, variables)
         self.threshold = settings.threshold if settings.threshold is not None else DEFAULT_THRESHOLD
+        lexical = settings.lexical
+        self.slots = (
+            lexicon_slots(lexical, builder, variables)
+            if lexical is not None and not lexical.is_empty()
+            else None
+        )
         self._encoder: Encoder | None = None
         self._examples: dict[str, tuple[Vector, Vector | None]] = {}
         """Encoder name -> (positive vectors, negative vectors or None), filled on first use."""
@@ -157,9 +175,9 @@ class SemanticDetector(Detector):
     def encoder(self) -> Encoder:
         """The encoder, loaded on first use (not at rubric compile)."""
         if self._encoder is None:
-            from coachloop.language.embeddings import default_encoder
+            from coachloop.language.embeddings import default_cached_encoder
 
-            self._encoder = default_encoder()
+            self._encoder = default_cached_encoder()
         return self._encoder
 
     @encoder.setter
@@ -192,6 +210,12 @@ class SemanticDetector(Detector):
                 expected_window=scope.window,
                 note="the speaker said nothing in the window",
             )
+        if self.slots is not None:
+            said = scope.hits(lexicon_hits(conv.hits, self.slots))
+            if said:
+                return Finding(
+                    Outcome.MET, PHRASE_MET_CONFIDENCE, [conv.evidence(h) for h in first_per_utterance(said)]
+                )
         encoder = self.encoder
         pos_vectors, neg_vectors = self.example_vectors(encoder)
         cache = embed_positions(conv, positions, encoder)

@@ -37,6 +37,7 @@ import hashlib
 import logging
 import os
 import tempfile
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -58,8 +59,11 @@ __all__ = [
     "ENCODERS",
     "ENCODER_ENV",
     "THREADS_ENV",
+    "CachedEncoder",
     "Encoder",
     "MiniLMEncoder",
+    "cached_encoder",
+    "default_cached_encoder",
     "default_encoder",
     "encoder_named",
 ]
@@ -281,6 +285,49 @@ class MiniLMEncoder:
         return out
 
 
+class CachedEncoder:
+    """An encoder that remembers the vectors of the last `max_texts` distinct texts.
+
+    Agents repeat themselves: greetings, hold requests and closings are scripted, so a
+    batch of calls asks for the same sentences again and again. Each text's vector does
+    not depend on what it is encoded with (see the module docstring), so a remembered
+    vector is the one the encoder would return. 20,000 vectors of 384 floats take 31 MB.
+    """
+
+    def __init__(self, inner: Encoder, max_texts: int = 20_000) -> None:
+        if max_texts < 1:
+            raise ValueError("max_texts must be 1 or more")
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self.max_texts = max_texts
+        self.hits = 0
+        self.misses = 0
+        self._vectors: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> NDArray[np.float32]:
+        vectors = self._vectors
+        missing = [t for t in dict.fromkeys(texts) if t not in vectors]
+        self.misses += len(missing)
+        self.hits += len(texts) - len(missing)
+        if missing:
+            for text, vector in zip(missing, self.inner.encode(missing, batch_size), strict=True):
+                vectors[text] = vector
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            out[i] = vectors[text]
+            vectors.move_to_end(text)
+        while len(vectors) > self.max_texts:
+            vectors.popitem(last=False)
+        return out
+
+
+@cache
+def cached_encoder(name: str) -> CachedEncoder:
+    """`encoder_named(name)` behind one process-wide `CachedEncoder`."""
+    return CachedEncoder(encoder_named(name))
+
+
 @cache
 def encoder_named(name: str) -> Encoder:
     """The encoder called `name` (see `ENCODERS`), loaded once per process."""
@@ -289,4 +336,13 @@ def encoder_named(name: str) -> Encoder:
 
 def default_encoder() -> Encoder:
     """The encoder named by `COACHLOOP_ENCODER` (default `minilm-l6-int8`), cached."""
-    return encoder_named(os.environ.get(ENCODER_ENV, DEFAULT_ENCODER).strip() or DEFAULT_ENCODER)
+    return encoder_named(_default_name())
+
+
+def default_cached_encoder() -> CachedEncoder:
+    """`default_encoder()` remembering recent texts' vectors (what evaluation uses)."""
+    return cached_encoder(_default_name())
+
+
+def _default_name() -> str:
+    return os.environ.get(ENCODER_ENV, DEFAULT_ENCODER).strip() or DEFAULT_ENCODER
