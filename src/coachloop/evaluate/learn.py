@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     from coachloop.language.embeddings import Encoder
 
-__all__ = ["LearnedBehavior", "learn_behaviors", "learned_rubric"]
+__all__ = ["LearnedBehavior", "best_threshold", "learn_behaviors", "learned_rubric"]
 
 MIN_POSITIVE_CALLS = 2
 """Calls labelled met that a behaviour needs before its examples can be learned."""
@@ -91,7 +91,7 @@ def _dedupe(texts: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(" ".join(t.split()) for t in texts if t.strip()))
 
 
-def _best_threshold(scores: Sequence[float], truth: Sequence[bool]) -> tuple[float, float]:
+def best_threshold(scores: Sequence[float], truth: Sequence[bool]) -> tuple[float, float]:
     """(threshold, F1): call-level `scores` (best qualifying similarity, -1 for none)."""
     import numpy as np
 
@@ -185,7 +185,7 @@ def learn_behaviors(
         needed = _dedupe([*examples, *negatives, *(t for c in calls for t in c.scope_texts)])
         vectors = dict(zip(needed, encoder.encode(needed), strict=True))
         scores = _call_scores(calls, vectors, examples, negatives)
-        threshold, f1 = _best_threshold(scores, [c.met for c in calls])
+        threshold, f1 = best_threshold(scores, [c.met for c in calls])
         learned.append(LearnedBehavior(behavior_id, examples, negatives, threshold, f1, len(calls)))
     return learned
 
