@@ -173,6 +173,23 @@ def test_sensitive_data_in_a_rejected_record_is_redacted_in_quarantine(store: St
     assert "4532" not in raw and "[CARD]" in raw
 
 
+def test_a_social_security_number_given_after_the_agent_asks_is_stored_redacted(
+    store: Store, tmp_path: Path
+) -> None:
+    rec = record("c-1")
+    rec["utterances"][2]["text"] = "can i have your social security number"
+    rec["utterances"].append(
+        {"index": 3, "speaker": "customer", "start": 9.5, "end": 12.0, "text": "it's 123456789",
+         "alt_text": "its one two three four five six seven eight nine"}
+    )  # fmt: skip
+    rec["utterances"][2]["alt_text"] = "can i have your social security number"
+    jobs.ingest_paths(store, [write_lines(tmp_path / "calls.jsonl", [json.dumps(rec)])], "native")
+    stored = store.get_interaction("c-1")
+    assert stored is not None
+    assert stored.utterances[3].text == "it's [NATIONAL_ID]"
+    assert stored.utterances[3].alt_text == "its [NATIONAL_ID]"
+
+
 def test_unknown_format_and_missing_file_are_whole_input_errors(store: Store, tmp_path: Path) -> None:
     with pytest.raises(IngestError, match="unknown input format 'xml'"):
         jobs.ingest_paths(store, [tmp_path / "a.jsonl"], "xml")

@@ -62,16 +62,16 @@ class IngestReport:
 def _redact_interaction(redactor: Redactor, it: Interaction) -> Interaction:
     """Redact in place: the reader made these objects for us, and most texts do not change."""
     texts = [u.text for u in it.utterances]
-    alts = [u.alt_text for u in it.utterances if u.alt_text is not None]
-    clean = redactor.redact_many(texts + alts)
-    for u, before, after in zip(it.utterances, texts, clean, strict=False):
+    clean = redactor.redact_turns(texts)
+    for u, before, after in zip(it.utterances, texts, clean, strict=True):
         if after is not before and after != before:
             u.text = after
-    if alts:
-        clean_alts = iter(clean[len(texts) :])
-        for u in it.utterances:
+    if any(u.alt_text is not None for u in it.utterances):
+        # The recogniser's transcript is its own conversation: a turn without one reads as empty.
+        clean_alts = redactor.redact_turns([u.alt_text or "" for u in it.utterances])
+        for u, after in zip(it.utterances, clean_alts, strict=True):
             if u.alt_text is not None:
-                u.alt_text = next(clean_alts)
+                u.alt_text = after
     if it.survey is not None and it.survey.comment:
         it.survey.comment = redactor.redact(it.survey.comment)
     for key, value in it.metadata.items():

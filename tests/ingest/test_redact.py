@@ -152,6 +152,22 @@ def test_nine_digits_not_introduced_as_a_social_security_number_are_left() -> No
     assert REDACTOR.redact("order 123456789 shipped to zip 12345-6789") == "order 123456789 shipped to zip 12345-6789"
 
 
+def test_a_social_security_number_answered_in_its_own_turn_is_redacted() -> None:
+    turns = [
+        "can i get your social security number please",
+        "sure",
+        "one two three four five six seven eight nine",
+        "and your order number",
+        "987654321",
+    ]
+    assert REDACTOR.redact_turns(turns) == [*turns[:2], "[NATIONAL_ID]", turns[3], "987654321"]
+    # Three turns later the question no longer explains the number.
+    assert REDACTOR.redact_turns([turns[0], "sure", "hold on", "123456789"])[-1] == "123456789"
+    # Turned off, it stays.
+    kept = Redactor(RedactionConfig(national_ids=False)).redact_turns(turns)
+    assert kept[2] == "one two three four five six seven eight nine"
+
+
 def test_verhoeff_check_matches_published_examples() -> None:
     # Rosetta Code "Verhoeff algorithm": 236 -> 3, 12345 -> 1, 123456789012 -> 0.
     assert _verhoeff_ok("2363") and _verhoeff_ok("123451") and _verhoeff_ok("1234567890120")

@@ -10,7 +10,8 @@ Callers speak numbers, so digits are found written ("4532 0151 1283 0366"), spok
 ("four five three two ...", "double five", "oh" for zero) and mixed. A run of digits is
 classified by its length and check digits (Luhn for cards, Verhoeff for Aadhaar), not by
 the words around it, except a bare nine-digit number, which is a social security number
-only when the same text introduces it as one.
+only when the same text, or in a conversation one of the two turns before it, introduces
+it as one (`redact_turns`).
 
 Ingest redacts 2,000 conversations of 60 utterances a second, so almost all of the work
 is a pre-filter: `redact_many` joins the texts and scans them together with regular
@@ -29,6 +30,9 @@ from coachloop.errors import ConfigError
 
 __all__ = ["RedactionConfig", "Redactor"]
 
+SSN_CONTEXT_TURNS = 2
+"""How many turns back a request for a social security number still explains a bare
+nine-digit number (the agent asks, the customer may say "sure" first)."""
 CARD = "[CARD]"
 NATIONAL_ID = "[NATIONAL_ID]"
 EMAIL = "[EMAIL]"
@@ -505,6 +509,26 @@ class Redactor:
             out[i] = self._redact_text(out[i], kinds)
         return out
 
+    def redact_turns(self, texts: Sequence[str]) -> list[str]:
+        """`redact_many` for the turns of one conversation, in order.
+
+        A bare nine-digit number is a social security number when its own turn or one of
+        the `SSN_CONTEXT_TURNS` turns before it asks for one ("can I have your social?"
+        ... "one two three four five six seven eight nine").
+        """
+        out = list(texts)
+        for i, kinds in self._flagged(out).items():
+            context = (
+                kinds & _NUMBERS != 0
+                and self._config.national_ids
+                and any(
+                    _SSN_CONTEXT.search(" " + _ascii_lower(texts[j])) is not None
+                    for j in range(max(0, i - SSN_CONTEXT_TURNS), i)
+                )
+            )
+            out[i] = self._redact_text(out[i], kinds, ssn_context=context)
+        return out
+
     # --- pre-filter ------------------------------------------------------------------
 
     def _flagged(self, texts: list[str]) -> dict[int, int]:
@@ -567,7 +591,7 @@ class Redactor:
 
     # --- exact pass ------------------------------------------------------------------
 
-    def _redact_text(self, text: str, kinds: int = _EVERYTHING) -> str:
+    def _redact_text(self, text: str, kinds: int = _EVERYTHING, *, ssn_context: bool = False) -> str:
         config = self._config
         if kinds & _EMAILS and config.emails:
             if "@" in text:
@@ -576,10 +600,13 @@ class Redactor:
         if kinds & _LETTER_IDS and config.national_ids:
             text = _replace(_LETTER_ID_RX, text, _whole(NATIONAL_ID))
         if kinds & _NUMBERS and self._numbers:
-            text = _replace(self._run_rx, text, self._redact_run)
+            if ssn_context:
+                text = _replace(self._run_rx, text, lambda m: self._redact_run(m, ssn_context=True))
+            else:
+                text = _replace(self._run_rx, text, self._redact_run)
         return text
 
-    def _redact_run(self, m: re.Match[str]) -> list[_Span]:
+    def _redact_run(self, m: re.Match[str], ssn_context: bool = False) -> list[_Span]:
         padded = m.string
         body_start, body_end = m.span("body")
         # Token strings only (no match objects): most runs are classified as a whole.
@@ -590,7 +617,7 @@ class Redactor:
         plus = m.group("plus") is not None
         if padded[m.start()] == "+":
             run_start, plus = m.start(), True
-        label = self._label(padded, body_start, body_end, "".join(digits), plus)
+        label = self._label(padded, body_start, body_end, "".join(digits), plus, ssn_context)
         if label is not None:
             return [(run_start, body_end, label)]
         # Only a run longer than any card is searched for one inside: a 16-digit run that
@@ -620,7 +647,9 @@ class Redactor:
                 found.append((spans[last + 1][0], body_end, right))
         return found
 
-    def _label(self, padded: str, start: int, end: int, digits: str, plus: bool) -> str | None:
+    def _label(
+        self, padded: str, start: int, end: int, digits: str, plus: bool, ssn_context: bool = False
+    ) -> str | None:
         """The kind of number `digits` is, written as `padded[start:end]`; None if not a secret."""
         config = self._config
         n = len(digits)
@@ -646,7 +675,9 @@ class Redactor:
         ):
             return None
         if config.national_ids:
-            if n == 9 and (_SSN_SHAPE.fullmatch(body) or _SSN_CONTEXT.search(padded, 0, start)):
+            if n == 9 and (
+                ssn_context or _SSN_SHAPE.fullmatch(body) or _SSN_CONTEXT.search(padded, 0, start)
+            ):
                 return NATIONAL_ID
             if n == 12 and digits[0] not in "01" and _verhoeff_ok(digits):
                 return NATIONAL_ID
