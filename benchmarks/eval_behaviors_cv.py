@@ -35,12 +35,9 @@ import random
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import yaml
-from numpy.typing import NDArray
 from rich.console import Console
 
 from coachloop.detect.semantic import SemanticDetector
@@ -48,7 +45,7 @@ from coachloop.evaluate import evaluate, load_rubric
 from coachloop.evaluate.learn import learn_behaviors, learned_rubric
 from coachloop.ingest.hvb import read_hvb, read_hvb_asr
 from coachloop.ingest.records import Rejected
-from coachloop.language.embeddings import Encoder, default_encoder
+from coachloop.language.embeddings import CachedEncoder, default_encoder
 from coachloop.model import Evaluation, Interaction
 from coachloop.rubric.load import resolve_rubric_path
 from coachloop.scoring import Comparison, compare_behaviors, comparison_to_dict, print_comparison, read_labels
@@ -68,26 +65,6 @@ LEARNED = (
     "offer_further_help",
     "polite_close",
 )
-
-
-class MemoEncoder:
-    """Each distinct text is encoded once in this process (changes run time only)."""
-
-    def __init__(self, inner: Encoder) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.dim = inner.dim
-        self._memo: dict[str, NDArray[np.float32]] = {}
-
-    def encode(self, texts: Sequence[str], batch_size: int = 64) -> NDArray[np.float32]:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._memo))
-        if missing:
-            for text, vector in zip(missing, self.inner.encode(missing, batch_size), strict=True):
-                self._memo[text] = vector
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, text in enumerate(texts):
-            out[i] = self._memo[text]
-        return out
 
 
 def read_calls(path: Path, asr: bool) -> list[Interaction]:
@@ -110,7 +87,7 @@ def cross_validate(
     train_sets: list[list[Interaction]],
     test_calls: list[Interaction],
     labels: dict[str, Label],
-    encoder: MemoEncoder,
+    encoder: CachedEncoder,
     folds: int,
     seed: int,
     keep_dir: Path,
@@ -174,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     human, asr = read_calls(args.data, asr=False), read_calls(args.data, asr=True)
     if [c.id for c in human] != [c.id for c in asr]:
         raise SystemExit("human and recogniser transcripts list different calls")
-    encoder = MemoEncoder(default_encoder())
+    encoder = CachedEncoder(default_encoder(), max_texts=1_000_000)
     results: dict[str, Comparison] = {}
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="coachloop-cv-") as tmp:

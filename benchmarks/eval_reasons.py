@@ -33,13 +33,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
-from coachloop.language.embeddings import Encoder, default_encoder
+from coachloop.language.embeddings import CachedEncoder, default_encoder
 from coachloop.language.reasons import ReasonClassifier, load_labelled
 from coachloop.scoring.classification import accuracy, expected_calibration_error, macro_f1
 from coachloop.scoring.reasons import cross_validate
@@ -47,26 +46,6 @@ from coachloop.scoring.reasons import cross_validate
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = Path(os.environ.get("COACHLOOP_SHARED_DATA", REPO.parent / "shared" / "data"))
 FAST_CONFIDENCES = (0.8, 0.9)
-
-
-class MemoEncoder:
-    """Wraps an encoder so each distinct text is encoded once in this process."""
-
-    def __init__(self, inner: Encoder) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.dim = inner.dim
-        self._memo: dict[str, NDArray[np.float32]] = {}
-
-    def encode(self, texts: Sequence[str], batch_size: int = 64) -> NDArray[np.float32]:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._memo))
-        if missing:
-            for text, vector in zip(missing, self.inner.encode(missing, batch_size), strict=True):
-                self._memo[text] = vector
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, text in enumerate(texts):
-            out[i] = self._memo[text]
-        return out
 
 
 class Baseline:
@@ -97,7 +76,7 @@ def report(name: str, truth: list[str], predicted: list[tuple[str, float]]) -> N
     )
 
 
-def run_banking77(data: Path, seed: int, encoder: MemoEncoder) -> None:
+def run_banking77(data: Path, seed: int, encoder: CachedEncoder) -> None:
     _, texts, labels = load_labelled(data / "banking77" / "train.csv")
     idx = np.arange(len(texts))
     y = np.array(labels)
@@ -134,7 +113,7 @@ def run_banking77(data: Path, seed: int, encoder: MemoEncoder) -> None:
         )
 
 
-def run_hvb(data: Path, seed: int, encoder: MemoEncoder) -> None:
+def run_hvb(data: Path, seed: int, encoder: CachedEncoder) -> None:
     path = data / "hvb" / "dev.jsonl"
     human = load_labelled(path)
     asr = load_labelled(path, use_asr=True)
@@ -174,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.data.is_dir():
         print(f"{args.data} is absent: set --data or COACHLOOP_SHARED_DATA", file=sys.stderr)
         return 2
-    encoder = MemoEncoder(default_encoder())
+    encoder = CachedEncoder(default_encoder(), max_texts=1_000_000)
     print(f"encoder {encoder.name} ({encoder.dim} dimensions)")
     start = time.perf_counter()
     if args.dataset == "banking77":
