@@ -75,12 +75,14 @@ def run_demo(
         result = jobs.evaluate_store(
             store,
             jobs.default_rubrics(),
+            insights=True,
             progress=lambda n: bar.advance(task, n),
             on_total=lambda n: bar.update(task, total=n),
         )
     per = ", ".join(f"{k}: {v}" for k, v in sorted(result.by_rubric.items())) or "nothing new"
     console.print(
-        f"  evaluated {result.evaluated} interactions ({per}); {result.auto_failed} auto-failed",
+        f"  evaluated {result.evaluated} interactions ({per}), with each conversation's language mix "
+        f"and customer sentiment; {result.auto_failed} auto-failed",
         highlight=False,
     )
     example = next(iter(store.iter_evaluations("general")), None)
@@ -94,7 +96,12 @@ def run_demo(
         f"  .venv/bin/coachloop export evaluations {db_arg} -o {directory}/evaluations.jsonl", highlight=False
     )
     console.print(
-        f"  .venv/bin/coachloop evaluate --all --insights {db_arg}   # add language mix and customer sentiment",
+        f"  .venv/bin/coachloop reasons train --data {files.interactions} --name demo-reasons {db_arg}",
+        highlight=False,
+    )
+    console.print(
+        f"  .venv/bin/coachloop evaluate --all --reasons demo-reasons --insights {db_arg}   "
+        "# attach a predicted contact reason with its confidence",
         highlight=False,
     )
     console.print(f"  ground truth of the generated world: {files.truth}", highlight=False)
