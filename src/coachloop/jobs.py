@@ -315,6 +315,7 @@ def _evaluate_chunk(
         list(reasons(spoken)) if reasons is not None else [None] * len(spoken)
     )
     out: list[Evaluation] = []
+    superseded: list[tuple[str, str]] = []
     for interaction, reason in zip(spoken, predicted, strict=True):
         digest = content_hash(interaction)
         found = insights_of(interaction) if insights else None
@@ -325,6 +326,13 @@ def _evaluate_chunk(
         else:
             one = choose_rubric(rubrics, interaction)
             chosen = [one] if one is not None else []
+            # Another of these rubrics may have been the choice before the queue (or the
+            # reason) changed: its evaluation no longer stands.
+            superseded.extend(
+                (interaction.id, r.name)
+                for r in rubrics
+                if r is not one and not r.spec.audit and interaction.id in pending[r.name]
+            )
         for rubric in chosen:
             if not everything and interaction.id not in pending[rubric.name]:
                 continue
@@ -337,7 +345,7 @@ def _evaluate_chunk(
             report.by_rubric[rubric.name] = report.by_rubric.get(rubric.name, 0) + 1
         if not chosen:
             report.skipped += 1
-    if out:
-        store.save_evaluations(out)
+    if out or superseded:
+        store.save_evaluations(out, superseded)
     if progress is not None:
         progress(len(chunk))

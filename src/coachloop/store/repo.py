@@ -306,22 +306,29 @@ class Store:
         with self._read("cannot find pending evaluations") as conn:
             return list(conn.execute(query).scalars())
 
-    def save_evaluations(self, evals: Sequence[Evaluation]) -> None:
+    def save_evaluations(
+        self, evals: Sequence[Evaluation], superseded: Iterable[tuple[str, str]] = ()
+    ) -> None:
         """Insert or replace evaluations by (interaction_id, rubric), with their behaviour rows.
 
         An evaluation without `input_hash` is stamped with the interaction's current content
         hash (it is taken to be of what is stored now). Callers that read the interaction
         earlier should set `input_hash = content_hash(interaction)` themselves, so a
         transcript changed in between is still found by `pending_evaluation`.
+        `superseded` (interaction_id, rubric) evaluations are deleted in the same
+        transaction: an interaction whose queue now picks another rubric keeps one.
         """
         latest = {(ev.interaction_id, ev.rubric): ev for ev in evals}
-        if not latest:
+        stale = [key for key in superseded if key not in latest]
+        if not latest and not stale:
             return
         now = _now()
         with self._write("cannot save evaluations") as conn:
             unhashed = sorted({ev.interaction_id for ev in latest.values() if ev.input_hash is None})
             hashes = _content_hashes(conn, unhashed)
-            _delete_evaluations(conn, latest)
+            _delete_evaluations(conn, [*latest, *stale])
+            if not latest:
+                return
             conn.execute(evaluations.insert(), [_evaluation_row(ev, hashes, now) for ev in latest.values()])
             result_rows = [row for ev in latest.values() for row in _behavior_rows(ev)]
             if result_rows:

@@ -1,0 +1,44 @@
+"""`jobs.evaluate_store`: which evaluations a default run keeps, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from coachloop import jobs
+from coachloop.ingest.records import InteractionUpdate
+from coachloop.model import Interaction, Speaker, Utterance
+from coachloop.store import Store
+
+
+def call(cid: str, queue: str) -> Interaction:
+    return Interaction(
+        cid,
+        queue=queue,
+        utterances=[
+            Utterance(0, Speaker.AGENT, "thank you for calling harper valley national bank my name is ann"),
+            Utterance(1, Speaker.CUSTOMER, "hi i want to check my balance"),
+            Utterance(2, Speaker.AGENT, "your balance is two hundred dollars, anything else"),
+        ],
+    )
+
+
+def test_a_queue_change_replaces_the_evaluation_by_the_rubric_chosen_before(store: Store) -> None:
+    rubrics = jobs.default_rubrics()
+    store.write([call("c-1", "cards"), call("c-2", "cards")], source_format="native")
+    first = jobs.evaluate_store(store, rubrics)
+    assert first.by_rubric == {"general": 2}
+
+    store.write([InteractionUpdate("c-1", fields={"queue": "retail_banking"})], source_format="csv")
+    second = jobs.evaluate_store(store, rubrics)
+    assert second.by_rubric == {"retail_bank": 1}
+    assert [e.rubric for e in store.get_evaluations("c-1")] == ["retail_bank"]
+    assert [e.rubric for e in store.get_evaluations("c-2")] == ["general"]
+    assert jobs.evaluate_store(store, rubrics).evaluated == 0
+    assert [e.rubric for e in store.get_evaluations("c-1")] == ["retail_bank"]
+
+
+def test_an_explicit_rubric_evaluation_survives_a_default_run(store: Store) -> None:
+    store.write([call("c-1", "retail_banking")], source_format="native")
+    rubrics = jobs.default_rubrics()
+    general = [r for r in rubrics if r.name == "general"]
+    jobs.evaluate_store(store, general, explicit=True)
+    jobs.evaluate_store(store, rubrics)
+    assert sorted(e.rubric for e in store.get_evaluations("c-1")) == ["general", "retail_bank"]
