@@ -218,6 +218,11 @@ def test_reasons_train_predict_and_discover_round_trip(tmp_path: Path) -> None:
     assert [r["id"] for r in rows] == ["1", "2", "3"]
     assert [r["label"] for r in rows] == ["lost card", "balance", "branch hours"]
     assert all(0.0 <= float(r["confidence"]) <= 1.0 for r in rows)
+    fast = run(
+        ["reasons", "predict", "--model", "tiny", "--fast-confidence", "0.3", str(tmp_path / "new.csv")],
+        tmp_path,
+    ).stdout
+    assert [r["label"] for r in csv.DictReader(fast.splitlines())] == ["lost card", "balance", "branch hours"]
     missing = run(["reasons", "predict", "--model", "nope", str(tmp_path / "new.csv")], tmp_path, ok=False)
     assert missing.returncode == 1 and "no contact-reason model named 'nope'" in missing.stderr
 

@@ -84,6 +84,18 @@ DbOption = Annotated[
 ]
 
 
+FastOption = Annotated[
+    float | None,
+    typer.Option(
+        "--fast-confidence",
+        min=0.01,
+        max=1.0,
+        help="Texts the words-only model is at least this sure of skip the encoder: about 5x "
+        "faster at 0.8, for some accuracy (BANKING77: 0.918 instead of 0.925).",
+    ),
+]
+
+
 class ExportFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
@@ -188,11 +200,14 @@ def evaluate_cmd(
             help="Also store each conversation's language mix and the customer's sentiment path.",
         ),
     ] = False,
+    fast_confidence: FastOption = None,
     db: DbOption = None,
 ) -> None:
     """Evaluate stored interactions and store the evaluations (default: only new or changed ones)."""
     rubrics = [load_rubric(r) for r in rubric] if rubric else jobs.default_rubrics()
-    predictor = jobs.reason_predictor(_reason_model(db, reasons), reasons) if reasons else None
+    predictor = (
+        jobs.reason_predictor(_reason_model(db, reasons, fast_confidence), reasons) if reasons else None
+    )
     store = _store(db)
     with _progress() as bar:
         task = bar.add_task("evaluating", total=None)
@@ -525,7 +540,7 @@ def reasons_train(
     )
 
 
-def _reason_model(db: str | None, name: str) -> ReasonClassifier:
+def _reason_model(db: str | None, name: str, fast_confidence: float | None = None) -> ReasonClassifier:
     import tempfile
 
     from coachloop.language.reasons import ReasonClassifier
@@ -538,7 +553,10 @@ def _reason_model(db: str | None, name: str) -> ReasonClassifier:
     with tempfile.TemporaryDirectory(prefix="coachloop-model-") as tmp:
         path = Path(tmp) / "model.npz"
         path.write_bytes(stored.payload)
-        return ReasonClassifier.load(path)
+        model = ReasonClassifier.load(path)
+    if fast_confidence is not None:
+        model.fast_confidence = fast_confidence
+    return model
 
 
 @reasons_app.command("predict")
@@ -546,13 +564,14 @@ def reasons_predict(
     file: Annotated[Path, typer.Argument(help="CSV with a text column, or JSONL conversations.")],
     model: Annotated[str, typer.Option("--model", help="Name given to `reasons train`.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="CSV file (default: stdout).")] = None,
+    fast_confidence: FastOption = None,
     db: DbOption = None,
 ) -> None:
     """Predict each input's contact reason: CSV id,label,confidence in input order
     (id = the row number for CSV, the conversation id for JSONL)."""
     from coachloop.language.reasons import load_unlabelled
 
-    classifier = _reason_model(db, model)
+    classifier = _reason_model(db, model, fast_confidence)
     inputs = load_unlabelled(file)
     predictions = classifier.predict(inputs.texts) if inputs.texts else []
     with _output(output) as f:
