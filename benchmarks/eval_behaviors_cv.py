@@ -31,25 +31,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-import yaml
 from rich.console import Console
 
-from coachloop.detect.semantic import SemanticDetector
-from coachloop.evaluate import evaluate, load_rubric
-from coachloop.evaluate.learn import learn_behaviors, learned_rubric
+from coachloop.evaluate.learn import cross_validate_learned
 from coachloop.ingest.hvb import read_hvb, read_hvb_asr
 from coachloop.ingest.records import Rejected
 from coachloop.language.embeddings import CachedEncoder, default_encoder
-from coachloop.model import Evaluation, Interaction
-from coachloop.rubric.load import resolve_rubric_path
+from coachloop.model import Interaction
 from coachloop.scoring import Comparison, compare_behaviors, comparison_to_dict, print_comparison, read_labels
-from coachloop.scoring.labels import Label
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = (
@@ -77,59 +70,6 @@ def read_calls(path: Path, asr: bool) -> list[Interaction]:
     return calls
 
 
-def folds_of(n: int, k: int, seed: int) -> list[list[int]]:
-    order = list(range(n))
-    random.Random(seed).shuffle(order)
-    return [sorted(order[f::k]) for f in range(k)]
-
-
-def cross_validate(
-    train_sets: list[list[Interaction]],
-    test_calls: list[Interaction],
-    labels: dict[str, Label],
-    encoder: CachedEncoder,
-    folds: int,
-    seed: int,
-    keep_dir: Path,
-) -> tuple[list[Evaluation], list[str]]:
-    """Out-of-fold evaluations of `test_calls`; each of `train_sets` holds the same calls
-    (a human and a recogniser transcript, say), and a fold leaves a call out of all of them."""
-    base = load_rubric(RUBRIC)
-    document = yaml.safe_load(resolve_rubric_path(RUBRIC).read_text(encoding="utf-8"))
-    out: list[Evaluation] = []
-    notes: list[str] = []
-    for k, held in enumerate(folds_of(len(test_calls), folds, seed)):
-        held_set = set(held)
-        training = [c for calls in train_sets for i, c in enumerate(calls) if i not in held_set]
-        learned = learn_behaviors(base, training, labels, LEARNED, encoder)
-        notes.append(
-            f"fold {k + 1}: "
-            + ", ".join(
-                f"{b.behavior_id} {len(b.examples)}ex/{len(b.negatives)}neg t={b.threshold:.2f}"
-                for b in learned
-            )
-        )
-        path = keep_dir / f"fold{k + 1}.yaml"
-        path.write_text(
-            yaml.safe_dump(
-                learned_rubric(
-                    document,
-                    learned,
-                    f"(Examples learned from {len(training)} labelled transcripts, fold {k + 1}.)",
-                ),
-                sort_keys=False,
-                allow_unicode=True,
-            ),
-            encoding="utf-8",
-        )
-        rubric = load_rubric(path)
-        for item in rubric.items:
-            if isinstance(item.detector, SemanticDetector):
-                item.detector.encoder = encoder
-        out.extend(evaluate(rubric, test_calls[i]) for i in held)
-    return out, notes
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -139,9 +79,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
-    parser.add_argument(
-        "--verbose", action="store_true", help="print each fold's learned sizes and thresholds"
-    )
     args = parser.parse_args(argv)
     console = Console(width=200)
     if not args.data.exists():
@@ -154,17 +91,16 @@ def main(argv: list[str] | None = None) -> int:
     encoder = CachedEncoder(default_encoder(), max_texts=1_000_000)
     results: dict[str, Comparison] = {}
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="coachloop-cv-") as tmp:
-        for name, train, test in (
-            ("text -> text", [human], human),
-            ("asr_text -> asr_text", [asr], asr),
-            ("text -> asr_text", [human], asr),
-            ("text + asr_text -> text", [human, asr], human),
-            ("text + asr_text -> asr_text", [human, asr], asr),
-        ):
-            evaluations, notes = cross_validate(
-                train, test, labels, encoder, args.folds, args.seed, Path(tmp)
-            )
+    settings = (
+        ([human], [human, asr], ("text -> text", "text -> asr_text")),
+        ([asr], [asr], ("asr_text -> asr_text",)),
+        ([human, asr], [human, asr], ("text + asr_text -> text", "text + asr_text -> asr_text")),
+    )
+    for train, test, names in settings:
+        out = cross_validate_learned(
+            RUBRIC, train, labels, LEARNED, encoder, test_renderings=test, folds=args.folds, seed=args.seed
+        )
+        for name, evaluations in zip(names, out, strict=True):
             results[name] = compare_behaviors(evaluations, list(labels.values()), rubric=RUBRIC)
             print_comparison(
                 results[name],
@@ -174,9 +110,6 @@ def main(argv: list[str] | None = None) -> int:
                     f"learned: {', '.join(LEARNED)}; other rows are rules tuned on these calls"
                 ),
             )
-            if args.verbose:
-                for note in notes:
-                    console.print(f"  {note}")
             learned_f1 = [
                 s.f1 for s in results[name].behaviors if s.behavior_id in LEARNED and s.f1 is not None
             ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -32,13 +32,14 @@ from coachloop.errors import CoachloopError
 from coachloop.evaluate import load_rubric
 from coachloop.ingest.records import Rejected, readers
 from coachloop.ingest.redact import RedactionConfig, Redactor
-from coachloop.model import Interaction
+from coachloop.model import Evaluation, Interaction
 from coachloop.render import render_evaluation, render_scorecards
 from coachloop.rubric.load import shipped_rubrics
 from coachloop.store import Store, default_url, evaluation_to_dict, open_store
 
 if TYPE_CHECKING:
     from coachloop.language.reasons import ReasonClassifier
+    from coachloop.scoring import Label, Prediction
 
 __all__ = ["app", "main"]
 
@@ -335,6 +336,30 @@ def rubric_check(
     )
 
 
+def _labelled_calls(
+    calls: list[Path], formats: list[str], labelled: Iterable[str], labels: Path
+) -> tuple[list[list[Interaction]], int]:
+    """The labelled calls of `calls` read (checked, redacted) with each format, in id order;
+    and how many records were rejected (each reported on stderr)."""
+    wanted = set(labelled)
+    renderings: list[list[Interaction]] = []
+    rejected = 0
+    for fmt in formats:
+        found: dict[str, Interaction] = {}
+        for item in jobs.read_paths(calls, fmt):
+            if isinstance(item, Rejected):
+                rejected += 1
+                err.print(f"skipped: {item.error.message}", highlight=False)
+            elif isinstance(item, Interaction) and item.id in wanted:
+                found[item.id] = item
+        renderings.append([found[i] for i in sorted(found)])
+    if not renderings or not renderings[0]:
+        raise CoachloopError(f"none of the calls in {', '.join(map(str, calls))} has a label in {labels}")
+    if any([c.id for c in r] != [c.id for c in renderings[0]] for r in renderings):
+        raise CoachloopError("the formats read different sets of labelled calls from the files")
+    return renderings, rejected
+
+
 @rubric_app.command("learn")
 def rubric_learn(
     rubric: Annotated[str, typer.Argument(help="Rubric YAML file or shipped rubric name to start from.")],
@@ -362,7 +387,7 @@ def rubric_learn(
     utterances, so review the file before sharing it."""
     import yaml
 
-    from coachloop.evaluate.learn import learn_behaviors, learned_rubric
+    from coachloop.evaluate.learn import learn_behaviors, learnable_behaviors, learned_rubric
     from coachloop.language.embeddings import default_encoder
     from coachloop.rubric.load import resolve_rubric_path
     from coachloop.scoring import read_labels
@@ -371,23 +396,9 @@ def rubric_learn(
     by_id = {label.interaction_id: label for label in read_labels(labels) if label.rubric == base.name}
     if not by_id:
         raise CoachloopError(f"{labels}: no labels for rubric {base.name!r}")
-    interactions: list[Interaction] = []
-    rejected = 0
-    for fmt in formats or ["native"]:
-        for item in jobs.read_paths(calls, fmt):
-            if isinstance(item, Rejected):
-                rejected += 1
-                err.print(f"skipped: {item.error.message}", highlight=False)
-            elif isinstance(item, Interaction) and item.id in by_id:
-                interactions.append(item)
-    if not interactions:
-        raise CoachloopError(f"none of the calls in {', '.join(map(str, calls))} has a label in {labels}")
-    chosen = behaviors or [
-        item.spec.id
-        for item in base.behaviors()
-        if item.spec.detect in ("phrase", "regex", "semantic")
-        and any(item.spec.id in label.behaviors for label in by_id.values())
-    ]
+    renderings, rejected = _labelled_calls(calls, formats or ["native"], by_id.keys(), labels)
+    interactions = [c for rendering in renderings for c in rendering]
+    chosen = behaviors or learnable_behaviors(base, by_id.values())
     with _progress() as bar:
         bar.add_task(f"learning {len(chosen)} behaviours from {len(interactions)} transcripts", total=None)
         try:
@@ -625,10 +636,36 @@ def eval_behaviors(
         typer.Option("--predictions", help="Exported evaluations (JSONL) to score instead of the store's."),
     ] = None,
     format: Annotated[ReportFormat, typer.Option("--format", help="table or json")] = ReportFormat.table,
+    learn: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--learn",
+            help="Labelled call files: learn semantic examples by cross-validation (`rubric learn` on "
+            "all folds but one) and score the held-out evaluations, instead of stored ones.",
+        ),
+    ] = None,
+    reader: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--reader",
+            help="Reader for --learn files; repeat for several transcripts of the same calls "
+            "(hvb and hvb-asr): learned from all, scored on each.",
+        ),
+    ] = None,
+    behaviors: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--behavior",
+            help="With --learn: behaviour to learn (repeatable; default: every phrase behaviour labelled).",
+        ),
+    ] = None,
+    folds: Annotated[int, typer.Option(help="With --learn: folds of the cross-validation.", min=2)] = 5,
+    seed: Annotated[int, typer.Option(help="With --learn: seed of the folds.")] = 0,
     db: DbOption = None,
 ) -> None:
     """Per behaviour precision, recall and F1 (with 95 % intervals) of stored or exported
-    evaluations against labels, plus outcome accuracy and evidence agreement."""
+    evaluations against labels, plus outcome accuracy and evidence agreement; with
+    --learn, of rubrics learned from the labels by cross-validation."""
     from coachloop.scoring import (
         compare_behaviors,
         comparison_to_dict,
@@ -638,21 +675,78 @@ def eval_behaviors(
     )
 
     labelled = read_labels(labels)
-    source = (
-        read_predictions(predictions)
-        if predictions is not None
-        else list(_store(db).iter_evaluations(rubric))
-    )
-    try:
-        comparison = compare_behaviors(source, labelled, rubric=rubric)
-    except ValueError as e:
-        raise CoachloopError(str(e)) from None
-    if format is ReportFormat.json:
-        sys.stdout.write(
-            orjson.dumps(comparison_to_dict(comparison), option=orjson.OPT_INDENT_2).decode() + "\n"
-        )
+    sources: list[tuple[str, Sequence[Evaluation | Prediction]]]
+    if learn:
+        sources = _learned_evaluations(labelled, rubric, learn, reader or ["native"], behaviors, folds, seed)
     else:
-        print_comparison(comparison, console=out)
+        stored = (
+            read_predictions(predictions)
+            if predictions is not None
+            else list(_store(db).iter_evaluations(rubric))
+        )
+        sources = [("", stored)]
+    comparisons = []
+    for title, source in sources:
+        try:
+            comparisons.append((title, compare_behaviors(source, labelled, rubric=rubric)))
+        except ValueError as e:
+            raise CoachloopError(str(e)) from None
+    if format is ReportFormat.json:
+        data = (
+            comparison_to_dict(comparisons[0][1])
+            if not learn
+            else {title: comparison_to_dict(c) for title, c in comparisons}
+        )
+        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        for title, comparison in comparisons:
+            print_comparison(comparison, console=out, title=title or None)
+
+
+def _learned_evaluations(
+    labelled: list[Label],
+    rubric: str | None,
+    calls: list[Path],
+    readers_: list[str],
+    behaviors: list[str] | None,
+    folds: int,
+    seed: int,
+) -> list[tuple[str, Sequence[Evaluation | Prediction]]]:
+    """(title, out-of-fold evaluations) per reader: learned on all readers' transcripts."""
+    from coachloop.evaluate.learn import cross_validate_learned, learnable_behaviors
+    from coachloop.language.embeddings import default_cached_encoder
+
+    names = {label.rubric for label in labelled}
+    name = rubric or (names.pop() if len(names) == 1 else None)
+    if name is None:
+        raise CoachloopError("the labels are for several rubrics: name one with --rubric")
+    base = load_rubric(name)
+    by_id = {label.interaction_id: label for label in labelled if label.rubric == base.name}
+    renderings, _ = _labelled_calls(calls, readers_, by_id.keys(), calls[0])
+    chosen = behaviors or learnable_behaviors(base, by_id.values())
+    with _progress() as bar:
+        task = bar.add_task(f"{folds}-fold cross-validation, learning {len(chosen)} behaviours", total=folds)
+        try:
+            out = cross_validate_learned(
+                name,
+                renderings,
+                by_id,
+                chosen,
+                default_cached_encoder(),
+                folds=folds,
+                seed=seed,
+                on_fold=lambda _: bar.advance(task),
+            )
+        except ValueError as e:
+            raise CoachloopError(str(e)) from None
+    return [
+        (
+            f"{base.name}: learned by {folds}-fold cross-validation (seed {seed}) from "
+            f"{' + '.join(readers_)}, scored on {fmt} ({', '.join(chosen)} learned; other behaviours as written)",
+            evaluations,
+        )
+        for fmt, evaluations in zip(readers_, out, strict=True)
+    ]
 
 
 def _print_json(data: object) -> None:

@@ -17,11 +17,11 @@ from pydantic import ValidationError
 import coachloop.detect  # noqa: F401  (registers the built-in detectors)
 from coachloop.detect.base import Detector, detectors
 from coachloop.detect.matcher import Matcher, MatcherBuilder
-from coachloop.rubric.load import first_error, load_spec, resolve_rubric_path
+from coachloop.rubric.load import first_error, load_spec, resolve_rubric_path, spec_of
 from coachloop.rubric.schema import BehaviorSpec, EventSpec, RubricSpec
-from coachloop.rubric.yamlsource import LocatedDocument, PathKey
+from coachloop.rubric.yamlsource import LocatedDocument, PathKey, load_located
 
-__all__ = ["CompiledItem", "CompiledRubric", "ScoredBehavior", "compile_spec", "load_rubric"]
+__all__ = ["CompiledItem", "CompiledRubric", "ScoredBehavior", "compile_spec", "compile_text", "load_rubric"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,4 +165,10 @@ def compile_spec(spec: RubricSpec, doc: LocatedDocument) -> CompiledRubric:
 def load_rubric(name_or_file: str | Path) -> CompiledRubric:
     """Load, validate and compile a shipped rubric (by name) or a rubric file."""
     spec, doc = load_spec(resolve_rubric_path(str(name_or_file)))
+    return compile_spec(spec, doc)
+
+
+def compile_text(text: str, source: str) -> CompiledRubric:
+    """Validate and compile a rubric held in memory; `source` names it in errors."""
+    spec, doc = spec_of(load_located(text, source))
     return compile_spec(spec, doc)

@@ -17,18 +17,25 @@ chosen behaviour this turns the labels into a `detect: semantic` setting:
 
 `learned_rubric` writes the result back into a rubric document (YAML-ready dict), so the
 learned rubric is an ordinary rubric file a person can read, diff and edit.
+
+`cross_validate_learned` measures the whole procedure: it learns on all folds of the
+labelled calls but one, evaluates that one with the learned rubric, and returns the
+out-of-fold evaluations to score against the labels (`coachloop eval behaviors --learn`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import random
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coachloop.evaluate.compile import CompiledRubric
-from coachloop.evaluate.run import prepare, scope_of
-from coachloop.model import Interaction, Outcome
+from coachloop.evaluate.compile import CompiledRubric, compile_text, load_rubric
+from coachloop.evaluate.run import evaluate, prepare, scope_of
+from coachloop.model import Evaluation, Interaction, Outcome
+from coachloop.rubric.load import resolve_rubric_path
 from coachloop.rubric.schema import BehaviorSpec
 from coachloop.scoring.labels import Label
 
@@ -38,7 +45,14 @@ if TYPE_CHECKING:
 
     from coachloop.language.embeddings import Encoder
 
-__all__ = ["LearnedBehavior", "best_threshold", "learn_behaviors", "learned_rubric"]
+__all__ = [
+    "LearnedBehavior",
+    "best_threshold",
+    "cross_validate_learned",
+    "learn_behaviors",
+    "learnable_behaviors",
+    "learned_rubric",
+]
 
 MIN_POSITIVE_CALLS = 2
 """Calls labelled met that a behaviour needs before its examples can be learned."""
@@ -221,4 +235,75 @@ def learned_rubric(
             behaviors[i] = replaced
     out["description"] = f"{out.get('description', '').strip()} {note}".strip()
     out["version"] = f"{out.get('version', '1')}+learned"
+    return out
+
+
+def learnable_behaviors(rubric: CompiledRubric, labels: Iterable[Label]) -> list[str]:
+    """The rubric's phrase, regex and semantic behaviours that `labels` judge, in file order."""
+    judged = {b for label in labels for b in label.behaviors}
+    return [
+        item.spec.id
+        for item in rubric.behaviors()
+        if item.spec.detect in ("phrase", "regex", "semantic") and item.spec.id in judged
+    ]
+
+
+def _folds(n: int, k: int, seed: int) -> list[list[int]]:
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    return [sorted(order[f::k]) for f in range(k)]
+
+
+def cross_validate_learned(
+    rubric: str | Path,
+    renderings: Sequence[Sequence[Interaction]],
+    labels: Mapping[str, Label],
+    behavior_ids: Sequence[str],
+    encoder: Encoder,
+    *,
+    test_renderings: Sequence[Sequence[Interaction]] | None = None,
+    folds: int = 5,
+    seed: int = 0,
+    on_fold: Callable[[int], None] | None = None,
+) -> list[list[Evaluation]]:
+    """Out-of-fold evaluations of every labelled call, one list per test rendering.
+
+    `renderings` are the same calls in the same order, transcribed differently (the human
+    and the recogniser transcript, say). Each fold learns from the other folds' calls in
+    every rendering (so a call is never learned from and tested on) and evaluates the
+    held-out calls in each of `test_renderings` (default: `renderings`), which list the
+    same calls in the same order. Folds are a seeded shuffle of the calls.
+    """
+    import yaml
+
+    from coachloop.detect.semantic import SemanticDetector
+
+    if not renderings:
+        raise ValueError("no calls to cross-validate")
+    tests = list(test_renderings) if test_renderings is not None else list(renderings)
+    ids = [c.id for c in renderings[0]]
+    for other in [*renderings[1:], *tests]:
+        if [c.id for c in other] != ids:
+            raise ValueError("every rendering must list the same calls in the same order")
+    if len(ids) < folds:
+        raise ValueError(
+            f"{folds}-fold cross-validation needs at least {folds} labelled calls, got {len(ids)}"
+        )
+    base = load_rubric(rubric)
+    document = yaml.safe_load(resolve_rubric_path(str(rubric)).read_text(encoding="utf-8"))
+    out: list[list[Evaluation]] = [[] for _ in tests]
+    for k, held in enumerate(_folds(len(ids), folds, seed)):
+        held_set = set(held)
+        training = [c for calls in renderings for i, c in enumerate(calls) if i not in held_set]
+        learned = learn_behaviors(base, training, labels, behavior_ids, encoder)
+        note = f"(Learned from {len(training)} transcripts: fold {k + 1} of {folds}.)"
+        text = yaml.safe_dump(learned_rubric(document, learned, note), sort_keys=False, allow_unicode=True)
+        compiled = compile_text(text, f"{base.source} (learned, fold {k + 1})")
+        for item in compiled.items:
+            if isinstance(item.detector, SemanticDetector):
+                item.detector.encoder = encoder
+        for r, calls in enumerate(tests):
+            out[r].extend(evaluate(compiled, calls[i]) for i in held)
+        if on_fold is not None:
+            on_fold(k)
     return out

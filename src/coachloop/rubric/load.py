@@ -14,7 +14,7 @@ from coachloop.errors import RubricError
 from coachloop.rubric.schema import RubricSpec
 from coachloop.rubric.yamlsource import LocatedDocument, PathKey, read_located
 
-__all__ = ["first_error", "load_spec", "resolve_rubric_path", "shipped_rubrics"]
+__all__ = ["first_error", "load_spec", "resolve_rubric_path", "shipped_rubrics", "spec_of"]
 
 
 def first_error(err: ValidationError, doc: LocatedDocument, prefix: PathKey = ()) -> RubricError:
@@ -49,7 +49,11 @@ def _value_at(data: object, path: PathKey) -> object:
 
 
 def load_spec(path: Path) -> tuple[RubricSpec, LocatedDocument]:
-    doc = read_located(path)
+    return spec_of(read_located(path))
+
+
+def spec_of(doc: LocatedDocument) -> tuple[RubricSpec, LocatedDocument]:
+    """Validate a parsed rubric document; errors name its file, line and path."""
     if not isinstance(doc.data, dict):
         raise doc.error((), "a rubric file is a mapping (name:, version:, sections: ...)")
     try:
