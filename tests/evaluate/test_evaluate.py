@@ -144,6 +144,16 @@ def test_hold_without_asking_is_missed_and_without_holds_not_applicable() -> Non
     assert result(evaluate(rubric, short), "hold_etiquette").outcome is Outcome.NOT_APPLICABLE
 
 
+def test_a_gap_before_the_customer_replies_is_not_a_hold() -> None:
+    typing = call(
+        (A, "Northwind Bank, how can I help?"),
+        (C, "My card was declined at the shop, it was so embarrassing.", 60.0),
+        (A, "I'm sorry to hear that."),
+    )
+    r = result(evaluate(load_rubric("general"), typing), "hold_etiquette")
+    assert r.outcome is Outcome.NOT_APPLICABLE and r.note is not None and "agent silence" in r.note
+
+
 def test_chat_without_times_makes_time_based_checks_not_applicable() -> None:
     chat = Interaction(
         id="chat-1",

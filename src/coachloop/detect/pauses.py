@@ -15,7 +15,7 @@ from coachloop.detect.base import Conversation, Detector, DetectorSettings, Find
 from coachloop.detect.lexicon import Lexicon, lexicon_hits, lexicon_slots
 from coachloop.detect.matcher import MatcherBuilder
 from coachloop.detect.phrase import MET_CONFIDENCE, MISSED_CONFIDENCE
-from coachloop.model import Evidence, ExpectedWindow, Interaction, Outcome
+from coachloop.model import Evidence, ExpectedWindow, Interaction, Outcome, Speaker
 
 __all__ = ["Gap", "HoldDetector", "SilenceDetector", "conversation_gaps", "gaps"]
 
@@ -97,9 +97,15 @@ class HoldDetector(Detector):
         found = conversation_gaps(conv, self.min_gap)
         if found is None:
             return Finding(Outcome.NOT_APPLICABLE, 1.0, note="no utterance times to find holds")
-        holds = found[0]
+        # A hold is the agent's silence: the gap ends with the agent coming back. A gap that
+        # ends with the customer's turn is the customer's time (typing a chat reply, finding
+        # a card), not a hold.
+        utterances = conv.interaction.utterances
+        holds = [g for g in found[0] if utterances[g.after].speaker is Speaker.AGENT]
         if not holds:
-            return Finding(Outcome.NOT_APPLICABLE, 1.0, note=f"no gap of {self.min_gap:g} s or more")
+            return Finding(
+                Outcome.NOT_APPLICABLE, 1.0, note=f"no hold (agent silence) of {self.min_gap:g} s or more"
+            )
         asks = {h.utterance: h for h in scope.hits(lexicon_hits(conv.hits, self.ask_slots))}
         thanks = {h.utterance: h for h in scope.hits(lexicon_hits(conv.hits, self.thank_slots))}
         evidence: list[Evidence] = []
