@@ -257,6 +257,14 @@ def test_evaluate_with_a_reason_model_stores_and_exports_the_predicted_reason(tm
     assert record["contact_reason"]["label"] == "lost card"
     assert 0.0 < record["contact_reason"]["confidence"] <= 1.0
     assert "predicted reason lost card" in run(["show", "r-1"], tmp_path).stdout
+    # Without --reasons, the most recently trained model predicts; --no-reasons skips it.
+    run(["evaluate", "--all", "--no-reasons"], tmp_path)
+    assert json.loads(run(["export", "evaluations"], tmp_path).stdout)["contact_reason"] is None
+    again = run(["evaluate", "--all"], tmp_path)
+    assert "predicting contact reasons with 'tiny'" in again.stderr
+    assert (
+        json.loads(run(["export", "evaluations"], tmp_path).stdout)["contact_reason"]["label"] == "lost card"
+    )
 
 
 def test_eval_behaviors_scores_stored_evaluations_against_labels(tmp_path: Path) -> None:

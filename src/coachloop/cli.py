@@ -190,10 +190,14 @@ def evaluate_cmd(
         str | None,
         typer.Option(
             "--reasons",
-            help="Contact-reason model (from `reasons train`) to predict each call's reason; "
-            "add --all to give existing evaluations one.",
+            help="Contact-reason model (from `reasons train`) to predict each call's reason "
+            "(default: the most recently trained one, if any); add --all to give existing "
+            "evaluations one.",
         ),
     ] = None,
+    no_reasons: Annotated[
+        bool, typer.Option("--no-reasons", help="Do not predict contact reasons, even if a model is stored.")
+    ] = False,
     insights: Annotated[
         bool,
         typer.Option(
@@ -205,11 +209,24 @@ def evaluate_cmd(
     db: DbOption = None,
 ) -> None:
     """Evaluate stored interactions and store the evaluations (default: only new or changed ones)."""
+    if reasons is not None and no_reasons:
+        raise CoachloopError("give --reasons or --no-reasons, not both")
     rubrics = [load_rubric(r) for r in rubric] if rubric else jobs.default_rubrics()
+    store = _store(db)
+    if reasons is None and not no_reasons:
+        trained = [
+            (created, name) for name, kind, _, created in store.list_models() if kind == REASON_MODEL_KIND
+        ]
+        if trained:
+            reasons = max(trained)[1]
+            err.print(
+                f"predicting contact reasons with {reasons!r}, the most recently trained model "
+                "(--no-reasons to skip)",
+                highlight=False,
+            )
     predictor = (
         jobs.reason_predictor(_reason_model(db, reasons, fast_confidence), reasons) if reasons else None
     )
-    store = _store(db)
     with _progress() as bar:
         task = bar.add_task("evaluating", total=None)
         report = jobs.evaluate_store(
