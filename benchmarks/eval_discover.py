@@ -8,9 +8,11 @@ are listed with their names. Baseline in the same run: TF-IDF + k-means given th
 number of intents (seeded). Target: accuracy >= 0.75 on each set.
 
 `discover`'s settings were not chosen on these sets. `--calibrate` shows how they were:
-a grid over word weight, distance threshold and smallest group, scored on BANKING77
-`train.csv` only, on 6 seeded random subsets of 15-25 of its 77 intents with 20-60
-texts each (sizes like DSTC11's); the best mean accuracy wins.
+a grid over word weight, distance threshold and smallest group (without the second
+split), scored on BANKING77 `train.csv` only, on 6 seeded random subsets of 15-25 of its
+77 intents with 20-60 texts each (sizes like DSTC11's); the best mean accuracy wins. Then
+a grid over the second split (cut and size relative to the median group) on the
+subsets of three seeds.
 
 Run: .venv/bin/python -m benchmarks.eval_discover [--calibrate] [--data DIR] [--seed 0]
 """
@@ -29,7 +31,14 @@ from numpy.typing import NDArray
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from coachloop.language.discover import DISTANCE_THRESHOLD, MIN_CLUSTER_SIZE, WORDS_WEIGHT, discover
+from coachloop.language.discover import (
+    DISTANCE_THRESHOLD,
+    MIN_CLUSTER_SIZE,
+    SPLIT_SIZE,
+    SPLIT_THRESHOLD,
+    WORDS_WEIGHT,
+    discover,
+)
 from coachloop.language.embeddings import Encoder, default_encoder
 from coachloop.language.reasons import load_labelled
 from coachloop.scoring.classification import adjusted_rand, hungarian_accuracy, normalized_mutual_info
@@ -54,7 +63,8 @@ def tfidf_kmeans(texts: list[str], k: int, seed: int) -> list[int]:
 def report(data: Path, seed: int, encoder: Encoder) -> None:
     print(
         f"discover settings: words weight {WORDS_WEIGHT}, distance threshold {DISTANCE_THRESHOLD}, "
-        f"smallest group {MIN_CLUSTER_SIZE} (chosen on BANKING77)"
+        f"smallest group {MIN_CLUSTER_SIZE}, groups over {SPLIT_SIZE}x the median split again at "
+        f"{SPLIT_THRESHOLD} (chosen on BANKING77)"
     )
     for domain in ("insurance", "banking"):
         _, texts, intents = load_labelled(data / "dstc11" / f"{domain}.jsonl")
@@ -72,11 +82,8 @@ def report(data: Path, seed: int, encoder: Encoder) -> None:
             )
 
 
-def calibrate(data: Path, seed: int, encoder: Encoder) -> None:
-    _, texts, intents = load_labelled(data / "banking77" / "train.csv")
-    print(f"BANKING77 train.csv: {len(texts)} texts; encoding once ...", flush=True)
-    embeddings = encoder.encode(texts)
-    labels = np.array(intents)
+def _subsets(labels: NDArray[np.str_], seed: int) -> list[NDArray[np.int64]]:
+    """6 seeded random subsets of 15-25 intents with 20-60 texts each (sizes like DSTC11's)."""
     rng = np.random.default_rng(seed + 123)
     subsets: list[NDArray[np.int64]] = []
     for _ in range(6):
@@ -87,6 +94,15 @@ def calibrate(data: Path, seed: int, encoder: Encoder) -> None:
             picked = rng.choice(members, min(int(rng.integers(20, 61)), len(members)), replace=False)
             rows.extend(int(i) for i in picked)
         subsets.append(np.array(rows, dtype=np.int64))
+    return subsets
+
+
+def calibrate(data: Path, seed: int, encoder: Encoder) -> None:
+    _, texts, intents = load_labelled(data / "banking77" / "train.csv")
+    print(f"BANKING77 train.csv: {len(texts)} texts; encoding once ...", flush=True)
+    embeddings = encoder.encode(texts)
+    labels = np.array(intents)
+    subsets = _subsets(labels, seed)
     sizes = ", ".join(f"{len(s)} texts/{len(set(labels[s]))} intents" for s in subsets)
     print(f"subsets: {sizes}")
     results = []
@@ -102,6 +118,7 @@ def calibrate(data: Path, seed: int, encoder: Encoder) -> None:
                 words_weight=weight,
                 threshold=threshold,
                 min_cluster_size=smallest,
+                split_threshold=None,
             )
             truth = labels[subset].tolist()
             accuracies.append(hungarian_accuracy(truth, found.labels))
@@ -114,6 +131,26 @@ def calibrate(data: Path, seed: int, encoder: Encoder) -> None:
         )
     best = max(results)
     print(f"best: words {best[1]}, threshold {best[2]}, smallest {best[3]} (accuracy {best[0]:.3f})")
+    print("splitting large groups again (shipped cut settings), subsets of three seeds:", flush=True)
+    three = [subset for k in range(3) for subset in _subsets(labels, seed + k)]
+    split_results = []
+    for split, size in [(None, 2.0), *itertools.product((0.45, 0.5, 0.55, 0.6), (1.5, 2.0, 2.5, 3.0))]:
+        accuracies = [
+            hungarian_accuracy(
+                labels[subset].tolist(),
+                discover(
+                    [texts[i] for i in subset],
+                    embeddings=embeddings[subset],
+                    split_threshold=split,
+                    split_size=size,
+                ).labels,
+            )
+            for subset in three
+        ]
+        split_results.append((float(np.mean(accuracies)), split, size))
+        print(f"  split {split} at {size}x the median size: accuracy {np.mean(accuracies):.3f}", flush=True)
+    best_split = max(split_results, key=lambda r: r[0])
+    print(f"best: split {best_split[1]} at {best_split[2]}x (accuracy {best_split[0]:.3f})")
 
 
 def main(argv: list[str] | None = None) -> int:
