@@ -56,6 +56,7 @@ __all__ = [
     "EMBEDDINGS_KEY",
     "SemanticDetector",
     "SemanticSettings",
+    "best_threshold",
     "calibrate_threshold",
     "embed_positions",
     "met_confidence",
@@ -290,19 +291,35 @@ def calibrate_threshold(
         sims[np.arange(n_pos), np.arange(n_pos)] = -np.inf  # leave each positive out of its own score
         scores = sims.max(axis=1)
     labels = np.arange(len(texts)) < n_pos
-    distinct = np.unique(scores.astype(np.float64))
-    # Candidate cut-offs: midway between neighbouring scores, and just outside both ends.
+    return best_threshold(scores.astype(np.float64).tolist(), labels.tolist())[0]
+
+
+def best_threshold(scores: Sequence[float], truth: Sequence[bool]) -> tuple[float, float]:
+    """(threshold, F1) that best separates `scores` labelled `truth` (True = positive).
+
+    Candidate cut-offs lie midway between neighbouring scores and just outside both ends;
+    among those with the best F1, the one in the middle of the widest gap wins, being the
+    least sensitive to a new item scoring slightly differently. A score of -1 means
+    "nothing to compare" and is never a cut-off. The threshold is kept within 0.01-0.99.
+    """
+    import numpy as np
+
+    s = np.asarray(scores, dtype=np.float64)
+    y = np.asarray(truth, dtype=bool)
+    distinct = np.unique(s[s > -1.0])
+    if distinct.size == 0:
+        return 0.99, 0.0
     bounds = np.concatenate(([distinct[0] - 0.05], distinct, [distinct[-1] + 0.05]))
     best: tuple[float, float, float] | None = None  # (f1, gap, threshold)
     for low, high in pairwise(bounds):
         t = float((low + high) / 2)
-        predicted = scores >= t
-        tp = int((predicted & labels).sum())
-        fp = int((predicted & ~labels).sum())
-        fn = int((~predicted & labels).sum())
+        predicted = s >= t
+        tp = int((predicted & y).sum())
+        fp = int((predicted & ~y).sum())
+        fn = int((~predicted & y).sum())
         f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
         candidate = (f1, float(high - low), t)
         if best is None or candidate[:2] > best[:2]:
             best = candidate
     assert best is not None  # bounds always has at least two entries
-    return float(min(0.99, max(0.01, best[2])))
+    return float(min(0.99, max(0.01, best[2]))), best[0]

@@ -28,10 +28,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from coachloop.detect.semantic import best_threshold
 from coachloop.evaluate.compile import CompiledRubric, compile_text, load_rubric
 from coachloop.evaluate.run import evaluate, prepare, scope_of
 from coachloop.model import Evaluation, Interaction, Outcome
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LearnedBehavior",
-    "best_threshold",
     "cross_validate_learned",
     "learn_behaviors",
     "learnable_behaviors",
@@ -103,31 +102,6 @@ def _calls_for(
 
 def _dedupe(texts: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(" ".join(t.split()) for t in texts if t.strip()))
-
-
-def best_threshold(scores: Sequence[float], truth: Sequence[bool]) -> tuple[float, float]:
-    """(threshold, F1): call-level `scores` (best qualifying similarity, -1 for none)."""
-    import numpy as np
-
-    s = np.asarray(scores, dtype=np.float64)
-    y = np.asarray(truth, dtype=bool)
-    distinct = np.unique(s[s > -1.0])
-    if distinct.size == 0:
-        return 0.99, 0.0
-    bounds = np.concatenate(([distinct[0] - 0.05], distinct, [min(distinct[-1] + 0.05, 0.995)]))
-    best: tuple[float, float, float] | None = None  # (f1, gap, threshold)
-    for low, high in pairwise(bounds):
-        t = float((low + high) / 2)
-        predicted = s >= t
-        tp = int((predicted & y).sum())
-        fp = int((predicted & ~y).sum())
-        fn = int((~predicted & y).sum())
-        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-        candidate = (f1, float(high - low), t)
-        if best is None or candidate[:2] > best[:2]:
-            best = candidate
-    assert best is not None
-    return float(min(0.99, max(0.01, best[2]))), best[0]
 
 
 def _call_scores(
