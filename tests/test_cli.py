@@ -297,7 +297,7 @@ def test_eval_behaviors_scores_stored_evaluations_against_labels(tmp_path: Path)
     assert scores["greet_with_brand"]["tp"] == 1 and scores["offer_further_help"]["fp"] == 1
 
 
-def test_evaluate_with_insights_stores_language_mix_and_customer_sentiment(tmp_path: Path) -> None:
+def test_evaluate_stores_language_mix_and_customer_sentiment_unless_told_not_to(tmp_path: Path) -> None:
     call = {
         "id": "i-1",
         "language": "hi-en",
@@ -320,7 +320,9 @@ def test_evaluate_with_insights_stores_language_mix_and_customer_sentiment(tmp_p
     }
     (tmp_path / "one.jsonl").write_text(json.dumps(call) + "\n")
     run(["ingest", str(tmp_path / "one.jsonl")], tmp_path)
-    run(["evaluate", "--insights"], tmp_path)
+    run(["evaluate", "--no-insights"], tmp_path)
+    assert json.loads(run(["export", "evaluations"], tmp_path).stdout)["insights"] is None
+    run(["evaluate", "--all"], tmp_path)
     insights = json.loads(run(["export", "evaluations"], tmp_path).stdout.splitlines()[0])["insights"]
     assert insights["language"] == "hi-en" and insights["code_mixed_turns"] > 0.5
     assert set(insights["language_share"]) >= {"hi", "en"}

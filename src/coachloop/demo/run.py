@@ -100,7 +100,7 @@ def run_demo(
         highlight=False,
     )
     console.print(
-        f"  .venv/bin/coachloop evaluate --all --reasons demo-reasons --insights {db_arg}   "
+        f"  .venv/bin/coachloop evaluate --all --reasons demo-reasons {db_arg}   "
         "# attach a predicted contact reason with its confidence",
         highlight=False,
     )
