@@ -42,3 +42,17 @@ def test_an_explicit_rubric_evaluation_survives_a_default_run(store: Store) -> N
     jobs.evaluate_store(store, general, explicit=True)
     jobs.evaluate_store(store, rubrics)
     assert sorted(e.rubric for e in store.get_evaluations("c-1")) == ["general", "retail_bank"]
+
+
+def test_a_default_run_reads_only_interactions_due_under_their_chosen_rubric(store: Store) -> None:
+    rubrics = jobs.default_rubrics()
+    store.write([call("c-1", "cards"), call("c-2", "retail_banking")], source_format="native")
+    totals: list[int] = []
+    jobs.evaluate_store(store, rubrics, on_total=totals.append)
+    # Each call is still "pending" under the rubric not chosen for it, but nothing is due.
+    assert store.pending_evaluation("general", "1") == ["c-2"]
+    second = jobs.evaluate_store(store, rubrics, on_total=totals.append)
+    assert totals == [2, 0] and second.evaluated == 0
+    store.write([call("c-1", "cards"), call("c-3", "cards")], source_format="native")
+    third = jobs.evaluate_store(store, rubrics, on_total=totals.append)
+    assert totals[-1] == 1 and third.by_rubric == {"general": 1}  # c-3 only: c-1 did not change

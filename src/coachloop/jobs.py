@@ -280,6 +280,15 @@ def evaluate_store(
         raise CoachloopError("no rubric to evaluate with")
     pending = {r.name: set(store.pending_evaluation(r.name, r.version)) for r in rubrics}
     ids: list[str] | None = None if everything else sorted(set().union(*pending.values()))
+    if ids and not explicit and reasons is None:
+        # An interaction is pending under every rubric that has not evaluated it, but only
+        # the rubric chosen for it matters; the choice reads no utterances, so it is made
+        # on the interactions' headers and only the ones due are read whole.
+        ids = [
+            h.id
+            for h in store.iter_headers(ids)
+            if (chosen := choose_rubric(rubrics, h)) is not None and h.id in pending[chosen.name]
+        ]
     if on_total is not None:
         on_total(store.count_interactions() if ids is None else len(ids))
     report = EvaluateReport()

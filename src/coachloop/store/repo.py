@@ -262,8 +262,16 @@ class Store:
             yield from page
             last = page[-1].id
 
+    def iter_headers(self, ids: Iterable[str], batch: int = 2000) -> Iterator[Interaction]:
+        """The interactions `ids` without their utterances (channel, queue, reason, language,
+        metadata: what decides which rubric applies), ordered by id; unknown ids skipped."""
+        for chunk in chunked(sorted(set(ids)), batch):
+            yield from self._load_interactions(
+                "cannot read interactions", interactions.c.id.in_(chunk), limit=None, whole=False
+            )
+
     def _load_interactions(
-        self, action: str, where: ColumnElement[bool] | None, limit: int | None
+        self, action: str, where: ColumnElement[bool] | None, limit: int | None, whole: bool = True
     ) -> list[Interaction]:
         query = select(interactions).order_by(interactions.c.id)
         if where is not None:
@@ -272,6 +280,8 @@ class Store:
             query = query.limit(limit)
         with self._read(action) as conn:
             found = conn.execute(query).mappings().all()
+            if not whole:
+                return [rows.interaction_from_row(r, []) for r in found]
             turns: dict[str, list[Utterance]] = defaultdict(list)
             with_turns = [r["id"] for r in found if r["utterance_count"]]
             for chunk in chunked(with_turns):
