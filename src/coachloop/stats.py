@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-__all__ = ["wilson_interval"]
+import random
+
+__all__ = ["seeded_folds", "wilson_interval"]
+
+
+def seeded_folds(n: int, folds: int, seed: int) -> list[list[int]]:
+    """`folds` disjoint sets of the indexes 0..n-1 (each sorted), from a seeded shuffle."""
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    return [sorted(order[f::folds]) for f in range(folds)]
 
 
 def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float] | None:

@@ -25,7 +25,6 @@ out-of-fold evaluations to score against the labels (`coachloop eval behaviors -
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +37,7 @@ from coachloop.model import Evaluation, Interaction, Outcome
 from coachloop.rubric.load import resolve_rubric_path
 from coachloop.rubric.schema import BehaviorSpec
 from coachloop.scoring.labels import Label
+from coachloop.stats import seeded_folds
 
 if TYPE_CHECKING:
     import numpy as np
@@ -222,12 +222,6 @@ def learnable_behaviors(rubric: CompiledRubric, labels: Iterable[Label]) -> list
     ]
 
 
-def _folds(n: int, k: int, seed: int) -> list[list[int]]:
-    order = list(range(n))
-    random.Random(seed).shuffle(order)
-    return [sorted(order[f::k]) for f in range(k)]
-
-
 def cross_validate_learned(
     rubric: str | Path,
     renderings: Sequence[Sequence[Interaction]],
@@ -266,7 +260,7 @@ def cross_validate_learned(
     base = load_rubric(rubric)
     document = yaml.safe_load(resolve_rubric_path(str(rubric)).read_text(encoding="utf-8"))
     out: list[list[Evaluation]] = [[] for _ in tests]
-    for k, held in enumerate(_folds(len(ids), folds, seed)):
+    for k, held in enumerate(seeded_folds(len(ids), folds, seed)):
         held_set = set(held)
         training = [c for calls in renderings for i, c in enumerate(calls) if i not in held_set]
         learned = learn_behaviors(base, training, labels, behavior_ids, encoder)

@@ -72,6 +72,11 @@ class Interval:
     low: float
     high: float
 
+    @staticmethod
+    def as_list(ci: Interval | None) -> list[float] | None:
+        """`[low, high]` for JSON, or None when there is no interval."""
+        return [ci.low, ci.high] if ci is not None else None
+
 
 @dataclass(frozen=True, slots=True)
 class PredictedBehavior:

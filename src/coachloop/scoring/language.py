@@ -10,7 +10,6 @@ sentence is both trained and tested on.
 
 from __future__ import annotations
 
-import random
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from rich.table import Table
 
 from coachloop.language.langid import LanguageIdentifier
 from coachloop.scoring.behaviors import Interval, wilson_interval
+from coachloop.stats import seeded_folds
 
 __all__ = [
     "LanguageScore",
@@ -106,9 +106,7 @@ def score_identifier(
 
 def language_folds(n: int, folds: int = 5, seed: int = 7) -> list[list[int]]:
     """`folds` disjoint, seeded sets of sentence indexes covering 0..n-1."""
-    order = list(range(n))
-    random.Random(seed).shuffle(order)
-    return [sorted(order[f::folds]) for f in range(folds)]
+    return seeded_folds(n, folds, seed)
 
 
 def cross_validate_language(
@@ -136,16 +134,12 @@ def cross_validate_language(
     return score
 
 
-def _ci(ci: Interval | None) -> list[float] | None:
-    return [ci.low, ci.high] if ci is not None else None
-
-
 def language_score_to_dict(score: LanguageScore, *, errors: int = 20) -> dict[str, Any]:
     return {
         "method": score.method,
         "tokens": score.tokens,
         "token_accuracy": score.token_accuracy,
-        "token_accuracy_ci": _ci(score.token_accuracy_ci),
+        "token_accuracy_ci": Interval.as_list(score.token_accuracy_ci),
         "sentences": score.sentences,
         "sentences_all_right": score.sentences_right,
         "code_mixed_accuracy": score.mixed_accuracy,

@@ -142,16 +142,12 @@ def cross_validate(
     return out
 
 
-def _ci(ci: Interval | None) -> list[float] | None:
-    return [ci.low, ci.high] if ci is not None else None
-
-
 def reason_score_to_dict(score: ReasonScore) -> dict[str, Any]:
     return {
         "method": score.method,
         "texts": score.texts,
         "accuracy": score.accuracy,
-        "accuracy_ci": _ci(score.accuracy_ci),
+        "accuracy_ci": Interval.as_list(score.accuracy_ci),
         "macro_f1": score.macro_f1,
         "expected_calibration_error": score.expected_calibration_error,
         "per_reason": [

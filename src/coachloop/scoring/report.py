@@ -112,10 +112,6 @@ def print_comparison(
         out.print(f"predicted but never labelled: {', '.join(comparison.unlabelled_behaviors)}")
 
 
-def _ci(ci: Interval | None) -> list[float] | None:
-    return [ci.low, ci.high] if ci is not None else None
-
-
 def _behavior_dict(s: BehaviorScore) -> dict[str, Any]:
     return {
         "id": s.behavior_id,
@@ -129,18 +125,18 @@ def _behavior_dict(s: BehaviorScore) -> dict[str, Any]:
         "fn": s.fn,
         "tn": s.tn,
         "precision": s.precision,
-        "precision_ci": _ci(s.precision_ci),
+        "precision_ci": Interval.as_list(s.precision_ci),
         "recall": s.recall,
-        "recall_ci": _ci(s.recall_ci),
+        "recall_ci": Interval.as_list(s.recall_ci),
         "f1": s.f1,
-        "f1_ci": _ci(s.f1_ci),
+        "f1_ci": Interval.as_list(s.f1_ci),
         "accuracy": s.accuracy,
-        "accuracy_ci": _ci(s.accuracy_ci),
+        "accuracy_ci": Interval.as_list(s.accuracy_ci),
         "evidence": {
             "checked": s.evidence_checked,
             "agreed": s.evidence_agreed,
             "agreement": s.evidence_agreement,
-            "ci": _ci(s.evidence_ci),
+            "ci": Interval.as_list(s.evidence_ci),
         },
     }
 
@@ -152,13 +148,13 @@ def _pooled_dict(p: PooledScore) -> dict[str, Any]:
         "fp": p.fp,
         "fn": p.fn,
         "precision": p.precision,
-        "precision_ci": _ci(p.precision_ci),
+        "precision_ci": Interval.as_list(p.precision_ci),
         "recall": p.recall,
-        "recall_ci": _ci(p.recall_ci),
+        "recall_ci": Interval.as_list(p.recall_ci),
         "f1": p.f1,
-        "f1_ci": _ci(p.f1_ci),
+        "f1_ci": Interval.as_list(p.f1_ci),
         "accuracy": p.accuracy,
-        "accuracy_ci": _ci(p.accuracy_ci),
+        "accuracy_ci": Interval.as_list(p.accuracy_ci),
     }
 
 
