@@ -403,11 +403,8 @@ def rubric_learn(
     calls, and write the rubric with those behaviours made `detect: semantic`. Calls are
     read, checked and redacted as ingest does; learned examples are the labelled
     utterances, so review the file before sharing it."""
-    import yaml
-
-    from coachloop.evaluate.learn import learn_behaviors, learnable_behaviors, learned_rubric
+    from coachloop.evaluate.learn import learn_behaviors, learnable_behaviors, learned_rubric_yaml
     from coachloop.language.embeddings import default_encoder
-    from coachloop.rubric.load import resolve_rubric_path
     from coachloop.scoring import read_labels
 
     base = load_rubric(rubric)
@@ -423,14 +420,8 @@ def rubric_learn(
             learned = learn_behaviors(base, interactions, by_id, chosen, default_encoder())
         except ValueError as e:
             raise CoachloopError(str(e)) from None
-    document = yaml.safe_load(resolve_rubric_path(rubric).read_text(encoding="utf-8"))
     note = f"(Semantic examples learned from {len(interactions)} labelled transcripts in {labels.name}.)"
-    output.write_text(
-        yaml.safe_dump(
-            learned_rubric(document, learned, note), sort_keys=False, allow_unicode=True, width=100
-        ),
-        encoding="utf-8",
-    )
+    output.write_text(learned_rubric_yaml(rubric, learned, note), encoding="utf-8")
     load_rubric(output)  # what was written must load
     for b in learned:
         out.print(

@@ -47,8 +47,7 @@ from coachloop.detect.base import (
 )
 from coachloop.detect.lexicon import Lexicon, lexicon_hits, lexicon_slots
 from coachloop.detect.matcher import MatcherBuilder
-from coachloop.detect.phrase import MET_CONFIDENCE as PHRASE_MET_CONFIDENCE
-from coachloop.detect.phrase import first_per_utterance
+from coachloop.detect.phrase import said_in_window
 from coachloop.model import Outcome
 
 __all__ = [
@@ -212,11 +211,9 @@ class SemanticDetector(Detector):
                 note="the speaker said nothing in the window",
             )
         if self.slots is not None:
-            said = scope.hits(lexicon_hits(conv.hits, self.slots))
-            if said:
-                return Finding(
-                    Outcome.MET, PHRASE_MET_CONFIDENCE, [conv.evidence(h) for h in first_per_utterance(said)]
-                )
+            said = said_in_window(conv, scope, lexicon_hits(conv.hits, self.slots), "")
+            if said.outcome is Outcome.MET:
+                return said
         encoder = self.encoder
         pos_vectors, neg_vectors = self.example_vectors(encoder)
         cache = embed_positions(conv, positions, encoder)

@@ -51,6 +51,7 @@ __all__ = [
     "learn_behaviors",
     "learnable_behaviors",
     "learned_rubric",
+    "learned_rubric_yaml",
 ]
 
 MIN_POSITIVE_CALLS = 2
@@ -212,6 +213,16 @@ def learned_rubric(
     return out
 
 
+def learned_rubric_yaml(rubric: str | Path, learned: Iterable[LearnedBehavior], note: str) -> str:
+    """`learned_rubric` of a shipped rubric (by name) or rubric file, as YAML text."""
+    import yaml
+
+    document = yaml.safe_load(resolve_rubric_path(str(rubric)).read_text(encoding="utf-8"))
+    return yaml.safe_dump(
+        learned_rubric(document, learned, note), sort_keys=False, allow_unicode=True, width=100
+    )
+
+
 def learnable_behaviors(rubric: CompiledRubric, labels: Iterable[Label]) -> list[str]:
     """The rubric's phrase, regex and semantic behaviours that `labels` judge, in file order."""
     judged = {b for label in labels for b in label.behaviors}
@@ -242,8 +253,6 @@ def cross_validate_learned(
     held-out calls in each of `test_renderings` (default: `renderings`), which list the
     same calls in the same order. Folds are a seeded shuffle of the calls.
     """
-    import yaml
-
     from coachloop.detect.semantic import SemanticDetector
 
     if not renderings:
@@ -258,15 +267,15 @@ def cross_validate_learned(
             f"{folds}-fold cross-validation needs at least {folds} labelled calls, got {len(ids)}"
         )
     base = load_rubric(rubric)
-    document = yaml.safe_load(resolve_rubric_path(str(rubric)).read_text(encoding="utf-8"))
     out: list[list[Evaluation]] = [[] for _ in tests]
     for k, held in enumerate(seeded_folds(len(ids), folds, seed)):
         held_set = set(held)
         training = [c for calls in renderings for i, c in enumerate(calls) if i not in held_set]
         learned = learn_behaviors(base, training, labels, behavior_ids, encoder)
         note = f"(Learned from {len(training)} transcripts: fold {k + 1} of {folds}.)"
-        text = yaml.safe_dump(learned_rubric(document, learned, note), sort_keys=False, allow_unicode=True)
-        compiled = compile_text(text, f"{base.source} (learned, fold {k + 1})")
+        compiled = compile_text(
+            learned_rubric_yaml(rubric, learned, note), f"{base.source} (learned, fold {k + 1})"
+        )
         for item in compiled.items:
             if isinstance(item.detector, SemanticDetector):
                 item.detector.encoder = encoder
