@@ -686,7 +686,9 @@ def eval_behaviors(
     labelled = read_labels(labels)
     sources: list[tuple[str, Sequence[Evaluation | Prediction]]]
     if learn:
-        sources = _learned_evaluations(labelled, rubric, learn, reader or ["native"], behaviors, folds, seed)
+        sources = _learned_evaluations(
+            labels, labelled, rubric, learn, reader or ["native"], behaviors, folds, seed
+        )
     else:
         stored = (
             read_predictions(predictions)
@@ -706,13 +708,14 @@ def eval_behaviors(
             if not learn
             else {title: comparison_to_dict(c) for title, c in comparisons}
         )
-        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+        _print_json(data)
     else:
         for title, comparison in comparisons:
             print_comparison(comparison, console=out, title=title or None)
 
 
 def _learned_evaluations(
+    labels: Path,
     labelled: list[Label],
     rubric: str | None,
     calls: list[Path],
@@ -731,7 +734,7 @@ def _learned_evaluations(
         raise CoachloopError("the labels are for several rubrics: name one with --rubric")
     base = load_rubric(name)
     by_id = {label.interaction_id: label for label in labelled if label.rubric == base.name}
-    renderings, _ = _labelled_calls(calls, readers_, by_id.keys(), calls[0])
+    renderings, _ = _labelled_calls(calls, readers_, by_id.keys(), labels)
     chosen = behaviors or learnable_behaviors(base, by_id.values())
     with _progress() as bar:
         task = bar.add_task(f"{folds}-fold cross-validation, learning {len(chosen)} behaviours", total=folds)

@@ -156,18 +156,16 @@ def ingest_paths(
     writing overlap. Each batch is one transaction; an interrupted run keeps the batches
     that finished and can be run again.
     """
-    reader = _reader(fmt)
+    _reader(fmt)  # an unknown format fails before anything is read
     redactor = redactor or Redactor()
     report = IngestReport()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="coachloop-writer") as writer:
         writing: Future[None] | None = None
         for path in paths:
-            if not path.exists():
-                raise IngestError(f"{path}: no such file")
             report.files += 1
             pending: list[ReadItem] = []
-            for item in _checked(reader(path), str(path)):
-                pending.append(_redact_item(redactor, item))
+            for item in read_paths([path], fmt, redactor=redactor):
+                pending.append(item)
                 if len(pending) >= batch:
                     if writing is not None:
                         writing.result()
