@@ -18,8 +18,9 @@ import orjson
 import pytest
 
 import coachloop.ingest  # noqa: F401  (registers the readers)
-from coachloop.demo import DemoConfig, DemoTruth, generate, interaction_to_record, write_demo
+from coachloop.demo import DemoConfig, DemoTruth, generate, write_demo
 from coachloop.demo.world import QUEUES
+from coachloop.ingest.native import to_native
 from coachloop.ingest.records import Rejected, readers
 from coachloop.model import Channel, Interaction
 
@@ -50,7 +51,7 @@ def test_same_seed_writes_identical_files_and_another_seed_does_not(tmp_path: Pa
 def _jsonl_digest(interactions: Iterable[Interaction]) -> str:
     digest = hashlib.sha256()
     for interaction in interactions:
-        digest.update(orjson.dumps(interaction_to_record(interaction), option=orjson.OPT_APPEND_NEWLINE))
+        digest.update(orjson.dumps(to_native(interaction), option=orjson.OPT_APPEND_NEWLINE))
     return digest.hexdigest()
 
 
@@ -162,31 +163,10 @@ def test_write_demo_files_mirror_the_native_format(tmp_path: Path) -> None:
     lines = files.interactions.read_bytes().splitlines()
     assert len(lines) == files.interaction_count == 240
     record = orjson.loads(lines[0])
-    assert list(record) == [
-        "id",
-        "channel",
-        "agent_id",
-        "team",
-        "queue",
-        "customer_id",
-        "started_at",
-        "ended_at",
-        "talk_seconds",
-        "hold_seconds",
-        "acw_seconds",
-        "disposition",
-        "transferred",
-        "escalated",
-        "language",
-        "contact_reason",
-        "survey",
-        "metadata",
-        "utterances",
-    ]
-    assert list(record["utterances"][0]) == ["index", "speaker", "start", "end", "text"]
+    assert record == to_native(next(iter(generate(SMALL)[1])))
     assert {"product", "shift_hour"} <= set(record["metadata"])
-    surveyed = [orjson.loads(line)["survey"] for line in lines]
-    assert any(s is not None and list(s) == ["csat", "nps", "ces", "comment"] for s in surveyed)
+    surveyed = [orjson.loads(line).get("survey") for line in lines]
+    assert any(s is not None and set(s) >= {"csat", "nps", "ces"} for s in surveyed)
     truth = DemoTruth.from_dict(orjson.loads(files.truth.read_bytes()))
     _, _, expected = generate(SMALL)
     assert truth == expected

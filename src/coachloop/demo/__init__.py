@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from coachloop.demo.config import DemoConfig
-from coachloop.demo.generate import DemoFiles, generate, interaction_to_record, write_demo
+from coachloop.demo.generate import DemoFiles, generate, write_demo
 from coachloop.demo.phrases import BEHAVIORS, NEXT_STEPS, PHRASES, REQUESTS, phrase_table_markdown
 from coachloop.demo.truth import AgentTruth, CallTruth, DemoTruth, Incident
 
@@ -19,7 +19,6 @@ __all__ = [
     "DemoTruth",
     "Incident",
     "generate",
-    "interaction_to_record",
     "phrase_table_markdown",
     "write_demo",
 ]

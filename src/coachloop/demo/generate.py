@@ -13,7 +13,6 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import orjson
 
@@ -23,9 +22,10 @@ from coachloop.demo.phrases import BEHAVIORS, CRITICAL, NEGATIVE
 from coachloop.demo.plan import CallPlan, plan_calls
 from coachloop.demo.scripts import render
 from coachloop.demo.truth import AgentTruth, CallTruth, DemoTruth, PiiTruth, TeamTruth
+from coachloop.ingest.native import to_native
 from coachloop.model import Agent, Interaction
 
-__all__ = ["DemoConfig", "DemoFiles", "DemoTruth", "generate", "interaction_to_record", "write_demo"]
+__all__ = ["DemoConfig", "DemoFiles", "DemoTruth", "generate", "write_demo"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,37 +111,6 @@ def generate(config: DemoConfig) -> tuple[list[Agent], Iterator[Interaction], De
     return [a.as_agent() for a in profiles], stream(), truth
 
 
-def interaction_to_record(interaction: Interaction) -> dict[str, Any]:
-    """The native JSONL record: the Interaction's fields, times as ISO 8601, utterances slimmed."""
-    survey = interaction.survey
-    return {
-        "id": interaction.id,
-        "channel": str(interaction.channel),
-        "agent_id": interaction.agent_id,
-        "team": interaction.team,
-        "queue": interaction.queue,
-        "customer_id": interaction.customer_id,
-        "started_at": interaction.started_at.isoformat() if interaction.started_at else None,
-        "ended_at": interaction.ended_at.isoformat() if interaction.ended_at else None,
-        "talk_seconds": interaction.talk_seconds,
-        "hold_seconds": interaction.hold_seconds,
-        "acw_seconds": interaction.acw_seconds,
-        "disposition": interaction.disposition,
-        "transferred": interaction.transferred,
-        "escalated": interaction.escalated,
-        "language": interaction.language,
-        "contact_reason": interaction.contact_reason,
-        "survey": None
-        if survey is None
-        else {"csat": survey.csat, "nps": survey.nps, "ces": survey.ces, "comment": survey.comment},
-        "metadata": interaction.metadata,
-        "utterances": [
-            {"index": u.index, "speaker": str(u.speaker), "start": u.start, "end": u.end, "text": u.text}
-            for u in interaction.utterances
-        ],
-    }
-
-
 def write_demo(config: DemoConfig, directory: Path) -> DemoFiles:
     """Write agents.csv, interactions.jsonl and truth.json into `directory` (created if needed)."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -158,7 +127,7 @@ def write_demo(config: DemoConfig, directory: Path) -> DemoFiles:
     count = 0
     with interactions_path.open("wb") as out:
         for interaction in interactions:
-            out.write(orjson.dumps(interaction_to_record(interaction), option=orjson.OPT_APPEND_NEWLINE))
+            out.write(orjson.dumps(to_native(interaction), option=orjson.OPT_APPEND_NEWLINE))
             count += 1
     truth_path = directory / "truth.json"
     truth_path.write_bytes(orjson.dumps(truth, option=orjson.OPT_INDENT_2) + b"\n")
