@@ -94,8 +94,11 @@ def run_banking77(data: Path, seed: int, encoder: CachedEncoder) -> None:
         start = time.process_time()
         model = ReasonClassifier(encoder).fit(train_x, train_y)
         fit_cpu = time.process_time() - start
-        tried = ", ".join(f"{w:g}: {a:.4f}" for w, a in model.cv_accuracy.items())
-        print(f"  fit {fit_cpu:.0f} s CPU; embedding weight {model.embedding_weight:g} (cv accuracy {tried})")
+        tried = ", ".join(f"{h} {w:g}: {a:.4f}" for (h, w), a in model.cv_accuracy.items())
+        print(
+            f"  fit {fit_cpu:.0f} s CPU; {model.head}, embedding weight {model.embedding_weight:g}"
+            f" (cv accuracy {tried})"
+        )
         report("coachloop ReasonClassifier", test_y, model.predict(test_x))
         for threshold in FAST_CONFIDENCES:
             model.fast_confidence = threshold

@@ -209,7 +209,9 @@ def test_reasons_train_predict_and_discover_round_trip(tmp_path: Path) -> None:
         w.writerow(["text", "label"])
         for label, texts in REASON_TEXTS.items():
             w.writerows([t, label] for t in texts)
-    run(["reasons", "train", "--data", str(tmp_path / "train.csv"), "--name", "tiny"], tmp_path)
+    trained = run(["reasons", "train", "--data", str(tmp_path / "train.csv"), "--name", "tiny"], tmp_path)
+    assert "model 'tiny' version 1: 3 reasons from 12 texts" in trained.stdout
+    assert re.search(r"chosen by cross-validation: (svm|logistic), embedding weight \d", trained.stdout)
     (tmp_path / "new.csv").write_text(
         "text\nmy card was stolen yesterday\nwhat's my balance\nare you open on sunday\n"
     )

@@ -537,6 +537,13 @@ def reasons_train(
     name: Annotated[
         str, typer.Option("--name", help="Name to store the model under (retraining makes a new version).")
     ],
+    name_examples: Annotated[
+        bool,
+        typer.Option(
+            "--name-examples/--no-name-examples",
+            help="Use each reason's name as one more training text (off for taxonomies of codes).",
+        ),
+    ] = True,
     db: DbOption = None,
 ) -> None:
     """Train a contact-reason classifier and keep it in the store under NAME."""
@@ -549,7 +556,7 @@ def reasons_train(
         raise CoachloopError(f"{data}: need at least two different labels to train on")
     with _progress() as bar:
         bar.add_task(f"training on {len(labelled.texts)} texts", total=None)
-        model = ReasonClassifier().fit(labelled.texts, labelled.labels)
+        model = ReasonClassifier(name_examples=name_examples).fit(labelled.texts, labelled.labels)
     with tempfile.TemporaryDirectory(prefix="coachloop-model-") as tmp:
         payload = model.save(Path(tmp) / "model.npz").read_bytes()
     info = {"labels": model.labels, "trained_on": str(data), "texts": len(labelled.texts)}
@@ -558,6 +565,13 @@ def reasons_train(
         f"model {name!r} version {version}: {len(model.labels)} reasons from {len(labelled.texts)} texts",
         highlight=False,
     )
+    if model.cv_accuracy:
+        chosen = (model.head or "svm", model.embedding_weight or 0.0)
+        out.print(
+            f"chosen by cross-validation: {chosen[0]}, embedding weight {chosen[1]:g}"
+            f" (held-out accuracy {model.cv_accuracy[chosen]:.3f})",
+            highlight=False,
+        )
 
 
 def _reason_model(db: str | None, name: str, fast_confidence: float | None = None) -> ReasonClassifier:

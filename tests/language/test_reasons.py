@@ -14,10 +14,12 @@ from coachloop.errors import ConfigError, IngestError, RecordError
 from coachloop.language.embeddings import Encoder, default_encoder
 from coachloop.language.reasons import (
     FORMAT_VERSION,
+    LOGISTIC_MAX_TEXTS,
     ReasonClassifier,
     conversation_text,
     load_labelled,
     load_unlabelled,
+    name_example,
 )
 from coachloop.model import Speaker, Utterance
 from coachloop.scoring.classification import accuracy
@@ -102,7 +104,37 @@ def test_predicts_reasons_of_unseen_paraphrases(trained: ReasonClassifier) -> No
     predicted = trained.predict([t for t, _ in HELD_OUT])
     assert [p[0] for p in predicted] == [label for _, label in HELD_OUT]
     assert trained.labels == sorted(TRAIN)
-    assert trained.embedding_weight in trained.cv_accuracy
+    assert (trained.head, trained.embedding_weight) in trained.cv_accuracy
+
+
+def test_small_training_sets_choose_between_svm_and_logistic_by_cross_validation(
+    trained: ReasonClassifier, encoder: Encoder
+) -> None:
+    assert {head for head, _ in trained.cv_accuracy} == {"svm", "logistic"}
+    assert trained.cv_accuracy[(trained.head, trained.embedding_weight)] == max(trained.cv_accuracy.values())
+    texts, labels = training_data()
+    forced = ReasonClassifier(encoder, head="svm").fit(texts, labels)
+    assert {head for head, _ in forced.cv_accuracy} == {"svm"} and forced.head == "svm"
+    assert ReasonClassifier._heads(LOGISTIC_MAX_TEXTS + 1) == ["svm"]
+    with pytest.raises(ValueError, match="head must be one of svm, logistic"):
+        ReasonClassifier(head="forest")
+
+
+def test_reason_names_become_training_texts() -> None:
+    assert name_example("card_not_working") == "card not working"
+    assert name_example("BillingQuestion") == "Billing Question"
+    assert name_example("lost-card/abroad") == "lost card abroad"
+    assert name_example("17") is None and name_example("__") is None
+    texts = ["it has gone, i cannot find it anywhere", "when can i come in to see you"]
+    labels = ["lost_card", "opening_hours"]
+    with_names = ReasonClassifier(use_embeddings=False).fit(texts, labels)
+    without = ReasonClassifier(use_embeddings=False, name_examples=False).fit(texts, labels)
+    assert with_names.n_train == without.n_train == 2
+    probe = ["my card is lost", "what are your hours"]
+    assert [label for label, _ in with_names.predict(probe)] == labels
+    right = np.arange(len(probe))  # labels are sorted, so probe i belongs to column i
+    gain = with_names.predict_proba(probe)[right, right] - without.predict_proba(probe)[right, right]
+    assert (gain > 0.05).all()
 
 
 def test_confidences_are_probabilities(trained: ReasonClassifier) -> None:
@@ -123,6 +155,7 @@ def test_save_load_round_trip_predicts_the_same(trained: ReasonClassifier, tmp_p
     assert loaded.labels == trained.labels
     assert loaded.trained_at == trained.trained_at
     assert loaded.embedding_weight == trained.embedding_weight
+    assert loaded.head == trained.head and loaded.cv_accuracy == trained.cv_accuracy
     assert loaded.encoder is not None and loaded.encoder.name == "minilm-l6-int8"
     before, after = trained.predict(texts), loaded.predict(texts)
     assert [p[0] for p in after] == [p[0] for p in before]
