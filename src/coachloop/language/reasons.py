@@ -16,9 +16,9 @@ with hundreds of examples per reason, meaning more with ten). The candidates are
 linear SVM and, for training sets of up to `LOGISTIC_MAX_TEXTS` texts, a multinomial
 logistic regression: with ten examples per reason it does better (BANKING77, six draws
 of 10 per intent scored on other training texts: 0.841 against 0.828), with thousands
-the SVM does as well at a fifth of the fitting time. The same out-of-fold scores fit one
-softmax temperature, so a confidence of 0.8 is right about 80 % of the time (expected
-calibration error ≈0.02 on BANKING77); raw margins are not probabilities.
+the SVM does as well or better at a fifth of the fitting time. The same out-of-fold
+scores fit one softmax temperature, so a confidence of 0.8 is right about 80 % of the
+time (expected calibration error ≈0.02 on BANKING77); raw margins are not probabilities.
 
 Each reason's name is one more training example ("card_not_working" -> "card not
 working"): a taxonomy's names say what its reasons mean, which matters most when a
@@ -384,9 +384,9 @@ class _Linear:
     temperature: float
 
     @classmethod
-    def from_estimator(cls, svm: Any, n_classes: int, temperature: float) -> _Linear:
-        coef = np.asarray(svm.coef_, dtype=np.float32)
-        intercept = np.asarray(svm.intercept_, dtype=np.float32)
+    def from_estimator(cls, model: Any, n_classes: int, temperature: float) -> _Linear:
+        coef = np.asarray(model.coef_, dtype=np.float32)
+        intercept = np.asarray(model.intercept_, dtype=np.float32)
         if n_classes == 2:
             coef = np.vstack([-coef / 2, coef / 2])
             intercept = np.concatenate([-intercept / 2, intercept / 2])
