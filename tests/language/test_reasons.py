@@ -188,6 +188,22 @@ def test_loading_another_format_version_is_refused(trained: ReasonClassifier, tm
         ReasonClassifier.load(tmp_path / "other.npz")
 
 
+def test_models_saved_before_the_head_choice_load_as_svms(trained: ReasonClassifier, tmp_path: Path) -> None:
+    path = trained.save(tmp_path / "reasons.npz")
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    header = json.loads(str(arrays["header"]))
+    del header["head"], header["name_examples"]
+    header["cv_accuracy"] = {"1": 0.9, "2": 0.95}
+    arrays["header"] = np.array(json.dumps(header))
+    np.savez(tmp_path / "older.npz", **arrays)
+    older = ReasonClassifier.load(tmp_path / "older.npz")
+    assert older.head == "svm" and not older.name_examples
+    assert older.cv_accuracy == {("svm", 1.0): 0.9, ("svm", 2.0): 0.95}
+    texts = [t for t, _ in HELD_OUT]
+    assert [p[0] for p in older.predict(texts)] == [p[0] for p in trained.predict(texts)]
+
+
 class OtherEncoder:
     name = "other"
     dim = 384
