@@ -111,6 +111,7 @@ def test_small_training_sets_choose_between_svm_and_logistic_by_cross_validation
     trained: ReasonClassifier, encoder: Encoder
 ) -> None:
     assert {head for head, _ in trained.cv_accuracy} == {"svm", "logistic"}
+    assert trained.head is not None and trained.embedding_weight is not None
     assert trained.cv_accuracy[(trained.head, trained.embedding_weight)] == max(trained.cv_accuracy.values())
     texts, labels = training_data()
     forced = ReasonClassifier(encoder, head="svm").fit(texts, labels)
