@@ -35,11 +35,11 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from benchmarks.paths import REPO, SHARED_DATA
 from coachloop.language.embeddings import ENCODER_ENV, encoder_named
 from coachloop.language.reasons import ReasonClassifier, load_labelled
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = Path(os.environ.get("COACHLOOP_SHARED_DATA", REPO.parent / "shared" / "data"))
+DEFAULT_DATA = SHARED_DATA
 RUNS = 3
 MEMORY_BATCHES = (1, 16, 64, 256)
 MEMORY_TEXTS = 256

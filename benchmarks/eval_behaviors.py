@@ -18,23 +18,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rich.console import Console
 
+from benchmarks.paths import REPO, SHARED_DATA
 from coachloop.evaluate import evaluate, load_rubric
 from coachloop.ingest.hvb import read_hvb, read_hvb_asr
 from coachloop.ingest.records import ReadItem, Rejected
 from coachloop.model import Evaluation, Interaction
 from coachloop.scoring import Comparison, compare_behaviors, comparison_to_dict, print_comparison, read_labels
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = (
-    Path(os.environ.get("COACHLOOP_SHARED_DATA", REPO.parent / "shared" / "data")) / "hvb" / "dev.jsonl"
-)
+DEFAULT_DATA = SHARED_DATA / "hvb" / "dev.jsonl"
 DEFAULT_LABELS = REPO / "eval" / "labels" / "hvb_dev_retail_bank.jsonl"
 RUBRIC = "retail_bank"
 CAVEAT = (

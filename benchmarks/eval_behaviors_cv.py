@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
 
 from rich.console import Console
 
+from benchmarks.paths import REPO, SHARED_DATA
 from coachloop.evaluate.learn import cross_validate_learned
 from coachloop.ingest.hvb import read_hvb, read_hvb_asr
 from coachloop.ingest.records import Rejected
@@ -44,10 +44,7 @@ from coachloop.language.embeddings import CachedEncoder, default_encoder
 from coachloop.model import Interaction
 from coachloop.scoring import Comparison, compare_behaviors, comparison_to_dict, print_comparison, read_labels
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = (
-    Path(os.environ.get("COACHLOOP_SHARED_DATA", REPO.parent / "shared" / "data")) / "hvb" / "dev.jsonl"
-)
+DEFAULT_DATA = SHARED_DATA / "hvb" / "dev.jsonl"
 DEFAULT_LABELS = REPO / "eval" / "labels" / "hvb_dev_retail_bank.jsonl"
 RUBRIC = "retail_bank"
 LEARNED = (

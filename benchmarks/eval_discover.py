@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
 import sys
 import time
 from pathlib import Path
@@ -31,6 +30,7 @@ from numpy.typing import NDArray
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from benchmarks.paths import SHARED_DATA
 from coachloop.language.discover import (
     DISTANCE_THRESHOLD,
     MIN_CLUSTER_SIZE,
@@ -43,8 +43,7 @@ from coachloop.language.embeddings import Encoder, default_encoder
 from coachloop.language.reasons import load_labelled
 from coachloop.scoring.classification import adjusted_rand, hungarian_accuracy, normalized_mutual_info
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = Path(os.environ.get("COACHLOOP_SHARED_DATA", REPO.parent / "shared" / "data"))
+DEFAULT_DATA = SHARED_DATA
 SHOW_CLUSTERS = 8
 
 

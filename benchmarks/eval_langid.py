@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import random
 import sys
 import time
@@ -39,6 +38,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from benchmarks.paths import REPO, SHARED_DATA
 from coachloop.language.langid import LanguageIdentifier, default_identifier, read_labelled
 from coachloop.language.langid_lexicon import load_lexicons
 from coachloop.scoring.language import (
@@ -49,12 +49,7 @@ from coachloop.scoring.language import (
     score_identifier,
 )
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = (
-    Path(os.environ.get("COACHLOOP_SHARED_DATA", REPO.parent / "shared" / "data"))
-    / "hinglish-lid"
-    / "validation.txt"
-)
+DEFAULT_DATA = SHARED_DATA / "hinglish-lid" / "validation.txt"
 FIXTURE = REPO / "tests" / "fixtures" / "langid" / "handwritten.tsv"
 SPLIT_SEED = 20240611
 FOLD_SEED = 7

@@ -26,7 +26,6 @@ Run: .venv/bin/python -m benchmarks.eval_reasons banking77|hvb [--data DIR] [--s
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -38,13 +37,13 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
+from benchmarks.paths import SHARED_DATA
 from coachloop.language.embeddings import CachedEncoder, default_encoder
 from coachloop.language.reasons import ReasonClassifier, load_labelled
 from coachloop.scoring.classification import accuracy, expected_calibration_error, macro_f1
 from coachloop.scoring.reasons import cross_validate
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = Path(os.environ.get("COACHLOOP_SHARED_DATA", REPO.parent / "shared" / "data"))
+DEFAULT_DATA = SHARED_DATA
 FAST_CONFIDENCES = (0.8, 0.9)
 
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import random
 import statistics
 import sys
@@ -41,6 +40,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from benchmarks.paths import SHARED_DATA
 from benchmarks.workload import make_calls
 from coachloop.detect.text import normalize_many
 from coachloop.ingest.hvb import read_hvb, read_hvb_asr
@@ -54,10 +54,7 @@ from coachloop.language.sentiment import (
 )
 from coachloop.model import Interaction, Speaker
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = (
-    Path(os.environ.get("COACHLOOP_SHARED_DATA", REPO.parent / "shared" / "data")) / "hvb" / "dev.jsonl"
-)
+DEFAULT_DATA = SHARED_DATA / "hvb" / "dev.jsonl"
 FEATURES = ("start", "lowest", "end", "mean")
 
 Scorer = Callable[[Interaction], list[UtteranceSentiment]]
