@@ -22,6 +22,8 @@ __all__ = [
     "Insights",
     "Interaction",
     "Outcome",
+    "Period",
+    "Signal",
     "Speaker",
     "Survey",
     "Utterance",
@@ -190,3 +192,31 @@ class Evaluation:
     input_hash: str | None = None
     """Hash of the interaction content evaluated, to find what changed since."""
     insights: Insights | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Period:
+    """A half-open span of time [start, end)."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(slots=True)
+class Signal:
+    """Something the data says about the system or a person, with the evidence behind it.
+
+    `kind` is one of drift, friction, root_cause, rubric_validity, engagement, incentive;
+    `subject` names what it is about ({"agent_id": "a-07"}, {"queue": "cards"}, ...).
+    `strength` ranks signals of every kind against each other (larger is stronger);
+    `sentence` says it plainly, with its numbers; `evidence` holds the figures or the
+    interaction ids behind it (JSON-ready values).
+    """
+
+    kind: str
+    subject: dict[str, str]
+    sentence: str
+    strength: float
+    behavior: str | None = None
+    period: Period | None = None
+    evidence: list[dict[str, Any]] = field(default_factory=list)
