@@ -148,6 +148,9 @@ class BehaviorResult:
     expected_window: ExpectedWindow | None = None
     note: str | None = None
     """Why the outcome is what it is, in a sentence (e.g. which rule was broken)."""
+    review_reason: str | None = None
+    """Why a person should check this outcome (weak evidence for a critical behaviour, an
+    applicability decision made on little), or None when the machine is sure enough."""
 
 
 @dataclass(slots=True, frozen=True)

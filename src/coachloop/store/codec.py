@@ -124,6 +124,7 @@ def behavior_to_dict(r: BehaviorResult) -> dict[str, Any]:
         "confidence": r.confidence,
         "critical": r.critical,
         "note": r.note,
+        "review_reason": r.review_reason,
         "evidence": [_evidence_to_dict(ev) for ev in r.evidence],
     }
     if r.expected_window is not None:
@@ -147,6 +148,7 @@ def behavior_from_dict(d: Mapping[str, Any]) -> BehaviorResult:
             ExpectedWindow(window["from_utterance"], window["to_utterance"]) if window is not None else None
         ),
         note=d.get("note"),
+        review_reason=d.get("review_reason"),
     )
 
 
