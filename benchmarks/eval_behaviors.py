@@ -27,8 +27,7 @@ from rich.console import Console
 from benchmarks.paths import REPO, SHARED_DATA
 from coachloop.evaluate import evaluate, load_rubric
 from coachloop.ingest.hvb import read_hvb, read_hvb_asr
-from coachloop.ingest.records import ReadItem, Rejected
-from coachloop.model import Evaluation, Interaction
+from coachloop.model import Evaluation, Interaction, ReadItem, Rejected
 from coachloop.scoring import Comparison, compare_behaviors, comparison_to_dict, print_comparison, read_labels
 
 DEFAULT_DATA = SHARED_DATA / "hvb" / "dev.jsonl"

@@ -39,9 +39,8 @@ from rich.console import Console
 from benchmarks.paths import REPO, SHARED_DATA
 from coachloop.evaluate.learn import cross_validate_learned
 from coachloop.ingest.hvb import read_hvb, read_hvb_asr
-from coachloop.ingest.records import Rejected
 from coachloop.language.embeddings import CachedEncoder, default_encoder
-from coachloop.model import Interaction
+from coachloop.model import Interaction, Rejected
 from coachloop.scoring import Comparison, compare_behaviors, comparison_to_dict, print_comparison, read_labels
 
 DEFAULT_DATA = SHARED_DATA / "hvb" / "dev.jsonl"

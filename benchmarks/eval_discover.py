@@ -31,7 +31,9 @@ from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from benchmarks.paths import SHARED_DATA
-from coachloop.language.discover import (
+from coachloop.language.embeddings import Encoder, default_encoder
+from coachloop.language.reasons import load_labelled
+from coachloop.language.reasons.discover import (
     DISTANCE_THRESHOLD,
     MIN_CLUSTER_SIZE,
     SPLIT_SIZE,
@@ -39,8 +41,6 @@ from coachloop.language.discover import (
     WORDS_WEIGHT,
     discover,
 )
-from coachloop.language.embeddings import Encoder, default_encoder
-from coachloop.language.reasons import load_labelled
 from coachloop.scoring.classification import adjusted_rand, hungarian_accuracy, normalized_mutual_info
 
 DEFAULT_DATA = SHARED_DATA

@@ -40,7 +40,7 @@ from typing import Any
 
 from benchmarks.paths import REPO, SHARED_DATA
 from coachloop.language.langid import LanguageIdentifier, default_identifier, read_labelled
-from coachloop.language.langid_lexicon import load_lexicons
+from coachloop.language.langid.lexicon import load_lexicons
 from coachloop.scoring.language import (
     LanguageScore,
     Sentence,

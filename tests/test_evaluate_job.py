@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from coachloop import jobs
-from coachloop.ingest.records import InteractionUpdate
-from coachloop.model import Interaction, Speaker, Utterance
+from coachloop.model import Interaction, InteractionUpdate, Speaker, Utterance
 from coachloop.store import Store
 
 

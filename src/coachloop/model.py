@@ -1,6 +1,6 @@
 """The domain model: plain values that every stage reads and writes.
 
-Nothing here does I/O or imports the rest of coachloop. Readers produce
+Nothing here does I/O or imports the rest of coachloop but its error types. Readers produce
 `Interaction`s, `evaluate` produces `Evaluation`s, the store persists both.
 """
 
@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
+
+from coachloop.errors import RecordError
 
 __all__ = [
     "Agent",
@@ -21,11 +23,15 @@ __all__ = [
     "ExpectedWindow",
     "Insights",
     "Interaction",
+    "InteractionUpdate",
     "Outcome",
     "Period",
+    "ReadItem",
+    "Rejected",
     "Signal",
     "Speaker",
     "Survey",
+    "SurveyUpdate",
     "Utterance",
 ]
 
@@ -223,3 +229,37 @@ class Signal:
     behavior: str | None = None
     period: Period | None = None
     evidence: list[dict[str, Any]] = field(default_factory=list)
+
+
+# What a reader yields: whole interactions, partial updates, agents, or rejected records.
+
+
+@dataclass(slots=True)
+class InteractionUpdate:
+    """Metadata for an interaction that may already be stored (e.g. a row of an ACD export).
+
+    Only the fields named in `fields` are changed; the transcript is kept.
+    """
+
+    interaction_id: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class SurveyUpdate:
+    interaction_id: str
+    survey: Survey
+
+
+@dataclass(slots=True)
+class Rejected:
+    """A record that could not be read: the error says where and why; `raw` keeps it for replay."""
+
+    error: RecordError
+    raw: str
+    format: str | None = None
+    """The format `raw` is in, when it is not the format being read (e.g. `native`)."""
+
+
+ReadItem = Interaction | InteractionUpdate | SurveyUpdate | Agent | Rejected

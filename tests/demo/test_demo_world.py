@@ -21,8 +21,8 @@ import coachloop.ingest  # noqa: F401  (registers the readers)
 from coachloop.demo import DemoConfig, DemoTruth, generate, write_demo
 from coachloop.demo.world import QUEUES
 from coachloop.ingest.native import to_native
-from coachloop.ingest.records import Rejected, readers
-from coachloop.model import Channel, Interaction
+from coachloop.ingest.records import readers
+from coachloop.model import Channel, Interaction, Rejected
 
 from .conftest import Demo
 

@@ -11,8 +11,8 @@ import pytest
 
 from coachloop.errors import IngestError
 from coachloop.ingest.contact_lens import read_contact_lens
-from coachloop.ingest.records import Rejected, readers
-from coachloop.model import Channel, Interaction, Speaker
+from coachloop.ingest.records import readers
+from coachloop.model import Channel, Interaction, Rejected, Speaker
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "contact_lens"
 VOICE = FIXTURES / "voice_call.json"

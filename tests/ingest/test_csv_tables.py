@@ -10,8 +10,18 @@ import pytest
 
 from coachloop.errors import IngestError
 from coachloop.ingest.csv_tables import MAX_LINE_BYTES, read_csv_tables
-from coachloop.ingest.records import InteractionUpdate, ReadItem, Rejected, SurveyUpdate, readers
-from coachloop.model import Agent, Channel, Interaction, Speaker, Survey
+from coachloop.ingest.records import readers
+from coachloop.model import (
+    Agent,
+    Channel,
+    Interaction,
+    InteractionUpdate,
+    ReadItem,
+    Rejected,
+    Speaker,
+    Survey,
+    SurveyUpdate,
+)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "csv"
 

@@ -10,9 +10,9 @@ import orjson
 import pytest
 
 from coachloop.errors import IngestError
-from coachloop.ingest.records import Rejected, readers
+from coachloop.ingest.records import readers
 from coachloop.ingest.transcribe import read_transcribe
-from coachloop.model import Channel, Interaction, Speaker
+from coachloop.model import Channel, Interaction, Rejected, Speaker
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "transcribe"
 SPEAKERS = FIXTURES / "speaker_labels.json"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from coachloop.language.discover import Discovery, discover, name_clusters
 from coachloop.language.embeddings import Encoder, default_encoder
 from coachloop.language.reasons import load_labelled
+from coachloop.language.reasons.discover import Discovery, discover, name_clusters
 from coachloop.scoring.classification import (
     adjusted_rand,
     confusion,

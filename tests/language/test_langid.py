@@ -16,10 +16,10 @@ from coachloop.language.langid import (
     read_labelled,
     tag_lines,
 )
-from coachloop.language.langid_charmodel import CharModel
-from coachloop.language.langid_decode import viterbi
-from coachloop.language.langid_lexicon import load_lexicons
-from coachloop.language.langid_romanize import romanize, skeleton
+from coachloop.language.langid.charmodel import CharModel
+from coachloop.language.langid.decode import viterbi
+from coachloop.language.langid.lexicon import load_lexicons
+from coachloop.language.langid.romanize import romanize, skeleton
 from tests.shared_data import shared_file
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "langid" / "handwritten.tsv"

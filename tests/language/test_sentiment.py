@@ -17,7 +17,7 @@ from coachloop.language.sentiment import (
     score_many,
     trajectory,
 )
-from coachloop.language.sentiment_lexicon import load_lexicon, tokens
+from coachloop.language.sentiment.lexicon import load_lexicon, tokens
 from coachloop.model import Interaction, Speaker, Utterance
 
 A, C = Speaker.AGENT, Speaker.CUSTOMER

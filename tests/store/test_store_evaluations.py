@@ -6,7 +6,6 @@ import orjson
 import pytest
 
 from coachloop.errors import StoreError
-from coachloop.ingest.records import InteractionUpdate, SurveyUpdate
 from coachloop.model import (
     BehaviorResult,
     ContactReason,
@@ -14,9 +13,11 @@ from coachloop.model import (
     Evidence,
     ExpectedWindow,
     Insights,
+    InteractionUpdate,
     Outcome,
     Speaker,
     Survey,
+    SurveyUpdate,
 )
 from coachloop.store import Store, content_hash, evaluation_from_dict, evaluation_to_dict
 from tests.store.store_builders import evaluation, interaction, result, turns

@@ -7,8 +7,18 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from coachloop.errors import RecordError, StoreError
-from coachloop.ingest.records import InteractionUpdate, ReadItem, Rejected, SurveyUpdate
-from coachloop.model import Agent, Channel, Interaction, Speaker, Survey, Utterance
+from coachloop.model import (
+    Agent,
+    Channel,
+    Interaction,
+    InteractionUpdate,
+    ReadItem,
+    Rejected,
+    Speaker,
+    Survey,
+    SurveyUpdate,
+    Utterance,
+)
 from coachloop.store import Store, WriteStats
 from tests.store.store_builders import interaction, turns
 

@@ -225,8 +225,8 @@ def eval_discover(
     """Discovered reasons against known intents: accuracy after one-to-one (Hungarian)
     matching, NMI and ARI, and each cluster's purity. Discovery is not told how many
     intents there are."""
-    from coachloop.language.discover import discover
     from coachloop.language.reasons import load_labelled
+    from coachloop.language.reasons.discover import discover
     from coachloop.scoring.discovery import discovery_score_to_dict, discovery_table, score_discovery
 
     labelled = load_labelled(labels)

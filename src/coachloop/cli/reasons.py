@@ -101,8 +101,8 @@ def reasons_discover(
 ) -> None:
     """Group inputs into reasons without being told how many: CSV id,cluster,cluster_name
     in input order; a summary of each cluster with representative texts on stderr."""
-    from coachloop.language.discover import discover
     from coachloop.language.reasons import load_unlabelled
+    from coachloop.language.reasons.discover import discover
 
     inputs = load_unlabelled(file)
     if not inputs.texts:

@@ -1,6 +1,7 @@
 """Input readers, redaction and quarantine. Importing this package registers every reader."""
 
 from coachloop.ingest import contact_lens, csv_tables, hvb, native, transcribe  # noqa: F401  (registers)
-from coachloop.ingest.records import InteractionUpdate, Reader, ReadItem, Rejected, SurveyUpdate, readers
+from coachloop.ingest.records import Reader, readers
+from coachloop.model import InteractionUpdate, ReadItem, Rejected, SurveyUpdate
 
 __all__ = ["InteractionUpdate", "ReadItem", "Reader", "Rejected", "SurveyUpdate", "readers"]

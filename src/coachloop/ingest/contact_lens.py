@@ -49,8 +49,8 @@ import orjson
 
 from coachloop.errors import IngestError, RecordError
 from coachloop.ingest.lines import read_json_document
-from coachloop.ingest.records import ReadItem, Rejected, readers
-from coachloop.model import Channel, Interaction, Speaker, Utterance
+from coachloop.ingest.records import readers
+from coachloop.model import Channel, Interaction, ReadItem, Rejected, Speaker, Utterance
 
 __all__ = ["read_contact_lens"]
 

@@ -41,8 +41,19 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from coachloop.errors import IngestError, RecordError
-from coachloop.ingest.records import InteractionUpdate, ReadItem, Rejected, SurveyUpdate, readers
-from coachloop.model import Agent, Channel, Interaction, Speaker, Survey, Utterance
+from coachloop.ingest.records import readers
+from coachloop.model import (
+    Agent,
+    Channel,
+    Interaction,
+    InteractionUpdate,
+    ReadItem,
+    Rejected,
+    Speaker,
+    Survey,
+    SurveyUpdate,
+    Utterance,
+)
 
 __all__ = ["MAX_LINE_BYTES", "read_csv_tables"]
 

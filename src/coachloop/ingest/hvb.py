@@ -15,8 +15,8 @@ from typing import Any
 
 from coachloop.errors import RecordError
 from coachloop.ingest.lines import iter_json_lines
-from coachloop.ingest.records import ReadItem, Rejected, readers
-from coachloop.model import Channel, Interaction, Speaker, Survey, Utterance
+from coachloop.ingest.records import readers
+from coachloop.model import Channel, Interaction, ReadItem, Rejected, Speaker, Survey, Utterance
 
 __all__ = ["HVB_QUEUE", "parse_hvb", "read_hvb", "read_hvb_asr"]
 

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 
 from coachloop.errors import IngestError, RecordError
-from coachloop.ingest.records import Rejected
+from coachloop.model import Rejected
 
 __all__ = ["MAX_RECORD_BYTES", "QUARANTINE_KEEP_BYTES", "iter_json_lines", "read_json_document"]
 

@@ -17,8 +17,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from coachloop.errors import RecordError
 from coachloop.ingest.lines import iter_json_lines
-from coachloop.ingest.records import ReadItem, Rejected, readers
-from coachloop.model import Interaction, Survey, Utterance
+from coachloop.ingest.records import readers
+from coachloop.model import Interaction, ReadItem, Rejected, Survey, Utterance
 
 __all__ = ["native_schema", "read_native", "to_native"]
 

@@ -48,8 +48,8 @@ import orjson
 
 from coachloop.errors import IngestError, RecordError
 from coachloop.ingest.lines import read_json_document
-from coachloop.ingest.records import ReadItem, Rejected, readers
-from coachloop.model import Channel, Interaction, Speaker, Utterance
+from coachloop.ingest.records import readers
+from coachloop.model import Channel, Interaction, ReadItem, Rejected, Speaker, Utterance
 
 __all__ = ["DEFAULT_PAUSE_SPLIT", "read_transcribe"]
 

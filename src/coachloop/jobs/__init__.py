@@ -21,9 +21,9 @@ from coachloop.errors import CoachloopError, IngestError, RecordError
 from coachloop.evaluate import CompiledRubric, applies, evaluate, load_rubric
 from coachloop.ingest.checks import interaction_problem
 from coachloop.ingest.native import to_native
-from coachloop.ingest.records import ReadItem, Rejected, SurveyUpdate, readers
+from coachloop.ingest.records import readers
 from coachloop.ingest.redact import Redactor
-from coachloop.model import ContactReason, Evaluation, Interaction
+from coachloop.model import ContactReason, Evaluation, Interaction, ReadItem, Rejected, SurveyUpdate
 from coachloop.rubric.load import shipped_rubrics
 from coachloop.store import QuarantineRow, Store, content_hash
 

@@ -6,9 +6,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from coachloop.errors import CoachloopError
-from coachloop.ingest.records import Rejected
 from coachloop.jobs import read_paths
-from coachloop.model import Interaction
+from coachloop.model import Interaction, Rejected
 
 __all__ = ["labelled_calls"]
 

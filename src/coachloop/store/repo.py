@@ -17,8 +17,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, RowMapping, and_, delete, func, or_, select
 
-from coachloop.ingest.records import ReadItem
-from coachloop.model import Agent, Evaluation, Interaction, Utterance
+from coachloop.model import Agent, Evaluation, Interaction, ReadItem, Utterance
 from coachloop.store import rows
 from coachloop.store.codec import behavior_to_dict, evaluation_from_dict, insights_to_dict
 from coachloop.store.engine import WRITE, db_errors

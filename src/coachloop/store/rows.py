@@ -24,8 +24,7 @@ from typing import Any
 from sqlalchemy import RowMapping
 
 from coachloop.errors import StoreError
-from coachloop.ingest.records import InteractionUpdate
-from coachloop.model import Channel, Interaction, Speaker, Survey, Utterance
+from coachloop.model import Channel, Interaction, InteractionUpdate, Speaker, Survey, Utterance
 from coachloop.store.codec import content_hash_of, dumps, transcript_hash
 
 __all__ = [

@@ -20,8 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from coachloop.errors import StoreError
-from coachloop.ingest.records import InteractionUpdate, ReadItem, Rejected, SurveyUpdate
-from coachloop.model import Agent, Interaction, Utterance
+from coachloop.model import Agent, Interaction, InteractionUpdate, ReadItem, Rejected, SurveyUpdate, Utterance
 from coachloop.store import rows
 from coachloop.store.engine import IN_CHUNK
 from coachloop.store.tables import agents, interactions, quarantine, utterances

@@ -12,7 +12,7 @@ How a token gets its language:
   language (Bengali "bn", Tamil "ta", Arabic "ar"/"ur", Cyrillic "ru", ...).
 * Latin-script words are Hindi or English: the shipped model scores each word by its
   frequency in English and in romanized Hindi (generated from Devanagari frequencies,
-  see `langid_romanize`, with a character model for unseen spellings), and a Viterbi
+  see `langid.romanize`, with a character model for unseen spellings), and a Viterbi
   pass over the sentence charges for every switch, so ambiguous words ("to", "me",
   "main", "is", "hi") follow their neighbours. Words in capitals of 2-5 letters
   ("OTP", "KYC") lean English. A model trained on your own labelled data (`fit`,
@@ -39,10 +39,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from coachloop.language.langid_decode import viterbi
-from coachloop.language.langid_lexicon import Lexicons, load_lexicons
-from coachloop.language.langid_perceptron import PerceptronTagger
-from coachloop.language.langid_text import Script, TokenInfo, analyze, script_language
+from coachloop.language.langid.decode import viterbi
+from coachloop.language.langid.lexicon import Lexicons, load_lexicons
+from coachloop.language.langid.perceptron import PerceptronTagger
+from coachloop.language.langid.text import Script, TokenInfo, analyze, script_language
 
 __all__ = [
     "LanguageIdentifier",

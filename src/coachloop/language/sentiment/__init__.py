@@ -6,7 +6,7 @@ to a QA analyst (which words moved the score) and extendable to code-switched Hi
 English by writing words down, without labelled data in that language.
 
 The scorer follows VADER (Hutto & Gilbert, 2014; `vaderSentiment`, MIT licence), whose
-lexicon and grammar lists it reads from the installed package (`sentiment_lexicon`).
+lexicon and grammar lists it reads from the installed package (`sentiment.lexicon`).
 It re-implements VADER's rules, because `vaderSentiment.polarity_scores` is several times
 slower (28-57 µs per utterance against 4-5 µs here, `benchmarks/eval_sentiment.py`) and
 knows neither Hindi nor contact-center speech. On English without those additions
@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
 
-from coachloop.language.sentiment_lexicon import (
+from coachloop.language.sentiment.lexicon import (
     N_SCALAR,
     NOISE_WORDS,
     SentimentLexicon,

@@ -66,9 +66,8 @@ from sklearn.svm import LinearSVC
 
 from coachloop.errors import ConfigError, IngestError, RecordError
 from coachloop.ingest.lines import iter_json_lines
-from coachloop.ingest.records import Rejected
 from coachloop.language.embeddings import Encoder, default_encoder, encoder_named
-from coachloop.model import Speaker, Utterance
+from coachloop.model import Rejected, Speaker, Utterance
 
 __all__ = [
     "DEFAULT_EMBEDDING_WEIGHT",

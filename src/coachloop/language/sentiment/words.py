@@ -23,7 +23,7 @@ ways each word is commonly typed in Roman script (short or long vowels, doubled
 consonants, chat shorthand) and its Devanagari form, written without nukta and with
 anusvara for chandrabindu, as the scorer folds text the same way. Grammar words
 (intensifiers "bahut", negations "nahi", contrast "lekin") change their neighbours'
-valence and are in `sentiment_lexicon`.
+valence and are in `sentiment.lexicon`.
 """
 
 from __future__ import annotations

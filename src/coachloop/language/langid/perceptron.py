@@ -19,9 +19,9 @@ import random
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from coachloop.language.langid_decode import viterbi
-from coachloop.language.langid_romanize import skeleton
-from coachloop.language.langid_text import Script, analyze
+from coachloop.language.langid.decode import viterbi
+from coachloop.language.langid.romanize import skeleton
+from coachloop.language.langid.text import Script, analyze
 
 __all__ = ["FORMAT", "PerceptronTagger"]
 

@@ -5,9 +5,9 @@ Sources, merged into one table per role (later ones win):
 1. VADER's English lexicon (about 7,500 words, slang and emoticons rated by people on a
    -4..+4 scale) and its grammar lists (intensifiers, negations, idioms), read from the
    installed `vaderSentiment` package (MIT licence, C.J. Hutto): nothing is downloaded.
-2. `sentiment_words.CONTACT_CENTER_EN`: contact-center corrections, written by hand
+2. `sentiment.words.CONTACT_CENTER_EN`: contact-center corrections, written by hand
    (answers, politeness and banking products neutralised; a few complaint words added).
-3. `sentiment_words.HINDI`: a Hindi and romanized Hindi (Hinglish) lexicon written by
+3. `sentiment.words.HINDI`: a Hindi and romanized Hindi (Hinglish) lexicon written by
    hand, valences copied from VADER's rating of the English gloss.
 4. Below: Hindi grammar words (intensifiers, dampeners, negations that follow the word
    they negate, contrast) and frustration cues, written by hand for coachloop.
@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 from vaderSentiment import vaderSentiment as vader  # type: ignore[import-untyped]
 
-from coachloop.language.sentiment_words import CONTACT_CENTER_EN, HINDI
+from coachloop.language.sentiment.words import CONTACT_CENTER_EN, HINDI
 
 __all__ = [
     "B_INCR",

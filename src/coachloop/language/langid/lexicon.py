@@ -2,8 +2,8 @@
 
 P(word | language) blends the word's frequency in that language's lexicon with a
 character model of its spellings (for words the lexicon lacks), the emission of a
-two-state HMM whose decoding is in `langid_decode`. Frequencies come from wordfreq
-(English as written, Hindi generated from Devanagari by `langid_romanize`), so nothing
+two-state HMM whose decoding is in `langid.decode`. Frequencies come from wordfreq
+(English as written, Hindi generated from Devanagari by `langid.romanize`), so nothing
 here was fitted to labelled Hinglish data.
 
 The same lexicons name an utterance in another Latin-script language (Spanish, French,
@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from coachloop.language.langid_charmodel import CharModel
-from coachloop.language.langid_romanize import skeleton
+from coachloop.language.langid.charmodel import CharModel
+from coachloop.language.langid.romanize import skeleton
 
 __all__ = ["LexiconSettings", "Lexicons", "load_lexicons"]
 
-RESOURCES = Path(__file__).resolve().parent / "resources"
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 UNKNOWN_WORD = 1e-7
 """Probability of a word a language's list lacks, when comparing languages (Zipf 2: the
 lists stop above that), the same for every language so that no list's length favours it."""
