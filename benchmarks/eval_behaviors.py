@@ -25,10 +25,16 @@ from pathlib import Path
 from rich.console import Console
 
 from benchmarks.paths import REPO, SHARED_DATA
+from coachloop.agreement import (
+    Comparison,
+    compare_behaviors,
+    comparison_to_dict,
+    print_comparison,
+    read_labels,
+)
 from coachloop.evaluate import evaluate, load_rubric
 from coachloop.ingest.hvb import read_hvb, read_hvb_asr
 from coachloop.model import Evaluation, Interaction, ReadItem, Rejected
-from coachloop.scoring import Comparison, compare_behaviors, comparison_to_dict, print_comparison, read_labels
 
 DEFAULT_DATA = SHARED_DATA / "hvb" / "dev.jsonl"
 DEFAULT_LABELS = REPO / "eval" / "labels" / "hvb_dev_retail_bank.jsonl"

@@ -8,7 +8,7 @@ each text behaviour's examples, near misses and threshold from the labels of the
 four folds only (`learn_behaviors`), the learned behaviours replace the phrase lists of
 the `retail_bank` rubric (`learned_rubric`), and the held-out fold is evaluated with it.
 The out-of-fold evaluations of all 69 calls are then scored against the labels with
-`coachloop.scoring.compare_behaviors` (F1 with bootstrap intervals).
+`coachloop.agreement.compare_behaviors` (F1 with bootstrap intervals).
 
 Learned (held-out figures): greet_with_brand, introduce_self, confirm_request,
 explain_outcome, offer_further_help, polite_close. The other behaviours keep the
@@ -37,11 +37,17 @@ from pathlib import Path
 from rich.console import Console
 
 from benchmarks.paths import REPO, SHARED_DATA
+from coachloop.agreement import (
+    Comparison,
+    compare_behaviors,
+    comparison_to_dict,
+    print_comparison,
+    read_labels,
+)
 from coachloop.evaluate.learn import cross_validate_learned
 from coachloop.ingest.hvb import read_hvb, read_hvb_asr
 from coachloop.language.embeddings import CachedEncoder, default_encoder
 from coachloop.model import Interaction, Rejected
-from coachloop.scoring import Comparison, compare_behaviors, comparison_to_dict, print_comparison, read_labels
 
 DEFAULT_DATA = SHARED_DATA / "hvb" / "dev.jsonl"
 DEFAULT_LABELS = REPO / "eval" / "labels" / "hvb_dev_retail_bank.jsonl"

@@ -31,6 +31,7 @@ from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from benchmarks.paths import SHARED_DATA
+from coachloop.agreement.classification import adjusted_rand, hungarian_accuracy, normalized_mutual_info
 from coachloop.language.embeddings import Encoder, default_encoder
 from coachloop.language.reasons import load_labelled
 from coachloop.language.reasons.discover import (
@@ -41,7 +42,6 @@ from coachloop.language.reasons.discover import (
     WORDS_WEIGHT,
     discover,
 )
-from coachloop.scoring.classification import adjusted_rand, hungarian_accuracy, normalized_mutual_info
 
 DEFAULT_DATA = SHARED_DATA
 SHOW_CLUSTERS = 8

@@ -39,15 +39,15 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.paths import REPO, SHARED_DATA
-from coachloop.language.langid import LanguageIdentifier, default_identifier, read_labelled
-from coachloop.language.langid.lexicon import load_lexicons
-from coachloop.scoring.language import (
+from coachloop.agreement.language import (
     LanguageScore,
     Sentence,
     cross_validate_language,
     language_folds,
     score_identifier,
 )
+from coachloop.language.langid import LanguageIdentifier, default_identifier, read_labelled
+from coachloop.language.langid.lexicon import load_lexicons
 
 DEFAULT_DATA = SHARED_DATA / "hinglish-lid" / "validation.txt"
 FIXTURE = REPO / "tests" / "fixtures" / "langid" / "handwritten.tsv"

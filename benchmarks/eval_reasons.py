@@ -38,10 +38,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
 from benchmarks.paths import SHARED_DATA
+from coachloop.agreement.classification import accuracy, expected_calibration_error, macro_f1
+from coachloop.agreement.reasons import cross_validate
 from coachloop.language.embeddings import CachedEncoder, default_encoder
 from coachloop.language.reasons import ReasonClassifier, load_labelled
-from coachloop.scoring.classification import accuracy, expected_calibration_error, macro_f1
-from coachloop.scoring.reasons import cross_validate
 
 DEFAULT_DATA = SHARED_DATA
 FAST_CONFIDENCES = (0.8, 0.9)

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from coachloop.agreement.labels import BehaviorLabel, Label
 from coachloop.evaluate import evaluate, load_rubric
 from coachloop.evaluate.learn import learn_behaviors, learned_rubric
 from coachloop.language.embeddings import default_encoder
 from coachloop.model import Interaction, Outcome, Speaker, Utterance
-from coachloop.scoring.labels import BehaviorLabel, Label
 from tests.shared_data import shared_file
 
 RUBRIC = """\

@@ -5,10 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from coachloop.language.embeddings import Encoder, default_encoder
-from coachloop.language.reasons import load_labelled
-from coachloop.language.reasons.discover import Discovery, discover, name_clusters
-from coachloop.scoring.classification import (
+from coachloop.agreement.classification import (
     adjusted_rand,
     confusion,
     expected_calibration_error,
@@ -16,6 +13,9 @@ from coachloop.scoring.classification import (
     macro_f1,
     normalized_mutual_info,
 )
+from coachloop.language.embeddings import Encoder, default_encoder
+from coachloop.language.reasons import load_labelled
+from coachloop.language.reasons.discover import Discovery, discover, name_clusters
 from tests.shared_data import shared_file
 
 GROUPS = {

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from coachloop.agreement.classification import accuracy
 from coachloop.errors import ConfigError, IngestError, RecordError
 from coachloop.language.embeddings import Encoder, default_encoder
 from coachloop.language.reasons import (
@@ -22,7 +23,6 @@ from coachloop.language.reasons import (
     name_example,
 )
 from coachloop.model import Speaker, Utterance
-from coachloop.scoring.classification import accuracy
 from tests.shared_data import shared_file
 
 TRAIN = {

@@ -14,7 +14,7 @@ from coachloop.evaluate import load_rubric
 from coachloop.model import Evaluation
 
 if TYPE_CHECKING:
-    from coachloop.scoring import Label, Prediction
+    from coachloop.agreement import Label, Prediction
 
 from coachloop.cli.common import DbOption, ReportFormat, open_db, out, print_json, progress_bar
 from coachloop.jobs.labelled import labelled_calls
@@ -62,7 +62,7 @@ def eval_behaviors(
     """Per behaviour precision, recall and F1 (with 95 % intervals) of stored or exported
     evaluations against labels, plus outcome accuracy and evidence agreement; with
     --learn, of rubrics learned from the labels by cross-validation."""
-    from coachloop.scoring import (
+    from coachloop.agreement import (
         compare_behaviors,
         comparison_to_dict,
         print_comparison,
@@ -175,8 +175,8 @@ def eval_reasons(
 ) -> None:
     """Contact-reason accuracy, macro-F1, per reason precision/recall/F1 and the confusion
     matrix: of a stored model, or of a new one by cross-validation on the labels."""
+    from coachloop.agreement.reasons import cross_validate, reason_score_to_dict, reason_table, score_reasons
     from coachloop.language.reasons import ReasonClassifier, load_labelled
-    from coachloop.scoring.reasons import cross_validate, reason_score_to_dict, reason_table, score_reasons
 
     labelled = load_labelled(labels, use_asr=asr)
     if model is not None:
@@ -225,9 +225,9 @@ def eval_discover(
     """Discovered reasons against known intents: accuracy after one-to-one (Hungarian)
     matching, NMI and ARI, and each cluster's purity. Discovery is not told how many
     intents there are."""
+    from coachloop.agreement.discovery import discovery_score_to_dict, discovery_table, score_discovery
     from coachloop.language.reasons import load_labelled
     from coachloop.language.reasons.discover import discover
-    from coachloop.scoring.discovery import discovery_score_to_dict, discovery_table, score_discovery
 
     labelled = load_labelled(labels)
     if predictions is not None:
@@ -286,14 +286,14 @@ def eval_language(
 ) -> None:
     """Word-level language id against labels: token accuracy with its interval, per
     language precision/recall/F1, code-mixed sentence accuracy, commonest errors."""
-    from coachloop.language.langid import LanguageIdentifier, default_identifier, read_labelled
-    from coachloop.scoring.language import (
+    from coachloop.agreement.language import (
         LanguageScore,
         cross_validate_language,
         language_score_to_dict,
         language_table,
         score_identifier,
     )
+    from coachloop.language.langid import LanguageIdentifier, default_identifier, read_labelled
 
     if cv and model is not None:
         raise CoachloopError("give --model or --cv, not both")

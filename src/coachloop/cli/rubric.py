@@ -64,9 +64,9 @@ def rubric_learn(
     calls, and write the rubric with those behaviours made `detect: semantic`. Calls are
     read, checked and redacted as ingest does; learned examples are the labelled
     utterances, so review the file before sharing it."""
+    from coachloop.agreement import read_labels
     from coachloop.evaluate.learn import learn_behaviors, learnable_behaviors, learned_rubric_yaml
     from coachloop.language.embeddings import default_encoder
-    from coachloop.scoring import read_labels
 
     base = load_rubric(rubric)
     by_id = {label.interaction_id: label for label in read_labels(labels) if label.rubric == base.name}

@@ -1,7 +1,7 @@
 """Learn a behaviour's semantic examples and threshold from labelled conversations.
 
 A QA team that has labelled calls (which behaviours were met, and the utterances that show
-them: `coachloop.scoring.labels`) should not also have to write phrase lists. For each
+them: `coachloop.agreement.labels`) should not also have to write phrase lists. For each
 chosen behaviour this turns the labels into a `detect: semantic` setting:
 
 * examples: the utterances the labels cite for the behaviour (in the behaviour's scope
@@ -30,13 +30,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from coachloop.agreement.labels import Label
 from coachloop.detect.semantic import best_threshold
 from coachloop.evaluate.compile import CompiledRubric, compile_text, load_rubric
 from coachloop.evaluate.run import evaluate, prepare, scope_of
 from coachloop.model import Evaluation, Interaction, Outcome
 from coachloop.rubric.load import resolve_rubric_path
 from coachloop.rubric.schema import BehaviorSpec
-from coachloop.scoring.labels import Label
 from coachloop.stats import seeded_folds
 
 if TYPE_CHECKING:

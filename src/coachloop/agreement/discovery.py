@@ -15,7 +15,7 @@ from typing import Any
 
 from rich.table import Table
 
-from coachloop.scoring.classification import adjusted_rand, hungarian_accuracy, normalized_mutual_info
+from coachloop.agreement.classification import adjusted_rand, hungarian_accuracy, normalized_mutual_info
 
 __all__ = ["ClusterPurity", "DiscoveryScore", "discovery_score_to_dict", "discovery_table", "score_discovery"]
 

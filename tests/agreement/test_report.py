@@ -6,14 +6,14 @@ import json
 
 from rich.console import Console
 
-from coachloop.scoring import (
+from coachloop.agreement import (
     Comparison,
     compare_behaviors,
     comparison_table,
     comparison_to_dict,
     print_comparison,
 )
-from tests.scoring.helpers import MET, MISSED, NA, pairs
+from tests.agreement.helpers import MET, MISSED, NA, pairs
 
 
 def comparison() -> Comparison:

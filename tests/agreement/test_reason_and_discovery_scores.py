@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 import pytest
 
-from coachloop.scoring.discovery import score_discovery
-from coachloop.scoring.language import LanguageScore, language_folds
-from coachloop.scoring.reasons import cross_validate, score_reasons
+from coachloop.agreement.discovery import score_discovery
+from coachloop.agreement.language import LanguageScore, language_folds
+from coachloop.agreement.reasons import cross_validate, score_reasons
 
 
 def test_reason_score_counts_rows_as_truth_and_columns_as_prediction() -> None:

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from coachloop.agreement import BehaviorLabel, LabelFileError, index_labels, parse_label, read_labels
 from coachloop.evaluate import load_rubric
 from coachloop.model import Outcome
-from coachloop.scoring import BehaviorLabel, LabelFileError, index_labels, parse_label, read_labels
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = REPO / "eval" / "labels" / "hvb_dev_retail_bank.jsonl"

@@ -8,11 +8,11 @@ from statistics import NormalDist
 
 import pytest
 
+from coachloop.agreement import compare_behaviors, read_predictions, wilson_interval
+from coachloop.agreement.behaviors import percentile
 from coachloop.errors import RecordError
-from coachloop.scoring import compare_behaviors, read_predictions, wilson_interval
-from coachloop.scoring.behaviors import percentile
 from coachloop.store.codec import evaluation_to_dict
-from tests.scoring.helpers import MET, MISSED, NA, RUBRIC, evaluation, label, pairs
+from tests.agreement.helpers import MET, MISSED, NA, RUBRIC, evaluation, label, pairs
 
 Z = NormalDist().inv_cdf(0.975)
 

@@ -16,8 +16,8 @@ from rich.table import Table
 from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import StratifiedKFold
 
-from coachloop.scoring.behaviors import Interval, wilson_interval
-from coachloop.scoring.classification import accuracy, confusion, expected_calibration_error, macro_f1
+from coachloop.agreement.behaviors import Interval, wilson_interval
+from coachloop.agreement.classification import accuracy, confusion, expected_calibration_error, macro_f1
 
 __all__ = [
     "ReasonModel",

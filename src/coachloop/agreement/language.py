@@ -17,8 +17,8 @@ from typing import Any
 
 from rich.table import Table
 
+from coachloop.agreement.behaviors import Interval, wilson_interval
 from coachloop.language.langid import LanguageIdentifier
-from coachloop.scoring.behaviors import Interval, wilson_interval
 from coachloop.stats import seeded_folds
 
 __all__ = [

@@ -4,7 +4,7 @@ Generic over rubrics: a label file names its rubric, predictions are `Evaluation
 export records, and every behaviour the labels cover is scored.
 """
 
-from coachloop.scoring.behaviors import (
+from coachloop.agreement.behaviors import (
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
     INTERVAL_METHOD,
@@ -19,7 +19,7 @@ from coachloop.scoring.behaviors import (
     read_predictions,
     wilson_interval,
 )
-from coachloop.scoring.labels import (
+from coachloop.agreement.labels import (
     BehaviorLabel,
     Label,
     LabelError,
@@ -28,7 +28,7 @@ from coachloop.scoring.labels import (
     parse_label,
     read_labels,
 )
-from coachloop.scoring.report import comparison_table, comparison_to_dict, print_comparison
+from coachloop.agreement.report import comparison_table, comparison_to_dict, print_comparison
 
 __all__ = [
     "DEFAULT_RESAMPLES",

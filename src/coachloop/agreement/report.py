@@ -13,8 +13,8 @@ from typing import Any
 from rich.console import Console, JustifyMethod
 from rich.table import Table
 
+from coachloop.agreement.behaviors import BehaviorScore, Comparison, Interval, PooledScore
 from coachloop.model import Outcome
-from coachloop.scoring.behaviors import BehaviorScore, Comparison, Interval, PooledScore
 
 __all__ = ["comparison_table", "comparison_to_dict", "print_comparison"]
 

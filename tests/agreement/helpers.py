@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from coachloop.agreement import BehaviorLabel, Label
 from coachloop.model import BehaviorResult, Evaluation, Evidence, Outcome, Speaker
-from coachloop.scoring import BehaviorLabel, Label
 
 MET, MISSED, NA = Outcome.MET, Outcome.MISSED, Outcome.NOT_APPLICABLE
 RUBRIC = "toy"

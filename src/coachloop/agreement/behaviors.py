@@ -37,9 +37,9 @@ from pathlib import Path
 from typing import Any
 
 from coachloop import stats
+from coachloop.agreement.labels import Label
 from coachloop.errors import RecordError
 from coachloop.model import Evaluation, Outcome
-from coachloop.scoring.labels import Label
 
 __all__ = [
     "DEFAULT_RESAMPLES",

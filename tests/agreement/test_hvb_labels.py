@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from benchmarks import eval_behaviors
 
-from coachloop.scoring import read_labels
+from coachloop.agreement import read_labels
 from tests.shared_data import shared_file
 
 LABELS = Path(__file__).resolve().parents[2] / "eval" / "labels" / "hvb_dev_retail_bank.jsonl"
