@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coachloop.errors import ConfigError
-from coachloop.ingest.redact import RedactionConfig, Redactor, _verhoeff_ok
+from coachloop.ingest.redact import RedactionConfig, Redactor
+from coachloop.ingest.redact.checksums import _verhoeff_ok
 
 REDACTOR = Redactor()
 WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
