@@ -70,7 +70,24 @@ CUSTOMER_LINES = [
 NAMES = ["asha", "ravi", "dana", "lee", "maria", "tom", "ines", "yusuf", "kate", "omar"]
 
 
-def make_calls(n: int, turns: int = 60, seed: int = 1) -> list[Interaction]:
+AMOUNTS = ["{d} dollars", "${d}.{c:02d}", "{d} dollars and {c} cents", "about {d} bucks"]
+
+
+def styled(line: str, rng: random.Random) -> str:
+    """A line as a transcription service writes it: sentence case, "I", punctuation, and
+    the numbers of the call (so that not every call repeats the same sentences)."""
+    words = line.split()
+    words = ["I" if w == "i" else w for w in words]
+    if rng.random() < 0.4:
+        amount = rng.choice(AMOUNTS).format(d=rng.randint(2, 900), c=rng.randint(0, 99))
+        words.insert(rng.randint(0, len(words)), f"({amount})" if rng.random() < 0.2 else amount)
+    text = " ".join(words)
+    text = text[0].upper() + text[1:]
+    return text + rng.choice([".", ".", "?", "!", ",", "..."])
+
+
+def make_calls(n: int, turns: int = 60, seed: int = 1, *, style: bool = False) -> list[Interaction]:
+    """`n` seeded calls; with `style`, in mixed case with punctuation and varying numbers."""
     rng = random.Random(seed)
     calls = []
     for c in range(n):
@@ -88,6 +105,8 @@ def make_calls(n: int, turns: int = 60, seed: int = 1) -> list[Interaction]:
             else:
                 line = rng.choice(AGENT_LINES[1:-1] if speaker is Speaker.AGENT else CUSTOMER_LINES)
             text = line.format(agent=agent, customer=customer, surname=surname)
+            if style:
+                text = styled(text, rng)
             duration = len(text.split()) / 2.6
             gap = rng.choice([0.4, 0.6, 0.8, 1.2]) if rng.random() > 0.02 else 35.0
             utterances.append(

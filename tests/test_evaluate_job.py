@@ -55,3 +55,18 @@ def test_a_default_run_reads_only_interactions_due_under_their_chosen_rubric(sto
     store.write([call("c-1", "cards"), call("c-3", "cards")], source_format="native")
     third = jobs.evaluate_store(store, rubrics, on_total=totals.append)
     assert totals[-1] == 1 and third.by_rubric == {"general": 1}  # c-3 only: c-1 did not change
+
+
+def test_worker_processes_store_exactly_what_one_process_stores(store: Store) -> None:
+    calls = [call(f"c-{i:03d}", "retail_banking" if i % 3 == 0 else "cards") for i in range(40)]
+    store.write(calls, source_format="native")
+    rubrics = jobs.default_rubrics()
+    one = jobs.evaluate_store(store, rubrics, insights=True, batch=7)
+    alone = {c.id: store.get_evaluations(c.id) for c in calls}
+    parallel = jobs.evaluate_store(store, rubrics, everything=True, insights=True, batch=7, workers=2)
+    assert (parallel.evaluated, parallel.by_rubric) == (one.evaluated, one.by_rubric)
+    for c in calls:
+        again = store.get_evaluations(c.id)
+        assert [(e.rubric, e.score, e.results, e.insights) for e in again] == [
+            (e.rubric, e.score, e.results, e.insights) for e in alone[c.id]
+        ]

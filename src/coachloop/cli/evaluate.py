@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     pass
 
 from coachloop.cli.common import DbOption, FastOption, app, err, open_db, out, progress_bar
-from coachloop.jobs.reasons import latest_reason_model, load_reason_model
+from coachloop.jobs.reasons import latest_reason_model
 
 
 @app.command("evaluate")
@@ -53,6 +53,16 @@ def evaluate_cmd(
         ),
     ] = True,
     fast_confidence: FastOption = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            "-j",
+            min=1,
+            help="Processes that read and evaluate batches while this one writes (default 1; "
+            "use the number of cores for large runs).",
+        ),
+    ] = 1,
     db: DbOption = None,
 ) -> None:
     """Evaluate stored interactions and store the evaluations (default: only new or changed ones)."""
@@ -68,11 +78,6 @@ def evaluate_cmd(
                 "(--no-reasons to skip)",
                 highlight=False,
             )
-    predictor = (
-        jobs.reason_predictor(load_reason_model(store, reasons, fast_confidence), reasons)
-        if reasons
-        else None
-    )
     with progress_bar() as bar:
         task = bar.add_task("evaluating", total=None)
         report = jobs.evaluate_store(
@@ -80,8 +85,10 @@ def evaluate_cmd(
             rubrics,
             everything=all_,
             explicit=bool(rubric),
-            reasons=predictor,
+            reasons=reasons,
+            fast_confidence=fast_confidence,
             insights=insights,
+            workers=workers,
             progress=lambda n: bar.advance(task, n),
             on_total=lambda n: bar.update(task, total=n),
         )

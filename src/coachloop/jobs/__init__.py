@@ -237,6 +237,13 @@ class EvaluateReport:
     by_rubric: dict[str, int] = field(default_factory=dict)
     auto_failed: int = 0
 
+    def add(self, other: EvaluateReport) -> None:
+        self.evaluated += other.evaluated
+        self.skipped += other.skipped
+        self.auto_failed += other.auto_failed
+        for name, n in other.by_rubric.items():
+            self.by_rubric[name] = self.by_rubric.get(name, 0) + n
+
 
 ReasonPredictor = Callable[[Sequence[Interaction]], list[ContactReason]]
 """Predicts the contact reason of each interaction of a batch (see `reason_predictor`)."""
@@ -253,14 +260,34 @@ def reason_predictor(classifier: ReasonClassifier, model: str) -> ReasonPredicto
     return predict
 
 
+@dataclass(frozen=True)
+class EvaluateSettings:
+    """What every batch of an evaluation run is evaluated with: picklable, so that worker
+    processes evaluate exactly as the parent would."""
+
+    rubrics: tuple[CompiledRubric, ...]
+    everything: bool = False
+    explicit: bool = False
+    insights: bool = False
+
+
+@dataclass
+class BatchResult:
+    evaluations: list[Evaluation] = field(default_factory=list)
+    superseded: list[tuple[str, str]] = field(default_factory=list)
+    report: EvaluateReport = field(default_factory=EvaluateReport)
+
+
 def evaluate_store(
     store: Store,
     rubrics: Sequence[CompiledRubric],
     *,
     everything: bool = False,
     explicit: bool = False,
-    reasons: ReasonPredictor | None = None,
+    reasons: str | None = None,
+    fast_confidence: float | None = None,
     insights: bool = False,
+    workers: int = 1,
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
     batch: int = BATCH,
@@ -269,13 +296,21 @@ def evaluate_store(
 
     With `explicit`, every named rubric evaluates every interaction it applies to;
     otherwise each interaction gets the one rubric `choose_rubric` picks. With
-    `reasons`, each evaluation carries the predicted contact reason, and an interaction
-    whose source gave no reason is matched to rubrics (`applies_to`, `applies_when`)
-    by the predicted one. With `insights`, each evaluation also carries the
-    conversation's language mix and the customer's sentiment path.
+    `reasons` (a stored contact-reason model's name), each evaluation carries the
+    predicted contact reason, and an interaction whose source gave no reason is matched
+    to rubrics (`applies_to`, `applies_when`) by the predicted one. With `insights`, each
+    evaluation also carries the conversation's language mix and the customer's
+    sentiment path. With `workers` > 1, batches are read and evaluated in that many
+    processes while this one writes (see `coachloop.jobs.parallel`).
     """
     if not rubrics:
         raise CoachloopError("no rubric to evaluate with")
+    if workers < 1:
+        raise CoachloopError("--workers must be 1 or more")
+    if reasons is not None:
+        from coachloop.jobs.reasons import require_reason_model
+
+        require_reason_model(store, reasons)  # an unknown name fails before anything is read
     pending = {r.name: set(store.pending_evaluation(r.name, r.version)) for r in rubrics}
     ids: list[str] | None = None if everything else sorted(set().union(*pending.values()))
     if ids and not explicit and reasons is None:
@@ -287,45 +322,65 @@ def evaluate_store(
             for h in store.iter_headers(ids)
             if (chosen := choose_rubric(rubrics, h)) is not None and h.id in pending[chosen.name]
         ]
+    if ids is None:
+        ids = store.interaction_ids()
     if on_total is not None:
-        on_total(store.count_interactions() if ids is None else len(ids))
+        on_total(len(ids))
+    settings = EvaluateSettings(tuple(rubrics), everything, explicit, insights)
     report = EvaluateReport()
-    chunk: list[Interaction] = []
-    for interaction in store.iter_interactions(ids):
-        chunk.append(interaction)
-        if len(chunk) >= batch:
-            _evaluate_chunk(
-                store, rubrics, chunk, pending, everything, explicit, reasons, insights, report, progress
+    chunks = [ids[i : i + batch] for i in range(0, len(ids), batch)]
+    if workers > 1 and len(chunks) > 1:
+        from coachloop.jobs.parallel import evaluate_in_workers
+
+        results: Iterable[BatchResult] = evaluate_in_workers(
+            store, settings, chunks, pending, reasons, fast_confidence, workers
+        )
+    else:
+        predictor = None
+        if reasons is not None:
+            from coachloop.jobs.reasons import load_reason_model
+
+            predictor = reason_predictor(load_reason_model(store, reasons, fast_confidence), reasons)
+        results = (
+            evaluate_batch(
+                settings, list(store.iter_interactions(chunk)), pending_in(pending, chunk), predictor
             )
-            chunk = []
-    _evaluate_chunk(store, rubrics, chunk, pending, everything, explicit, reasons, insights, report, progress)
+            for chunk in chunks
+        )
+    for chunk, result in zip(chunks, results, strict=True):
+        if result.evaluations or result.superseded:
+            store.save_evaluations(result.evaluations, result.superseded)
+        report.add(result.report)
+        if progress is not None:
+            progress(len(chunk))
     return report
 
 
-def _evaluate_chunk(
-    store: Store,
-    rubrics: Sequence[CompiledRubric],
+def pending_in(pending: dict[str, set[str]], chunk: Sequence[str]) -> dict[str, set[str]]:
+    """The part of `pending` about `chunk`: what a batch needs, small enough to send to a worker."""
+    return {name: due.intersection(chunk) for name, due in pending.items()}
+
+
+def evaluate_batch(
+    settings: EvaluateSettings,
     chunk: Sequence[Interaction],
     pending: dict[str, set[str]],
-    everything: bool,
-    explicit: bool,
     reasons: ReasonPredictor | None,
-    insights: bool,
-    report: EvaluateReport,
-    progress: Progress | None,
-) -> None:
-    if insights:
+) -> BatchResult:
+    """Evaluate one batch of interactions read from the store; nothing is written."""
+    if settings.insights:
         from coachloop.language.insights import insights_of
+    rubrics, everything, explicit = settings.rubrics, settings.everything, settings.explicit
+    result = BatchResult()
+    report = result.report
     spoken = [i for i in chunk if i.utterances]
     report.skipped += len(chunk) - len(spoken)
     predicted: list[ContactReason | None] = (
         list(reasons(spoken)) if reasons is not None else [None] * len(spoken)
     )
-    out: list[Evaluation] = []
-    superseded: list[tuple[str, str]] = []
     for interaction, reason in zip(spoken, predicted, strict=True):
         digest = content_hash(interaction)
-        found = insights_of(interaction) if insights else None
+        found = insights_of(interaction) if settings.insights else None
         if reason is not None and interaction.contact_reason is None:
             interaction = replace(interaction, contact_reason=reason.label)
         if explicit:
@@ -335,7 +390,7 @@ def _evaluate_chunk(
             chosen = [one] if one is not None else []
             # Another of these rubrics may have been the choice before the queue (or the
             # reason) changed: its evaluation no longer stands.
-            superseded.extend(
+            result.superseded.extend(
                 (interaction.id, r.name)
                 for r in rubrics
                 if r is not one and not r.spec.audit and interaction.id in pending[r.name]
@@ -346,13 +401,10 @@ def _evaluate_chunk(
             ev = evaluate(rubric, interaction, input_hash=digest)
             ev.contact_reason = reason
             ev.insights = found
-            out.append(ev)
+            result.evaluations.append(ev)
             report.evaluated += 1
             report.auto_failed += ev.auto_failed
             report.by_rubric[rubric.name] = report.by_rubric.get(rubric.name, 0) + 1
         if not chosen:
             report.skipped += 1
-    if out or superseded:
-        store.save_evaluations(out, superseded)
-    if progress is not None:
-        progress(len(chunk))
+    return result

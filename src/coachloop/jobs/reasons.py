@@ -13,12 +13,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coachloop.errors import CoachloopError
-from coachloop.store import Store
+from coachloop.store import Store, StoredModel
 
 if TYPE_CHECKING:
     from coachloop.language.reasons import ReasonClassifier
 
-__all__ = ["REASON_MODEL_KIND", "TrainedReasons", "latest_reason_model", "load_reason_model", "train_reasons"]
+__all__ = [
+    "REASON_MODEL_KIND",
+    "TrainedReasons",
+    "latest_reason_model",
+    "load_reason_model",
+    "require_reason_model",
+    "train_reasons",
+]
 
 REASON_MODEL_KIND = "reason-classifier"
 
@@ -59,15 +66,21 @@ def latest_reason_model(store: Store) -> str | None:
     return max(trained)[1] if trained else None
 
 
-def load_reason_model(store: Store, name: str, fast_confidence: float | None = None) -> ReasonClassifier:
-    """The stored contact-reason model `name` (its latest version)."""
-    from coachloop.language.reasons import ReasonClassifier
-
+def require_reason_model(store: Store, name: str) -> StoredModel:
+    """The stored contact-reason model `name` as stored, or a clear error."""
     stored = store.load_model(name)
     if stored is None or stored.kind != REASON_MODEL_KIND:
         raise CoachloopError(
             f"no contact-reason model named {name!r}: train one with `coachloop reasons train`"
         )
+    return stored
+
+
+def load_reason_model(store: Store, name: str, fast_confidence: float | None = None) -> ReasonClassifier:
+    """The stored contact-reason model `name` (its latest version)."""
+    from coachloop.language.reasons import ReasonClassifier
+
+    stored = require_reason_model(store, name)
     with tempfile.TemporaryDirectory(prefix="coachloop-model-") as tmp:
         path = Path(tmp) / "model.npz"
         path.write_bytes(stored.payload)

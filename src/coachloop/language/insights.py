@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 from coachloop.language.langid import default_identifier
 from coachloop.language.sentiment import trajectory
@@ -18,19 +19,30 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
+@lru_cache(maxsize=20_000)
+def _word_languages(text: str) -> tuple[tuple[tuple[str, int], ...], bool]:
+    """How many words of `text` are in each language, and whether it switches language.
+
+    Remembered for the last 20,000 distinct texts: agents repeat scripted lines, and a
+    text's tags do not depend on anything but the text.
+    """
+    tag = default_identifier().tag(text)
+    counted = Counter(t.lang for t in tag.tokens if t.lang not in _NOT_LANGUAGES)
+    return tuple(counted.items()), tag.code_mixed
+
+
 def insights_of(interaction: Interaction) -> Insights:
     """Tag every utterance's words with their language and follow the customer's sentiment."""
-    identifier = default_identifier()
     words: Counter[str] = Counter()
     mixed = turns = 0
     for u in interaction.utterances:
-        tag = identifier.tag(u.text)
-        counted = [t.lang for t in tag.tokens if t.lang not in _NOT_LANGUAGES]
+        counted, code_mixed = _word_languages(u.text)
         if not counted:
             continue
         turns += 1
-        mixed += tag.code_mixed
-        words.update(counted)
+        mixed += code_mixed
+        for lang, n in counted:
+            words[lang] += n
     total = sum(words.values())
     share = {lang: round(n / total, 3) for lang, n in words.most_common()} if total else {}
     major = [lang for lang, part in share.items() if part >= 0.1]

@@ -93,7 +93,7 @@ def content_hash(interaction: Interaction) -> str:
 def _evidence_to_dict(ev: Evidence) -> dict[str, Any]:
     return {
         "utterance_index": ev.utterance_index,
-        "speaker": str(ev.speaker),
+        "speaker": ev.speaker.value,
         "start": ev.start,
         "end": ev.end,
         "text": ev.text,
@@ -120,7 +120,7 @@ def behavior_to_dict(r: BehaviorResult) -> dict[str, Any]:
     d: dict[str, Any] = {
         "id": r.behavior_id,
         "section": r.section,
-        "outcome": str(r.outcome),
+        "outcome": r.outcome.value,
         "confidence": r.confidence,
         "critical": r.critical,
         "note": r.note,

@@ -184,6 +184,10 @@ class Store:
     ) -> None:
         self.close()
 
+    def secret_url(self) -> str:
+        """The URL with its password, to open the same store in a worker process (never log it)."""
+        return self._engine.url.render_as_string(hide_password=False)
+
     @contextmanager
     def _read(self, action: str) -> Iterator[Connection]:
         with db_errors(f"{action} ({self.url})"), self._engine.connect() as conn:
@@ -222,6 +226,11 @@ class Store:
             ]
 
     # -- interactions -------------------------------------------------------------------
+
+    def interaction_ids(self) -> list[str]:
+        """Every stored interaction's id, sorted."""
+        with self._read("cannot list interactions") as conn:
+            return list(conn.execute(select(interactions.c.id).order_by(interactions.c.id)).scalars())
 
     def count_interactions(self) -> int:
         with self._read("cannot count interactions") as conn:

@@ -170,10 +170,14 @@ def utterance_params(interaction_id: str, utterances: Sequence[Utterance]) -> li
     ]
 
 
+_SPEAKERS = {s.value: s for s in Speaker}
+"""Speaker by stored value: a dict lookup costs a tenth of calling the enum."""
+
+
 def utterance_from_row(row: RowMapping) -> Utterance:
     return Utterance(
         index=row["idx"],
-        speaker=Speaker(row["speaker"]),
+        speaker=_SPEAKERS[row["speaker"]],
         text=row["text"],
         start=row["start"],
         end=row["end"],
