@@ -22,9 +22,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
+# Every benchmark (benchmarks/bench_*.py), each printing its figures and ratios; see benchmarks/README.md.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_evaluate.py
-	$(BIN)/python benchmarks/bench_ingest.py
+	@set -e; for f in benchmarks/bench_*.py; do \
+	  m=$$(basename $$f .py); echo "== $$m"; OMP_NUM_THREADS=1 $(BIN)/python -m benchmarks.$$m; done
 
 clean:
 	rm -rf $(VENV) demo

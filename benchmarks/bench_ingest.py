@@ -17,6 +17,7 @@ import sqlite3
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -56,14 +57,20 @@ def raw_insert(path: Path, calls: list[Interaction]) -> None:
     con.close()
 
 
-def timed(fn: object, repeats: int) -> float:
-    runs = []
+Arm = Callable[[Path, int], None]
+
+
+def timed_interleaved(arms: dict[str, Arm], repeats: int) -> dict[str, float]:
+    """Median seconds of each arm, the arms run in turn (one of each, then again), so that a
+    change in the machine's load falls on all of them alike."""
+    runs: dict[str, list[float]] = {name: [] for name in arms}
     for i in range(repeats):
-        with tempfile.TemporaryDirectory() as tmp:
-            t0 = time.perf_counter()
-            fn(Path(tmp), i)  # type: ignore[operator]
-            runs.append(time.perf_counter() - t0)
-    return statistics.median(runs)
+        for name, fn in arms.items():
+            with tempfile.TemporaryDirectory() as tmp:
+                t0 = time.perf_counter()
+                fn(Path(tmp), i)
+                runs[name].append(time.perf_counter() - t0)
+    return {name: statistics.median(r) for name, r in runs.items()}
 
 
 def main() -> None:
@@ -88,12 +95,11 @@ def main() -> None:
         def raw(folder: Path, _: int) -> None:
             raw_insert(folder / "r.db", calls)
 
-        t_pipe = timed(pipeline, args.repeats)
-        t_store = timed(store_only, args.repeats)
-        t_raw = timed(raw, args.repeats)
+        times = timed_interleaved({"pipeline": pipeline, "store": store_only, "raw": raw}, args.repeats)
+        t_pipe, t_store, t_raw = times["pipeline"], times["store"], times["raw"]
     n = args.calls
     turns = len(calls[0].utterances)
-    print(f"workload: {n} interactions x {turns} utterances into SQLite (WAL), median of {args.repeats}")
+    print(f"workload: {n} interactions x {turns} utterances into SQLite (WAL), median of {args.repeats} interleaved runs")
     print(f"pipeline (read, check, redact, store): {n / t_pipe:8,.0f} interactions/s   (target >= 2,000)")
     print(f"store.write only:                      {n / t_store:8,.0f} interactions/s")
     print(f"raw executemany, same rows:            {n / t_raw:8,.0f} interactions/s")

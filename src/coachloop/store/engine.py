@@ -124,7 +124,14 @@ def create_store_engine(url: str) -> Engine:
                 json_deserializer=orjson.loads,
                 pool_pre_ping=True,
             )
-    except (ArgumentError, NoSuchModuleError, ImportError) as err:
+    except ImportError as err:
+        if backend == "postgresql" and "psycopg" in str(err):
+            raise StoreError(
+                f"cannot use database {_safe(sa_url)}: the PostgreSQL driver is not installed; "
+                "install coachloop with the postgres extra: pip install 'coachloop[postgres]'"
+            ) from None
+        raise StoreError(f"cannot use database {_safe(sa_url)}: {err}") from None
+    except (ArgumentError, NoSuchModuleError) as err:
         raise StoreError(f"cannot use database {_safe(sa_url)}: {err}") from None
     return engine
 
