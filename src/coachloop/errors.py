@@ -7,6 +7,7 @@ __all__ = [
     "ConfigError",
     "IngestError",
     "RecordError",
+    "ReviewError",
     "RubricError",
     "StoreError",
 ]
@@ -22,6 +23,10 @@ class ConfigError(CoachloopError):
 
 class StoreError(CoachloopError):
     pass
+
+
+class ReviewError(CoachloopError):
+    """A review cannot be recorded: no such evaluation or behaviour, or a missing field."""
 
 
 class IngestError(CoachloopError):

@@ -21,6 +21,7 @@ from coachloop.model import Agent, Evaluation, Interaction, ReadItem, Utterance
 from coachloop.store import rows
 from coachloop.store.codec import behavior_to_dict, evaluation_from_dict, insights_to_dict
 from coachloop.store.engine import WRITE, db_errors
+from coachloop.store.reviews import ReviewMethods
 from coachloop.store.scorecards import Scorecard, query_scorecards
 from coachloop.store.tables import (
     agents,
@@ -157,12 +158,13 @@ def _behavior_rows(ev: Evaluation) -> list[dict[str, Any]]:
             "outcome": str(r.outcome),
             "confidence": r.confidence,
             "critical": r.critical,
+            "review_reason": r.review_reason,
         }
         for r in ev.results
     ]
 
 
-class Store:
+class Store(ReviewMethods):
     """Interactions, evaluations, agents and quarantine in one SQL database.
 
     Build it with `open_store(url)`, which migrates the schema first.
