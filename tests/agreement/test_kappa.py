@@ -35,5 +35,7 @@ def test_kappa_is_none_when_undefined_but_agreement_is_still_given() -> None:
     assert cohen_kappa([], []).agreement is None
     same = cohen_kappa(["met"] * 4, ["met"] * 4)
     assert (same.n, same.agreement, same.kappa, same.ci) == (4, 1.0, None, None)
+    one = cohen_kappa(["met"], ["missed"])
+    assert (one.agreement, one.kappa) == (0.0, None)
     with pytest.raises(ValueError, match="judged 2 and 1 items"):
         cohen_kappa(["met", "met"], ["met"])

@@ -5,8 +5,8 @@ percentile bootstrap over items (2,000 resamples): each resample's kappa is comp
 its confusion matrix in one vectorised numpy step (the same formula, kappa = (p_o - p_e) /
 (1 - p_e)), because calling scikit-learn 2,000 times costs about two seconds per behaviour.
 Resamples in which kappa is undefined (both raters used a single, identical category)
-are left out; when the data itself has that property, kappa is None and only the raw
-agreement is reported.
+are left out; when the data itself has that property, or holds a single item, kappa is
+None and only the raw agreement is reported.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ class KappaResult:
     agreement: float | None
     """Share of items on which they gave the same outcome (None without items)."""
     kappa: float | None
-    """Cohen's kappa; None when undefined (no items, or one identical category throughout)."""
+    """Cohen's kappa; None when undefined (fewer than two items, or one identical category
+    throughout)."""
     ci: tuple[float, float] | None
     """95 % interval of kappa, or None when kappa is None."""
 
@@ -70,7 +71,7 @@ def cohen_kappa(
         return KappaResult(0, None, None, None)
     agreement = sum(x == y for x, y in zip(a, b, strict=True)) / n
     labels = sorted(set(a) | set(b))
-    if len(labels) < 2:
+    if n < 2 or len(labels) < 2:
         return KappaResult(n, agreement, None, None)
     from sklearn.metrics import cohen_kappa_score  # scikit-learn costs a noticeable start-up
 

@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, RowMapping, and_, dele
 from coachloop.model import Agent, Evaluation, Interaction, ReadItem, Utterance
 from coachloop.store import rows
 from coachloop.store.codec import behavior_to_dict, evaluation_from_dict, insights_to_dict
+from coachloop.store.drilldown import DrilldownMethods
 from coachloop.store.engine import WRITE, db_errors
 from coachloop.store.reviews import ReviewMethods
 from coachloop.store.scorecards import Scorecard, query_scorecards
@@ -164,7 +165,7 @@ def _behavior_rows(ev: Evaluation) -> list[dict[str, Any]]:
     ]
 
 
-class Store(ReviewMethods):
+class Store(ReviewMethods, DrilldownMethods):
     """Interactions, evaluations, agents and quarantine in one SQL database.
 
     Build it with `open_store(url)`, which migrates the schema first.

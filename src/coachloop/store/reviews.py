@@ -160,28 +160,24 @@ def effective_outcomes(rubric: str | None = None) -> Select[Any]:
     br = behavior_results
     cur = current_overrides()
     rv = reviews.alias("override")
-    query = (
-        select(
-            br.c.interaction_id,
-            br.c.rubric,
-            br.c.behavior_id,
-            br.c.section,
-            br.c.critical,
-            br.c.confidence,
-            br.c.outcome.label("machine_outcome"),
-            func.coalesce(rv.c.outcome, br.c.outcome).label("outcome"),
-            rv.c.id.is_not(None).label("overridden"),
-            rv.c.id.label("review_id"),
-            rv.c.reviewer.label("reviewed_by"),
-            rv.c.created_at.label("reviewed_at"),
-        )
-        .select_from(
-            br.outerjoin(
-                cur,
-                and_(*(br.c[k] == cur.c[k] for k in _KEY)),
-            ).outerjoin(rv, rv.c.id == cur.c.review_id)
-        )
-        .order_by(br.c.interaction_id, br.c.rubric, br.c.behavior_id)
+    query = select(
+        br.c.interaction_id,
+        br.c.rubric,
+        br.c.behavior_id,
+        br.c.section,
+        br.c.critical,
+        br.c.confidence,
+        br.c.outcome.label("machine_outcome"),
+        func.coalesce(rv.c.outcome, br.c.outcome).label("outcome"),
+        rv.c.id.is_not(None).label("overridden"),
+        rv.c.id.label("review_id"),
+        rv.c.reviewer.label("reviewed_by"),
+        rv.c.created_at.label("reviewed_at"),
+    ).select_from(
+        br.outerjoin(
+            cur,
+            and_(*(br.c[k] == cur.c[k] for k in _KEY)),
+        ).outerjoin(rv, rv.c.id == cur.c.review_id)
     )
     if rubric is not None:
         query = query.where(br.c.rubric == rubric)
@@ -380,7 +376,9 @@ class ReviewMethods(ABC):
     def effective_outcomes(self, rubric: str | None = None) -> list[RowMapping]:
         """Rows of `effective_outcomes(rubric)` (see there), ordered by interaction, rubric, behaviour."""
         with self._read("cannot read outcomes") as conn:
-            return list(conn.execute(effective_outcomes(rubric)).mappings())
+            query = effective_outcomes(rubric)
+            ordered = query.order_by(*(query.selected_columns[k] for k in _KEY))
+            return list(conn.execute(ordered).mappings())
 
     def review_queue(
         self,

@@ -1,0 +1,170 @@
+"""Drill-down over stored evaluations: find the calls behind a number, read a behaviour's
+title and coaching text, delete what a wrong rubric produced, and the export record.
+
+What `coachloop evaluations ...`, `show` and `export evaluations` (and the web API to
+come) call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
+
+from coachloop.errors import CoachloopError, RubricError
+from coachloop.model import Evaluation, Outcome
+from coachloop.store import Store, evaluation_to_dict
+from coachloop.store.drilldown import EvaluationFilter, EvaluationHeader, FoundEvaluation
+from coachloop.store.reviews import Review
+
+__all__ = [
+    "BehaviorText",
+    "behavior_texts",
+    "delete_rubric_evaluations",
+    "export_records",
+    "find_evaluations",
+    "parse_when",
+    "review_to_dict",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class BehaviorText:
+    title: str
+    coaching: str
+
+
+@lru_cache(maxsize=32)
+def behavior_texts(rubric: str) -> dict[str, BehaviorText]:
+    """Each behaviour's title and coaching text from the rubric named `rubric`.
+
+    Shipped rubrics are found by name; a rubric not found (evaluated from a file that is
+    not registered) gives {} and callers show behaviour ids alone.
+    """
+    from coachloop.rubric.load import load_spec, resolve_rubric_path
+
+    try:
+        spec, _ = load_spec(resolve_rubric_path(rubric))
+    except (RubricError, OSError):
+        return {}
+    return {b.id: BehaviorText(b.title, b.coaching) for s in spec.sections for b in s.behaviors}
+
+
+def parse_when(value: str | None, *, end: bool = False) -> datetime | None:
+    """An ISO date or date-time (UTC unless it names a zone). A plain date as `end` means
+    the end of that day, so `--until 2026-11-30` includes the 30th."""
+    if value is None:
+        return None
+    try:
+        if len(value.strip()) == 10:
+            day = date.fromisoformat(value.strip())
+            start = datetime.combine(day, time(), tzinfo=UTC)
+            return start + timedelta(days=1) if end else start
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise CoachloopError(f"{value!r} is not a date (YYYY-MM-DD) or ISO date-time") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def find_evaluations(
+    store: Store,
+    *,
+    rubric: str | None = None,
+    agent: str | None = None,
+    team: str | None = None,
+    auto_failed: bool | None = None,
+    behavior: str | None = None,
+    outcome: Outcome | str | None = None,
+    since: str | datetime | None = None,
+    until: str | datetime | None = None,
+    limit: int | None = None,
+) -> list[FoundEvaluation]:
+    """The evaluations behind a number: newest call first. Outcomes are read with
+    reviewers' overrides applied; `until` is exclusive (a plain date: that whole day)."""
+    if outcome is not None and not isinstance(outcome, Outcome):
+        try:
+            outcome = Outcome(outcome)
+        except ValueError:
+            raise CoachloopError(
+                f"unknown outcome {outcome!r}: give one of {', '.join(o.value for o in Outcome)}"
+            ) from None
+    start = since if isinstance(since, datetime) or since is None else parse_when(since)
+    stop = until if isinstance(until, datetime) or until is None else parse_when(until, end=True)
+    if start is not None and stop is not None and stop <= start:
+        raise CoachloopError("--until is not after --since: nothing can match")
+    return store.find_evaluations(
+        EvaluationFilter(
+            rubric=rubric,
+            agent=agent,
+            team=team,
+            auto_failed=auto_failed,
+            behavior=behavior,
+            outcome=outcome,
+            since=start,
+            until=stop,
+            limit=limit,
+        )
+    )
+
+
+def delete_rubric_evaluations(store: Store, rubric: str) -> int:
+    """Remove every evaluation a rubric produced (and the reviews of them); an unknown
+    rubric name is an error naming the rubrics that have evaluations."""
+    count = store.delete_evaluations(rubric)
+    if count == 0:
+        known = ", ".join(store.evaluated_rubrics()) or "none"
+        raise CoachloopError(f"no evaluations under rubric {rubric!r} (rubrics with evaluations: {known})")
+    return count
+
+
+def review_to_dict(review: Review) -> dict[str, Any]:
+    """The `review` object an exported behaviour carries when an override is in force."""
+    return {
+        "outcome": review.outcome.value if review.outcome is not None else None,
+        "by": review.reviewer,
+        "at": review.created_at.isoformat(),
+        "note": review.note,
+    }
+
+
+def export_record(
+    ev: Evaluation, header: EvaluationHeader, overrides: dict[tuple[str, str, str], Review]
+) -> dict[str, Any]:
+    """The export record: `evaluation_to_dict` plus who and when (agent, team, queue,
+    channel, started_at), each behaviour's `title` and, where overridden, its `review`."""
+    record = evaluation_to_dict(ev)
+    texts = behavior_texts(ev.rubric)
+    record["agent_id"] = header.agent_id
+    record["agent_name"] = header.agent_name
+    record["team"] = header.team
+    record["queue"] = header.queue
+    record["channel"] = header.channel.value
+    record["started_at"] = header.started_at.isoformat() if header.started_at is not None else None
+    for b in record["behaviors"]:
+        text = texts.get(b["id"])
+        b["title"] = text.title if text is not None else None
+        review = overrides.get((ev.interaction_id, ev.rubric, b["id"]))
+        if review is not None:
+            b["review"] = review_to_dict(review)
+    return record
+
+
+def export_records(store: Store, rubric: str | None = None, batch: int = 500) -> Iterator[dict[str, Any]]:
+    """Every stored evaluation (or `rubric`'s) as an export record, by interaction and rubric."""
+    page: list[tuple[Evaluation, EvaluationHeader]] = []
+    for item in store.iter_evaluations_with_headers(rubric, batch=batch):
+        page.append(item)
+        if len(page) >= batch:
+            yield from _records(store, page)
+            page = []
+    yield from _records(store, page)
+
+
+def _records(store: Store, page: list[tuple[Evaluation, EvaluationHeader]]) -> Iterator[dict[str, Any]]:
+    if not page:
+        return
+    overrides = store.overrides_in_force((ev.interaction_id, ev.rubric) for ev, _ in page)
+    for ev, header in page:
+        yield export_record(ev, header, overrides)
