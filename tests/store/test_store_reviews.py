@@ -180,7 +180,7 @@ def test_calibration_reviews_do_not_override(store: Store) -> None:
     ("call", "message"),
     [
         (lambda s: set_review(s, "nope", "verify", "met", by="dana"), "no evaluation of 'nope'"),
-        (lambda s: set_review(s, "c-1", "smile", "met", by="dana"), "no behaviour 'smile' .*greet, verify"),
+        (lambda s: set_review(s, "c-1", "smile", "met", by="dana"), r"no behaviour 'smile' .*greet, verify"),
         (lambda s: set_review(s, "c-1", "verify", "great", by="dana"), "unknown outcome 'great'"),
         (lambda s: set_review(s, "c-1", "verify", "met", by=" "), "give who reviews"),
         (lambda s: set_review(s, "c-1", "verify", "met", by="d", rubric="x"), "no evaluation under 'x'"),
