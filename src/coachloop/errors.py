@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "CoachloopError",
     "ConfigError",
+    "ExportError",
     "IngestError",
     "RecordError",
     "RubricError",
@@ -22,6 +23,10 @@ class ConfigError(CoachloopError):
 
 class StoreError(CoachloopError):
     pass
+
+
+class ExportError(CoachloopError):
+    """An export cannot be written (unknown format)."""
 
 
 class IngestError(CoachloopError):
