@@ -6,6 +6,7 @@ __all__ = [
     "CoachloopError",
     "ConfigError",
     "ExportError",
+    "FieldError",
     "IngestError",
     "RecordError",
     "RubricError",
@@ -31,6 +32,16 @@ class ExportError(CoachloopError):
 
 class IngestError(CoachloopError):
     """A whole input cannot be read (missing file, unknown format)."""
+
+
+class FieldError(CoachloopError):
+    """One field of a record is bad: what a reader raises inside a record and turns into a
+    `RecordError` (with file and line) for that record, reading on."""
+
+    def __init__(self, field: str | None, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
 
 
 class RecordError(CoachloopError):
