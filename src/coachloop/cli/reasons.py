@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from coachloop.csvfile import csv_writer
 from coachloop.errors import CoachloopError
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def reasons_predict(
     inputs = load_unlabelled(file, fmt=format)
     predictions = classifier.predict(inputs.texts) if inputs.texts else []
     with output_to(output) as f:
-        writer = csv.writer(f, lineterminator="\n")
+        writer = csv_writer(f)
         writer.writerow(["id", "label", "confidence"])
         for rid, (label, confidence) in zip(inputs.ids, predictions, strict=True):
             writer.writerow([rid, label, f"{confidence:.4f}"])
@@ -118,7 +118,7 @@ def reasons_discover(
         found = discover(inputs.texts)
     names = {c.id: c.name for c in found.clusters}
     with output_to(output) as f:
-        writer = csv.writer(f, lineterminator="\n")
+        writer = csv_writer(f)
         writer.writerow(["id", "cluster", "cluster_name"])
         for rid, cluster in zip(inputs.ids, found.labels, strict=True):
             writer.writerow([rid, cluster, names[cluster]])

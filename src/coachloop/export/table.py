@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 from typing import TextIO
 
+from coachloop.csvfile import csv_writer
 from coachloop.export.base import Source, evaluation_exporters
 from coachloop.model import Evaluation
 
@@ -28,7 +28,7 @@ def write_evaluations(source: Source[Evaluation], out: TextIO) -> int:
     behaviors: dict[str, None] = {}
     for ev in source():
         behaviors.update((r.behavior_id, None) for r in ev.results)
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow([*EVALUATION_COLUMNS, *behaviors])
     count = 0
     for ev in source():
