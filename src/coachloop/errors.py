@@ -5,6 +5,8 @@ from __future__ import annotations
 __all__ = [
     "CoachloopError",
     "ConfigError",
+    "ExportError",
+    "FieldError",
     "IngestError",
     "RecordError",
     "ReviewError",
@@ -29,8 +31,22 @@ class ReviewError(CoachloopError):
     """A review cannot be recorded: no such evaluation or behaviour, or a missing field."""
 
 
+class ExportError(CoachloopError):
+    """An export cannot be written (unknown format)."""
+
+
 class IngestError(CoachloopError):
     """A whole input cannot be read (missing file, unknown format)."""
+
+
+class FieldError(CoachloopError):
+    """One field of a record is bad: what a reader raises inside a record and turns into a
+    `RecordError` (with file and line) for that record, reading on."""
+
+    def __init__(self, field: str | None, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
 
 
 class RecordError(CoachloopError):

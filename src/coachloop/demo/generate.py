@@ -8,7 +8,6 @@ order, and `DemoTruth`; `write_demo` writes them in the native files
 
 from __future__ import annotations
 
-import csv
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import orjson
 
+from coachloop.csvfile import csv_writer
 from coachloop.demo.config import DemoConfig
 from coachloop.demo.people import build_staff
 from coachloop.demo.phrases import BEHAVIORS, CRITICAL, NEGATIVE
@@ -117,7 +117,7 @@ def write_demo(config: DemoConfig, directory: Path) -> DemoFiles:
     agents, interactions, truth = generate(config)
     agents_path = directory / "agents.csv"
     with agents_path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f, lineterminator="\n")
+        writer = csv_writer(f)
         writer.writerow(["agent_id", "name", "team", "supervisor", "hire_date"])
         for a in agents:
             writer.writerow(
