@@ -18,7 +18,11 @@ CALLS = [
         "queue": "cards",
         "started_at": "2026-11-02T10:00:00Z",
         "utterances": [
-            {"index": 0, "speaker": "agent", "text": "thank you for calling northwind bank this is maya this call is being recorded"},
+            {
+                "index": 0,
+                "speaker": "agent",
+                "text": "thank you for calling northwind bank this is maya this call is being recorded",
+            },
             {"index": 1, "speaker": "customer", "text": "hi please block my card"},
             {"index": 2, "speaker": "agent", "text": "ive blocked your card"},
         ],
@@ -105,6 +109,13 @@ def test_review_set_dispute_list_show_and_agreement(cli: Cli) -> None:
     ]
     assert report["reviewers"][0]["raters"] == ["ana", "ben"] and report["reviewers"][0]["session"] == "wk49"
     assert "bootstrap" in report["method"]
+    _, exported, _ = cli("export", "evaluations", "--format", "jsonl")
+    c2 = next(json.loads(line) for line in exported.splitlines() if '"c-2"' in line)
+    greet = next(b for b in c2["behaviors"] if b["id"] == "greet_with_brand")
+    assert (greet["outcome"], greet["review"]["outcome"], greet["review"]["by"]) == ("missed", "met", "dana")
+    assert (
+        greet["title"] and c2["agent_name"] == "Priya Natarajan" and c2["started_at"].startswith("2026-11-05")
+    )
     _, table, _ = cli("review", "agreement")
     assert "Machine vs reviewers" in table and "ana vs ben" in table
 

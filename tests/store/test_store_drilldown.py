@@ -3,12 +3,16 @@ titles and reviews, and deleting a rubric's results, on every backend."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime
 
+import orjson
 import pytest
 
 from coachloop.errors import CoachloopError
 from coachloop.jobs.evaluations import delete_rubric_evaluations, export_records, find_evaluations
+from coachloop.jobs.export import export_evaluations
 from coachloop.jobs.review import set_review
 from coachloop.model import Agent, BehaviorResult, Channel, Outcome
 from coachloop.store import Store
@@ -142,3 +146,29 @@ def test_delete_removes_a_rubrics_evaluations_and_their_reviews_only(calls: Stor
     assert {r["rubric"] for r in calls.effective_outcomes()} == {"general"}
     with pytest.raises(CoachloopError, match=r"no evaluations under rubric 'first_30_seconds' .*general"):
         delete_rubric_evaluations(calls, "first_30_seconds")
+
+
+def test_csv_export_has_who_and_when_columns_and_the_review_beside_the_machine(calls: Store) -> None:
+    set_review(calls, "c-1", "recording_disclosure", "met", by="dana", rubric="general")
+    out = io.StringIO()
+    assert export_evaluations(calls, out, "csv", rubric="general") == 3
+    rows = {r["interaction_id"]: r for r in csv.DictReader(io.StringIO(out.getvalue()))}
+    c1 = rows["c-1"]
+    assert (c1["agent_id"], c1["agent_name"], c1["team"], c1["queue"], c1["channel"]) == (
+        "A1",
+        "Ada Byron",
+        "Granite",
+        "cards",
+        "voice",
+    )
+    assert c1["started_at"] == "2026-11-01T09:00:00+00:00"
+    assert (c1["recording_disclosure"], c1["recording_disclosure.review"]) == ("missed", "met")
+    assert rows["c-2"]["recording_disclosure.review"] == ""
+    assert "greet_with_brand.review" not in c1  # no review of it anywhere: no column
+
+
+def test_jsonl_export_job_writes_the_full_record(calls: Store) -> None:
+    out = io.StringIO()
+    assert export_evaluations(calls, out, "jsonl", rubric="general") == 3
+    first = orjson.loads(out.getvalue().splitlines()[0])
+    assert first["agent_name"] == "Ada Byron" and first["behaviors"][0]["title"]

@@ -6,6 +6,20 @@ by name.
 """
 
 from coachloop.export import jsonl, table  # noqa: F401  (registers)
-from coachloop.export.base import Exporter, Source, evaluation_exporters, interaction_exporters
+from coachloop.export.base import (
+    ExportedEvaluation,
+    Exporter,
+    Source,
+    evaluation_exporters,
+    evaluation_record,
+    interaction_exporters,
+)
 
-__all__ = ["Exporter", "Source", "evaluation_exporters", "interaction_exporters"]
+__all__ = [
+    "ExportedEvaluation",
+    "Exporter",
+    "Source",
+    "evaluation_exporters",
+    "evaluation_record",
+    "interaction_exporters",
+]

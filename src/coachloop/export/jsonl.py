@@ -1,7 +1,7 @@
 """`--format jsonl`: one JSON object per line.
 
-Evaluations are written as their export record (`evaluation_to_dict`, documented in
-DESIGN.md); interactions as native records (`to_native`), which `ingest --format
+Evaluations are written as their export record (`evaluation_record`, documented in
+README.md); interactions as native records (`to_native`), which `ingest --format
 native` reads back.
 """
 
@@ -12,10 +12,15 @@ from typing import Any, TextIO, TypeVar
 
 import orjson
 
-from coachloop.export.base import Source, evaluation_exporters, interaction_exporters
+from coachloop.export.base import (
+    ExportedEvaluation,
+    Source,
+    evaluation_exporters,
+    evaluation_record,
+    interaction_exporters,
+)
 from coachloop.ingest.native import to_native
-from coachloop.model import Evaluation, Interaction
-from coachloop.store import evaluation_to_dict
+from coachloop.model import Interaction
 
 __all__ = ["write_evaluations", "write_interactions"]
 
@@ -32,8 +37,8 @@ def _write_lines(records: Iterable[T], record: Callable[[T], dict[str, Any]], ou
 
 
 @evaluation_exporters.register("jsonl")
-def write_evaluations(source: Source[Evaluation], out: TextIO) -> int:
-    return _write_lines(source(), evaluation_to_dict, out)
+def write_evaluations(source: Source[ExportedEvaluation], out: TextIO) -> int:
+    return _write_lines(source(), evaluation_record, out)
 
 
 @interaction_exporters.register("jsonl")

@@ -14,19 +14,19 @@ from functools import lru_cache
 from typing import Any
 
 from coachloop.errors import CoachloopError, RubricError
+from coachloop.export.base import ExportedEvaluation, evaluation_record
 from coachloop.model import Evaluation, Outcome
-from coachloop.store import Store, evaluation_to_dict
+from coachloop.store import Store
 from coachloop.store.drilldown import EvaluationFilter, EvaluationHeader, FoundEvaluation
-from coachloop.store.reviews import Review
 
 __all__ = [
     "BehaviorText",
     "behavior_texts",
     "delete_rubric_evaluations",
     "export_records",
+    "exported_evaluations",
     "find_evaluations",
     "parse_when",
-    "review_to_dict",
 ]
 
 
@@ -119,52 +119,39 @@ def delete_rubric_evaluations(store: Store, rubric: str) -> int:
     return count
 
 
-def review_to_dict(review: Review) -> dict[str, Any]:
-    """The `review` object an exported behaviour carries when an override is in force."""
-    return {
-        "outcome": review.outcome.value if review.outcome is not None else None,
-        "by": review.reviewer,
-        "at": review.created_at.isoformat(),
-        "note": review.note,
-    }
-
-
-def export_record(
-    ev: Evaluation, header: EvaluationHeader, overrides: dict[tuple[str, str, str], Review]
-) -> dict[str, Any]:
-    """The export record: `evaluation_to_dict` plus who and when (agent, team, queue,
-    channel, started_at), each behaviour's `title` and, where overridden, its `review`."""
-    record = evaluation_to_dict(ev)
-    texts = behavior_texts(ev.rubric)
-    record["agent_id"] = header.agent_id
-    record["agent_name"] = header.agent_name
-    record["team"] = header.team
-    record["queue"] = header.queue
-    record["channel"] = header.channel.value
-    record["started_at"] = header.started_at.isoformat() if header.started_at is not None else None
-    for b in record["behaviors"]:
-        text = texts.get(b["id"])
-        b["title"] = text.title if text is not None else None
-        review = overrides.get((ev.interaction_id, ev.rubric, b["id"]))
-        if review is not None:
-            b["review"] = review_to_dict(review)
-    return record
-
-
-def export_records(store: Store, rubric: str | None = None, batch: int = 500) -> Iterator[dict[str, Any]]:
-    """Every stored evaluation (or `rubric`'s) as an export record, by interaction and rubric."""
+def exported_evaluations(
+    store: Store, rubric: str | None = None, batch: int = 500
+) -> Iterator[ExportedEvaluation]:
+    """Every stored evaluation (or `rubric`'s) with what its export record carries beside it:
+    the call's header, the behaviours' titles and the overrides in force."""
     page: list[tuple[Evaluation, EvaluationHeader]] = []
     for item in store.iter_evaluations_with_headers(rubric, batch=batch):
         page.append(item)
         if len(page) >= batch:
-            yield from _records(store, page)
+            yield from _exported(store, page)
             page = []
-    yield from _records(store, page)
+    yield from _exported(store, page)
 
 
-def _records(store: Store, page: list[tuple[Evaluation, EvaluationHeader]]) -> Iterator[dict[str, Any]]:
+def export_records(store: Store, rubric: str | None = None, batch: int = 500) -> Iterator[dict[str, Any]]:
+    """The JSONL export records (see `coachloop.export.evaluation_record`)."""
+    for item in exported_evaluations(store, rubric, batch):
+        yield evaluation_record(item)
+
+
+def _exported(store: Store, page: list[tuple[Evaluation, EvaluationHeader]]) -> Iterator[ExportedEvaluation]:
     if not page:
         return
     overrides = store.overrides_in_force((ev.interaction_id, ev.rubric) for ev, _ in page)
     for ev, header in page:
-        yield export_record(ev, header, overrides)
+        texts = behavior_texts(ev.rubric)
+        yield ExportedEvaluation(
+            evaluation=ev,
+            header=header,
+            titles={b: t.title for b, t in texts.items()},
+            reviews={
+                r.behavior_id: r
+                for (i, rubric, _), r in overrides.items()
+                if (i, rubric) == (ev.interaction_id, ev.rubric)
+            },
+        )

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import TextIO, TypeVar
 
 from coachloop.errors import ExportError
-from coachloop.export import Exporter, evaluation_exporters, interaction_exporters
-from coachloop.model import Evaluation, Interaction
+from coachloop.export import ExportedEvaluation, Exporter, evaluation_exporters, interaction_exporters
+from coachloop.jobs.evaluations import exported_evaluations
+from coachloop.model import Interaction
 from coachloop.registry import Registry
 from coachloop.store import Store
 
@@ -33,7 +34,7 @@ def _exporter(registry: Registry[Exporter[T]], fmt: str) -> Exporter[T]:
         raise ExportError(str(err.args[0])) from None
 
 
-def evaluation_exporter(fmt: str) -> Exporter[Evaluation]:
+def evaluation_exporter(fmt: str) -> Exporter[ExportedEvaluation]:
     """The exporter of evaluations named `fmt`; ExportError lists the known ones."""
     return _exporter(evaluation_exporters, fmt)
 
@@ -52,9 +53,11 @@ def interaction_formats() -> list[str]:
 
 
 def export_evaluations(store: Store, out: TextIO, fmt: str = "jsonl", *, rubric: str | None = None) -> int:
-    """Write the stored evaluations (of one rubric, or all) in `fmt`; returns how many."""
+    """Write the stored evaluations (of one rubric, or all) in `fmt`, each with its call's
+    agent, team, queue, channel and start, its behaviours' titles and the reviewers'
+    overrides in force; returns how many."""
     write = evaluation_exporter(fmt)
-    return write(lambda: store.iter_evaluations(rubric), out)
+    return write(lambda: exported_evaluations(store, rubric), out)
 
 
 def export_interactions(store: Store, out: TextIO, fmt: str = "jsonl") -> int:
