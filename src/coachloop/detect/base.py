@@ -19,6 +19,7 @@ from coachloop.detect.matcher import Hit, MatcherBuilder
 from coachloop.detect.text import SEP, Segments, locate
 from coachloop.model import Evidence, ExpectedWindow, Interaction, Outcome, Speaker
 from coachloop.registry import Registry
+from coachloop.textnorm import NOISE_WORDS
 
 __all__ = [
     "Conversation",
@@ -31,25 +32,6 @@ __all__ = [
     "expand_vars",
     "noise_only",
 ]
-
-NOISE_WORDS = frozenset(
-    {
-        "noise",
-        "unk",
-        "um",
-        "uh",
-        "umm",
-        "uhm",
-        "hmm",
-        "mm",
-        "mhm",
-        "laughter",
-        "silence",
-        "inaudible",
-        "crosstalk",
-    }
-)
-
 
 _NOISE_ONLY = re.compile(SEP + r" (?:(?:" + "|".join(sorted(NOISE_WORDS)) + r") )*(?=" + SEP + ")")
 
