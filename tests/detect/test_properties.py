@@ -43,7 +43,7 @@ def test_an_evidence_span_quotes_the_stored_text_of_the_matched_words(text: str,
 
 
 names = st.text(st.sampled_from("abcxyz-0123456789"), min_size=1, max_size=8)
-utterance_texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+utterance_texts = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
 
 
 @st.composite
