@@ -456,7 +456,7 @@ def test_eval_language_scores_the_shipped_identifier_and_cross_validates(tmp_pat
 def test_eval_behaviors_learn_scores_rubrics_learned_by_cross_validation(tmp_path: Path) -> None:
     data = shared_file("hvb/dev.jsonl")
     labels = Path(__file__).resolve().parents[1] / "eval" / "labels" / "hvb_dev_retail_bank.jsonl"
-    args = ["eval", "behaviors", str(labels), "--learn", str(data), "--reader", "hvb", "--reader", "hvb-asr"]
+    args = ["eval", "behaviors", str(labels), "--learn", str(data), "--input-format", "hvb", "--input-format", "hvb-asr"]
     report = json.loads(run([*args, "--format", "json"], tmp_path).stdout)
     assert len(report) == 2 and all("5-fold cross-validation" in title for title in report)
     for comparison in report.values():

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TextIO
 
 import typer
 
@@ -24,18 +25,17 @@ OutputOption = Annotated[
 ]
 
 
+def _format_option(names: list[str], about: str) -> Any:
+    return typer.Option("--format", help=f"One of: {', '.join(names)}. {about}")
+
+
 @export_app.command("evaluations")
 def export_evaluations_command(
     rubric: Annotated[
         str | None, typer.Option("--rubric", "-r", help="Only this rubric's evaluations.")
     ] = None,
     format: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            help=f"One of: {', '.join(evaluation_formats())}. jsonl: one record per line; "
-            "csv: one row, a column per behaviour.",
-        ),
+        str, _format_option(evaluation_formats(), "jsonl: one record per line; csv: one row, a column per behaviour.")
     ] = "jsonl",
     output: OutputOption = None,
     db: DbOption = None,
@@ -43,20 +43,15 @@ def export_evaluations_command(
     """Write stored evaluations, one record per interaction (and rubric)."""
     evaluation_exporter(format)  # an unknown format fails before the output file is made
     store = open_db(db)
-    with output_to(output) as f:
-        count = export_evaluations(store, f, format, rubric=rubric)
-    if output is not None:
-        err.print(f"{count} evaluations written to {output}", highlight=False)
+    _write(output, "evaluations", lambda f: export_evaluations(store, f, format, rubric=rubric))
 
 
 @export_app.command("interactions")
 def export_interactions_command(
     format: Annotated[
         str,
-        typer.Option(
-            "--format",
-            help=f"One of: {', '.join(interaction_formats())}. jsonl: native records, "
-            "one per line, as `coachloop ingest --format native` reads them.",
+        _format_option(
+            interaction_formats(), "jsonl: native records, as `coachloop ingest --format native` reads them."
         ),
     ] = "jsonl",
     output: OutputOption = None,
@@ -65,7 +60,11 @@ def export_interactions_command(
     """Write the stored conversations (redacted, as stored) as native records."""
     interaction_exporter(format)  # an unknown format fails before the output file is made
     store = open_db(db)
+    _write(output, "interactions", lambda f: export_interactions(store, f, format))
+
+
+def _write(output: Path | None, what: str, write: Callable[[TextIO], int]) -> None:
     with output_to(output) as f:
-        count = export_interactions(store, f, format)
+        count = write(f)
     if output is not None:
-        err.print(f"{count} interactions written to {output}", highlight=False)
+        err.print(f"{count} {what} written to {output}", highlight=False)

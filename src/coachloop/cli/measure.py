@@ -53,9 +53,10 @@ def eval_behaviors(
     reader: Annotated[
         list[str] | None,
         typer.Option(
-            "--reader",
-            help="Reader for --learn files; repeat for several transcripts of the same calls "
-            "(hvb and hvb-asr): learned from all, scored on each.",
+            "--input-format",
+            help="Reader (input format, as `ingest --format`) for --learn files; repeat for several "
+            "transcripts of the same calls (hvb and hvb-asr): learned from all, scored on each. "
+            "(`--format` is the report's, as in every eval command.)",
         ),
     ] = None,
     behaviors: Annotated[

@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, RowMapping, and_, dele
 
 from coachloop.model import Agent, Evaluation, Interaction, ReadItem, Utterance
 from coachloop.store import rows
-from coachloop.store.codec import behavior_to_dict, evaluation_from_dict, insights_to_dict
+from coachloop.store.codec import behavior_to_dict, evaluation_from_dict, evaluation_head, insights_to_dict
 from coachloop.store.drilldown import DrilldownMethods
 from coachloop.store.engine import WRITE, db_errors
 from coachloop.store.reviews import ReviewMethods
@@ -131,13 +131,7 @@ def _evaluation_row(ev: Evaluation, content_hashes: dict[str, str], now: datetim
     reason = ev.contact_reason
     input_hash = content_hashes.get(ev.interaction_id) if ev.input_hash is None else ev.input_hash
     return {
-        "interaction_id": ev.interaction_id,
-        "rubric": ev.rubric,
-        "rubric_version": ev.rubric_version,
-        "score": ev.score,
-        "compliance_passed": ev.compliance_passed,
-        "auto_failed": ev.auto_failed,
-        "section_scores": dict(ev.section_scores),
+        **evaluation_head(ev),
         "reason_label": reason.label if reason else None,
         "reason_confidence": reason.confidence if reason else None,
         "reason_model": reason.model if reason else None,
