@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test golden lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,10 @@ demo: $(STAMP)
 	$(BIN)/coachloop demo --dir demo
 
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=20
+
+golden: $(STAMP)
+	COACHLOOP_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/golden
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

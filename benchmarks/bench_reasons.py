@@ -36,8 +36,9 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from benchmarks.paths import REPO, SHARED_DATA
+from coachloop.jobs.texts import load_labelled
 from coachloop.language.embeddings import ENCODER_ENV, encoder_named
-from coachloop.language.reasons import ReasonClassifier, load_labelled
+from coachloop.language.reasons import ReasonClassifier
 
 DEFAULT_DATA = SHARED_DATA
 RUNS = 3

@@ -32,8 +32,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from benchmarks.paths import SHARED_DATA
 from coachloop.agreement.classification import adjusted_rand, hungarian_accuracy, normalized_mutual_info
+from coachloop.jobs.texts import load_labelled
 from coachloop.language.embeddings import Encoder, default_encoder
-from coachloop.language.reasons import load_labelled
 from coachloop.language.reasons.discover import (
     DISTANCE_THRESHOLD,
     MIN_CLUSTER_SIZE,

@@ -40,8 +40,9 @@ from sklearn.svm import LinearSVC
 from benchmarks.paths import SHARED_DATA
 from coachloop.agreement.classification import accuracy, expected_calibration_error, macro_f1
 from coachloop.agreement.reasons import cross_validate
+from coachloop.jobs.texts import load_labelled
 from coachloop.language.embeddings import CachedEncoder, default_encoder
-from coachloop.language.reasons import ReasonClassifier, load_labelled
+from coachloop.language.reasons import ReasonClassifier
 
 DEFAULT_DATA = SHARED_DATA
 FAST_CONFIDENCES = (0.8, 0.9)

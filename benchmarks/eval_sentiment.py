@@ -53,6 +53,7 @@ from coachloop.language.sentiment import (
     trajectory,
 )
 from coachloop.model import Interaction, Speaker
+from coachloop.stats import percentile_interval
 
 DEFAULT_DATA = SHARED_DATA / "hvb" / "dev.jsonl"
 FEATURES = ("start", "lowest", "end", "mean")
@@ -102,8 +103,8 @@ def bootstrap(
             samples.append(r)
     if len(samples) < boot / 2:
         return rho, math.nan, math.nan
-    samples.sort()
-    return rho, samples[int(0.025 * len(samples))], samples[min(len(samples) - 1, int(0.975 * len(samples)))]
+    ci = percentile_interval(samples)
+    return (rho, ci.low, ci.high) if ci is not None else (rho, math.nan, math.nan)
 
 
 def load(path: Path, asr: bool) -> list[Interaction]:

@@ -100,6 +100,21 @@ def test_csv_export_has_a_column_per_behaviour(tmp_path: Path) -> None:
     assert row["interaction_id"] == "c-1" and row["greet_with_brand"] == "met"
 
 
+def test_export_interactions_writes_the_redacted_calls_that_ingest_reads_back(tmp_path: Path) -> None:
+    call = {
+        "id": "c-1",
+        "utterances": [{"index": 0, "speaker": "customer", "text": "my card is 4532 0151 1283 0366"}],
+    }
+    (tmp_path / "one.jsonl").write_text(json.dumps(call) + "\n")
+    run(["ingest", str(tmp_path / "one.jsonl")], tmp_path)
+    run(["export", "interactions", "-o", str(tmp_path / "out.jsonl")], tmp_path)
+    exported = (tmp_path / "out.jsonl").read_text()
+    assert "4532" not in exported
+    (record,) = [json.loads(line) for line in exported.splitlines()]
+    assert record["id"] == "c-1" and record["utterances"][0]["text"] == "my card is [CARD]"
+    run(["ingest", "--format", "native", str(tmp_path / "out.jsonl")], tmp_path)
+
+
 def test_evaluate_only_touches_new_or_changed_interactions(tmp_path: Path) -> None:
     call: dict[str, Any] = {
         "id": "c-1",
@@ -128,7 +143,7 @@ def test_failures_are_one_readable_line_and_a_nonzero_exit(tmp_path: Path) -> No
         (["ingest", str(tmp_path / "missing.jsonl")], "no such file"),
         (["evaluate", "--rubric", "no_such_rubric"], "no rubric named 'no_such_rubric'"),
         (["frobnicate"], "No such command 'frobnicate'"),
-        (["export", "evaluations", "--format", "xml"], "'xml' is not one of"),
+        (["export", "evaluations", "--format", "xml"], "unknown evaluation export format 'xml'"),
     ):
         proc = run(args, tmp_path, ok=False)
         assert proc.returncode != 0
@@ -142,6 +157,7 @@ def test_every_command_documents_itself(tmp_path: Path) -> None:
         ["ingest", "--help"],
         ["evaluate", "--help"],
         ["export", "evaluations", "--help"],
+        ["export", "interactions", "--help"],
         ["show", "--help"],
         ["report", "--help"],
         ["rubric", "check", "--help"],
@@ -440,7 +456,7 @@ def test_eval_language_scores_the_shipped_identifier_and_cross_validates(tmp_pat
 def test_eval_behaviors_learn_scores_rubrics_learned_by_cross_validation(tmp_path: Path) -> None:
     data = shared_file("hvb/dev.jsonl")
     labels = Path(__file__).resolve().parents[1] / "eval" / "labels" / "hvb_dev_retail_bank.jsonl"
-    args = ["eval", "behaviors", str(labels), "--learn", str(data), "--reader", "hvb", "--reader", "hvb-asr"]
+    args = ["eval", "behaviors", str(labels), "--learn", str(data), "--input-format", "hvb", "--input-format", "hvb-asr"]
     report = json.loads(run([*args, "--format", "json"], tmp_path).stdout)
     assert len(report) == 2 and all("5-fold cross-validation" in title for title in report)
     for comparison in report.values():

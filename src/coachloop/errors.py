@@ -5,8 +5,11 @@ from __future__ import annotations
 __all__ = [
     "CoachloopError",
     "ConfigError",
+    "ExportError",
+    "FieldError",
     "IngestError",
     "RecordError",
+    "ReviewError",
     "RubricError",
     "StoreError",
 ]
@@ -24,8 +27,26 @@ class StoreError(CoachloopError):
     pass
 
 
+class ReviewError(CoachloopError):
+    """A review cannot be recorded: no such evaluation or behaviour, or a missing field."""
+
+
+class ExportError(CoachloopError):
+    """An export cannot be written (unknown format)."""
+
+
 class IngestError(CoachloopError):
     """A whole input cannot be read (missing file, unknown format)."""
+
+
+class FieldError(CoachloopError):
+    """One field of a record is bad: what a reader raises inside a record and turns into a
+    `RecordError` (with file and line) for that record, reading on."""
+
+    def __init__(self, field: str | None, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
 
 
 class RecordError(CoachloopError):

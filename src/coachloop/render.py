@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
@@ -10,6 +11,10 @@ from rich.text import Text
 
 from coachloop.model import Evaluation, Insights, Interaction, Outcome
 from coachloop.store import Scorecard
+
+if TYPE_CHECKING:
+    from coachloop.jobs.evaluations import BehaviorText
+    from coachloop.store.reviews import Review
 
 __all__ = ["fmt_time", "render_evaluation", "render_scorecards"]
 
@@ -23,10 +28,15 @@ def fmt_time(seconds: float | None) -> str:
     return f"{int(m):02d}:{s:04.1f}"
 
 
-def _header(interaction: Interaction) -> Text:
+def _header(interaction: Interaction, agent_name: str | None = None) -> Text:
     parts = [f"{interaction.id}", f"{interaction.channel}"]
+    if interaction.started_at is not None:
+        parts.append(interaction.started_at.strftime("%Y-%m-%d %H:%M %Z").strip())
+    agent = interaction.agent_id
+    if agent and agent_name:
+        agent = f"{agent_name} ({agent})"
     for label, value in (
-        ("agent", interaction.agent_id),
+        ("agent", agent),
         ("team", interaction.team),
         ("queue", interaction.queue),
         ("reason", interaction.contact_reason),
@@ -38,14 +48,31 @@ def _header(interaction: Interaction) -> Text:
     return Text("  ·  ".join(parts), style="bold")
 
 
-def render_evaluation(console: Console, interaction: Interaction, evaluations: Sequence[Evaluation]) -> None:
-    """Behaviour outcomes with their evidence, then the transcript with cited turns marked."""
-    console.print(_header(interaction))
+def render_evaluation(
+    console: Console,
+    interaction: Interaction,
+    evaluations: Sequence[Evaluation],
+    *,
+    agent_name: str | None = None,
+    texts: Mapping[str, Mapping[str, BehaviorText]] | None = None,
+    reviews: Sequence[Review] = (),
+) -> None:
+    """Behaviour outcomes (titled, from `texts` by rubric) with their evidence and any
+    review, the coaching text of each missed behaviour, then the transcript with cited
+    turns marked."""
+    console.print(_header(interaction, agent_name))
     cited: dict[int, list[tuple[str, Outcome, tuple[int, int] | None]]] = {}
     for ev in evaluations:
+        titles = (texts or {}).get(ev.rubric, {})
+        reviewed = {
+            r.behavior_id: r for r in reviews if r.rubric == ev.rubric and r.kind == "override" and r.outcome
+        }  # the latest override of each behaviour (reviews come oldest first)
         score = "n/a" if ev.score is None else f"{ev.score:.2f}"
+        causes = [r.behavior_id for r in ev.results if r.critical and r.outcome is Outcome.MISSED]
         verdict = (
-            "AUTO-FAIL" if ev.auto_failed else ("compliant" if ev.compliance_passed else "compliance issue")
+            f"AUTO-FAIL ({', '.join(causes)})"
+            if ev.auto_failed
+            else ("compliant" if ev.compliance_passed else "compliance issue")
         )
         if ev.contact_reason is not None:
             verdict += f" · predicted reason {ev.contact_reason.label} ({ev.contact_reason.confidence:.2f})"
@@ -62,7 +89,12 @@ def render_evaluation(console: Console, interaction: Interaction, evaluations: S
         table.add_column("evidence / why")
         for r in ev.results:
             mark, style = MARK[r.outcome]
-            name = r.behavior_id + (" (critical)" if r.critical else "")
+            described = titles.get(r.behavior_id)
+            name = (
+                r.behavior_id
+                + (f" · {described.title}" if described else "")
+                + (" (critical)" if r.critical else "")
+            )
             if r.evidence:
                 why = "; ".join(
                     f"#{e.utterance_index} {fmt_time(e.start)} {e.speaker}: "
@@ -77,11 +109,29 @@ def render_evaluation(console: Console, interaction: Interaction, evaluations: S
                 why = ""
             if r.note and r.outcome is not Outcome.MET:
                 why = f"{r.note}. {why}".strip()
+            if r.review_reason:
+                why = f"{why} ⚑ to review: {r.review_reason}".strip()
+            review = reviewed.get(r.behavior_id)
+            if review is not None:
+                state = (
+                    "STALE, not applied: made on another input or rubric version"
+                    if review.stale
+                    else "in force"
+                )
+                by = f"{review.reviewer}" + (f": {review.note}" if review.note else "")
+                why = f"{why} ▶ reviewer says {review.outcome} ({by}; {state})".strip()
             table.add_row(Text(mark, style=style), name, r.section or "", f"{r.confidence:.2f}", why)
             for e in r.evidence:
                 if r.outcome is not Outcome.MET or e.span is not None:
                     cited.setdefault(e.utterance_index, []).append((r.behavior_id, r.outcome, e.span))
         console.print(table)
+        coaching = [
+            (r.behavior_id, titles[r.behavior_id].coaching)
+            for r in ev.results
+            if r.outcome is Outcome.MISSED and r.behavior_id in titles
+        ]
+        for behavior_id, advice in coaching:
+            console.print(Text(f"coaching · {behavior_id}: {advice}", style="yellow"))
         if ev.insights is not None:
             console.print(Text(_insights_line(ev.insights), style="cyan"))
     console.print(Text("transcript", style="bold underline"))

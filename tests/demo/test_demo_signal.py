@@ -115,8 +115,8 @@ def test_csat_falls_with_prohibited_language_and_transfers(demo: Demo) -> None:
     def avg(pred: Callable[[Interaction], object]) -> float:
         return mean(c.survey.csat for c in surveyed if c.survey and c.survey.csat and pred(c))
 
-    clean = avg(lambda c: not truth[c.id].performed["prohibited_language"] and not c.transferred)
-    assert avg(lambda c: truth[c.id].performed["prohibited_language"]) < clean - 1.0
+    clean = avg(lambda c: bool(truth[c.id].performed["no_prohibited_language"]) and not c.transferred)
+    assert avg(lambda c: truth[c.id].performed["no_prohibited_language"] is False) < clean - 1.0
     assert avg(lambda c: c.transferred) < clean - 0.3
 
 
@@ -205,7 +205,7 @@ def test_archetypes_show_in_handle_time_and_first_contact_resolution(demo: Demo)
 
 def test_prohibited_language_is_rare_and_concentrated(demo: Demo) -> None:
     calls = demo.truth.calls.values()
-    hits = [c for c in calls if c.performed["prohibited_language"]]
+    hits = [c for c in calls if c.performed["no_prohibited_language"] is False]
     assert 0.005 <= len(hits) / len(demo.truth.calls) <= 0.025
     by_agent = Counter(c.agent_id for c in hits)
     risky = set(demo.truth.agents_with(archetype="prohibited_risk"))

@@ -11,7 +11,7 @@ from statistics import mean
 import pytest
 
 from coachloop.demo.people import build_staff
-from coachloop.demo.phrases import BEHAVIORS, NEXT_STEPS, PHRASES, REQUESTS
+from coachloop.demo.phrases import BEHAVIORS, NEXT_STEPS, PHRASES, REQUESTS, phrases_for
 from coachloop.demo.pii import luhn_valid
 from coachloop.demo.plan import CallPlan, plan_calls
 from coachloop.demo.scripts import template_context
@@ -48,7 +48,7 @@ STEMS: dict[str, tuple[str, ...]] = {
         "aur koi madad",
         "और कोई मदद",
     ),
-    "prohibited_language": (
+    "no_prohibited_language": (  # what breaks it: said exactly when the behaviour is missed
         "that's not my problem",
         "calm down",
         "should have read the terms",
@@ -165,7 +165,10 @@ def test_lexical_phrases_appear_exactly_when_truth_says(demo: Demo, behavior: st
     for c in demo.interactions:
         t = demo.truth.calls[c.id]
         said = _said(_agent_text(c), STEMS[behavior])
-        expected = True if behavior == "verify_identity" and t.late_verification else _lexical(c, t, behavior)
+        if behavior == "no_prohibited_language":
+            expected = t.performed[behavior] is False and behavior not in t.paraphrased
+        else:
+            expected = True if behavior == "verify_identity" and t.late_verification else _lexical(c, t, behavior)
         if said != expected:
             wrong.append(c.id)
     assert not wrong, f"{len(wrong)} calls disagree, e.g. {wrong[:5]}"
@@ -348,7 +351,7 @@ def test_paraphrased_behaviours_are_said_in_their_paraphrase(demo: Demo) -> None
     def chunks(behavior: str, language: str) -> tuple[str, ...]:
         """The longest literal piece of each paraphrase template: what must appear in the text."""
         out = []
-        for part in PHRASES[behavior].values():
+        for part in phrases_for(behavior).values():
             for template in part[language].paraphrase:
                 pieces = re.split(r"\{[a-z_]+\}", template)
                 out.append(max(pieces, key=len).strip(" ,.?").lower())

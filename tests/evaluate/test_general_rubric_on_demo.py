@@ -16,8 +16,6 @@ from coachloop.evaluate import evaluate, load_rubric
 from coachloop.model import Outcome
 
 SEED = 3
-# Behaviour ids the generator and the rubric share, and the rubric's id where it differs.
-RUBRIC_ID = {"prohibited_language": "no_prohibited_language"}
 
 
 @pytest.fixture(scope="module")
@@ -29,12 +27,10 @@ def agreement() -> dict[str, Counter[str]]:
         t = truth.calls[call.id]
         results = {r.behavior_id: r.outcome for r in evaluate(rubric, call).results}
         for behavior, performed in t.performed.items():
-            outcome = results.get(RUBRIC_ID.get(behavior, behavior))
+            outcome = results.get(behavior)  # the demo's truth uses the rubric's ids
             if outcome is None or outcome is Outcome.NOT_APPLICABLE or performed is None:
                 continue
-            if behavior == "prohibited_language":  # the rubric scores restraint
-                performed = not performed
-            c = counts.setdefault(RUBRIC_ID.get(behavior, behavior), Counter())
+            c = counts.setdefault(behavior, Counter())
             if behavior in t.paraphrased:
                 c["paraphrased"] += 1
             elif performed:

@@ -13,8 +13,8 @@ from coachloop.agreement.classification import (
     macro_f1,
     normalized_mutual_info,
 )
+from coachloop.jobs.texts import load_labelled
 from coachloop.language.embeddings import Encoder, default_encoder
-from coachloop.language.reasons import load_labelled
 from coachloop.language.reasons.discover import Discovery, discover, name_clusters
 from tests.shared_data import shared_file
 

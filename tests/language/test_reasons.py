@@ -11,15 +11,14 @@ import pytest
 from numpy.typing import NDArray
 
 from coachloop.agreement.classification import accuracy
-from coachloop.errors import ConfigError, IngestError, RecordError
+from coachloop.errors import ConfigError
+from coachloop.jobs.texts import load_labelled
 from coachloop.language.embeddings import Encoder, default_encoder
 from coachloop.language.reasons import (
     FORMAT_VERSION,
     LOGISTIC_MAX_TEXTS,
     ReasonClassifier,
     conversation_text,
-    load_labelled,
-    load_unlabelled,
     name_example,
 )
 from coachloop.model import Speaker, Utterance
@@ -282,127 +281,7 @@ def test_conversation_text_without_customer_turns_uses_every_turn() -> None:
     assert conversation_text(call) == "i see you want a new card"
 
 
-# --- loaders -------------------------------------------------------------------------
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def test_csv_ids_are_row_numbers_and_label_aliases_work(tmp_path: Path) -> None:
-    path = write(tmp_path / "b.csv", 'text,category\nI lost my card,lost\n"reset, my password",pw\n')
-    ids, texts, labels = load_labelled(path)
-    assert ids == ["1", "2"]
-    assert texts == ["I lost my card", "reset, my password"]
-    assert labels == ["lost", "pw"]
-    assert load_unlabelled(path) == (["1", "2"], texts)
-
-
-def test_csv_rows_without_a_label_are_skipped_for_training(tmp_path: Path) -> None:
-    path = write(tmp_path / "b.csv", "text,label\nI lost my card,lost\nno idea,\nreset my password,pw\n")
-    assert load_labelled(path).ids == ["1", "3"]
-    assert load_unlabelled(path).ids == ["1", "2", "3"]
-
-
-def test_csv_errors_name_file_and_line(tmp_path: Path) -> None:
-    no_text = write(tmp_path / "a.csv", "utterance,label\nhello,x\n")
-    with pytest.raises(IngestError, match=r"a\.csv:1: no 'text' column \(columns: utterance, label\)"):
-        load_labelled(no_text)
-    no_label = write(tmp_path / "b.csv", "text\nhello\n")
-    with pytest.raises(IngestError, match=r"b\.csv:1: no label column"):
-        load_labelled(no_label)
-    assert load_unlabelled(no_label).texts == ["hello"]
-    empty = write(tmp_path / "c.csv", 'text,label\nhello,x\n"",y\n')
-    with pytest.raises(RecordError, match=r"c\.csv:3 text: empty text"):
-        load_labelled(empty)
-    ragged = write(tmp_path / "d.csv", "text,label\nhello,x\nbye,y,z\n")
-    with pytest.raises(RecordError, match=r"d\.csv:3: 3 fields, the header has 2"):
-        load_labelled(ragged)
-
-
-HVB_LIKE = [
-    {
-        "id": "call-1",
-        "contact_reason": "replace card",
-        "utterances": [
-            {"speaker": "agent", "text": "how can i help", "asr_text": "how can i help"},
-            {"speaker": "customer", "text": "i lost my debit card", "asr_text": "i lost my deb it card"},
-        ],
-    },
-    {
-        "id": "call-2",
-        "contact_reason": None,
-        "utterances": [{"speaker": "caller", "text": "what are your hours", "asr_text": "what are you ours"}],
-    },
-]
-
-
-def jsonl(path: Path, records: list[object]) -> Path:
-    return write(path, "".join(json.dumps(r) + "\n" for r in records))
-
-
-def test_jsonl_conversations_use_ids_and_either_transcript(tmp_path: Path) -> None:
-    path = jsonl(tmp_path / "calls.jsonl", list(HVB_LIKE))
-    assert load_labelled(path) == (["call-1"], ["i lost my debit card"], ["replace card"])
-    assert load_labelled(path, use_asr=True).texts == ["i lost my deb it card"]
-    assert load_unlabelled(path) == (["call-1", "call-2"], ["i lost my debit card", "what are your hours"])
-
-
-def test_jsonl_single_texts_use_their_id_or_line(tmp_path: Path) -> None:
-    path = jsonl(
-        tmp_path / "turns.jsonl",
-        [{"utterance": "get a quote", "utterance_id": "ins_1", "intent": "GetQuote"}, {"text": "hello"}],
-    )
-    assert load_labelled(path) == (["ins_1"], ["get a quote"], ["GetQuote"])
-    assert load_unlabelled(path).ids == ["ins_1", "2"]
-
-
-def test_jsonl_errors_name_file_line_and_field(tmp_path: Path) -> None:
-    unknown = jsonl(tmp_path / "u.jsonl", [{"text": "ok"}, {"transcript": "hello"}])
-    with pytest.raises(RecordError, match=r"u\.jsonl:2: unknown record: expected 'utterances'"):
-        load_unlabelled(unknown)
-    bad_json = write(tmp_path / "j.jsonl", '{"text": "ok"}\n{"text": \n')
-    with pytest.raises(RecordError, match=r"j\.jsonl:2: not valid JSON"):
-        load_unlabelled(bad_json)
-    speaker = jsonl(tmp_path / "s.jsonl", [{"id": "c", "utterances": [{"speaker": "robot", "text": "hi"}]}])
-    with pytest.raises(RecordError, match=r"s\.jsonl:1 utterances\[0\]\.speaker: unknown speaker 'robot'"):
-        load_unlabelled(speaker)
-    no_asr = jsonl(tmp_path / "a.jsonl", [{"id": "c", "utterances": [{"speaker": "customer", "text": "hi"}]}])
-    with pytest.raises(
-        RecordError, match=r"a\.jsonl:1 utterances\[0\]\.asr_text: expected text, got NoneType"
-    ):
-        load_unlabelled(no_asr, use_asr=True)
-    twice = jsonl(tmp_path / "d.jsonl", [{"id": "x", "text": "a"}, {"id": "x", "text": "b"}])
-    with pytest.raises(RecordError, match=r"d\.jsonl:2 id: id 'x' is already used on line 1"):
-        load_unlabelled(twice)
-    label = jsonl(tmp_path / "l.jsonl", [{"text": "a", "label": 3}])
-    with pytest.raises(RecordError, match=r"l\.jsonl:1 label: expected text or null, got int"):
-        load_labelled(label)
-
-
-def test_unknown_file_format_names_file_and_line(tmp_path: Path) -> None:
-    path = write(tmp_path / "notes.txt", "\n# contact reasons\nlost card; replace card\n")
-    with pytest.raises(IngestError, match=r"notes\.txt:2: unknown format"):
-        load_unlabelled(path)
-    with pytest.raises(IngestError, match=r"missing\.csv: no such file"):
-        load_labelled(tmp_path / "missing.csv")
-    only_unlabelled = jsonl(tmp_path / "n.jsonl", [{"text": "hello"}])
-    with pytest.raises(IngestError, match=r"n\.jsonl: no labelled records"):
-        load_labelled(only_unlabelled)
-
-
 # --- shared data ---------------------------------------------------------------------
-
-
-@pytest.mark.shared_data
-def test_hvb_calls_load_with_their_reasons() -> None:
-    path = shared_file("hvb/dev.jsonl")
-    human, asr = load_labelled(path), load_labelled(path, use_asr=True)
-    assert len(human.ids) == 69
-    assert human.ids == asr.ids
-    assert len(set(human.labels)) == 8
-    assert human.texts != asr.texts
 
 
 @pytest.mark.shared_data

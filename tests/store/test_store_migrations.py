@@ -17,7 +17,7 @@ from coachloop.store.engine import MIGRATIONS_DIR, alembic_config, create_store_
 from coachloop.store.tables import metadata
 from tests.store.store_builders import interaction
 
-TABLES = {"agents", "interactions", "utterances", "evaluations", "behavior_results", "quarantine"}
+TABLES = {"agents", "interactions", "utterances", "evaluations", "behavior_results", "quarantine", "reviews"}
 
 
 def head() -> str | None:
@@ -34,7 +34,7 @@ def test_migrations_reach_head_on_an_empty_database_and_are_idempotent(store_url
     try:
         with engine.begin() as conn:
             command.upgrade(alembic_config(conn), "head")  # an explicit re-run is a no-op too
-            assert MigrationContext.configure(conn).get_current_revision() == head() == "0003"
+            assert MigrationContext.configure(conn).get_current_revision() == head() == "0004_reviews"
             assert set(inspect(conn).get_table_names()) >= TABLES
     finally:
         engine.dispose()
@@ -102,3 +102,42 @@ def test_default_url_is_coachloop_db_or_a_file_in_the_working_directory(
 def test_bad_urls_are_store_errors(url: str, message: str) -> None:
     with pytest.raises(StoreError, match=message):
         open_store(url)
+
+
+def test_review_revision_copies_stored_review_reasons_to_behaviour_rows(store_url: str) -> None:
+    engine = create_store_engine(store_url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "0003")
+            conn.execute(
+                text(
+                    "INSERT INTO interactions (id, channel, transferred, escalated, utterance_count, "
+                    "transcript_hash, content_hash, source_format, ingested_at, updated_at) VALUES "
+                    "('c-1', 'voice', false, false, 0, 't', 'c', 'native', '2026-12-01', '2026-12-01')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO evaluations (interaction_id, rubric, rubric_version, compliance_passed, "
+                    "auto_failed, section_scores, evaluated_at, results) VALUES "
+                    "('c-1', 'bank', '1', true, false, '{}', '2026-12-01', :results)"
+                ),
+                {
+                    "results": '[{"id": "verify", "outcome": "not_applicable", "review_reason": "unsure"},'
+                    ' {"id": "greet", "outcome": "met", "review_reason": null}]'
+                },
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO behavior_results (interaction_id, rubric, behavior_id, outcome, confidence, "
+                    "critical) VALUES ('c-1', 'bank', 'verify', 'not_applicable', 0.9, true), "
+                    "('c-1', 'bank', 'greet', 'met', 0.9, false)"
+                )
+            )
+            command.upgrade(alembic_config(conn), "head")
+            found = conn.execute(
+                text("SELECT behavior_id, review_reason FROM behavior_results ORDER BY behavior_id")
+            ).all()
+        assert [tuple(r) for r in found] == [("greet", None), ("verify", "unsure")]
+    finally:
+        engine.dispose()

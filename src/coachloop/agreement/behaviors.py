@@ -28,7 +28,6 @@ a detector that is right for the wrong utterance gives a coach the wrong quote.
 from __future__ import annotations
 
 import json
-import math
 import random
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -36,10 +35,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coachloop import stats
 from coachloop.agreement.labels import Label
 from coachloop.errors import RecordError
 from coachloop.model import Evaluation, Outcome
+from coachloop.stats import Interval, percentile, percentile_interval, wilson_interval
 
 __all__ = [
     "DEFAULT_RESAMPLES",
@@ -65,17 +64,6 @@ INTERVAL_METHOD = (
     "precision, recall, accuracy, evidence agreement: Wilson score interval; "
     "F1 and the pooled row: percentile bootstrap over interactions"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Interval:
-    low: float
-    high: float
-
-    @staticmethod
-    def as_list(ci: Interval | None) -> list[float] | None:
-        """`[low, high]` for JSON, or None when there is no interval."""
-        return [ci.low, ci.high] if ci is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,30 +240,6 @@ def _f1(tp: float, fp: float, fn: float) -> float | None:
     return _ratio(2 * tp, 2 * tp + fp + fn)
 
 
-def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> Interval | None:
-    """Wilson score interval for a binomial proportion; None when there are no trials."""
-    found = stats.wilson_interval(successes, trials, confidence)
-    return Interval(*found) if found is not None else None
-
-
-def percentile(sorted_values: Sequence[float], q: float) -> float:
-    """Linear interpolation between order statistics (numpy's default), q in [0, 1]."""
-    if not sorted_values:
-        raise ValueError("no values")
-    pos = (len(sorted_values) - 1) * q
-    lo = math.floor(pos)
-    hi = min(lo + 1, len(sorted_values) - 1)
-    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo)
-
-
-def _interval(values: list[float], confidence: float) -> Interval | None:
-    if not values:
-        return None
-    values.sort()
-    tail = (1 - confidence) / 2
-    return Interval(percentile(values, tail), percentile(values, 1 - tail))
-
-
 @dataclass(slots=True)
 class _Tally:
     tp: int = 0
@@ -336,7 +300,7 @@ def _bootstrap(
         ):
             if value is not None:
                 values.append(value)
-    return [_interval(v, confidence) for v in f1s], tuple(_interval(v, confidence) for v in pooled)
+    return [percentile_interval(v, confidence) for v in f1s], tuple(percentile_interval(v, confidence) for v in pooled)
 
 
 # --- comparison ---------------------------------------------------------------------

@@ -11,7 +11,18 @@ import sys
 
 import typer
 
-from coachloop.cli import demo, evaluate, export, ingest, language, measure, reasons, rubric
+from coachloop.cli import (
+    demo,
+    evaluate,
+    evaluations,
+    export,
+    ingest,
+    language,
+    measure,
+    reasons,
+    review,
+    rubric,
+)
 from coachloop.cli.common import app, err
 from coachloop.errors import CoachloopError
 
@@ -23,6 +34,8 @@ app.add_typer(ingest.quarantine_app, name="quarantine")
 app.add_typer(language.language_app, name="language")
 app.add_typer(reasons.reasons_app, name="reasons")
 app.add_typer(measure.eval_app, name="eval")
+app.add_typer(review.review_app, name="review")
+app.add_typer(evaluations.evaluations_app, name="evaluations")
 _COMMAND_MODULES = (demo, evaluate)
 
 

@@ -60,11 +60,6 @@ FastOption = Annotated[
 ]
 
 
-class ExportFormat(StrEnum):
-    jsonl = "jsonl"
-    csv = "csv"
-
-
 def open_db(db: str | None) -> Store:
     return open_store(db or default_url())
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     pass
 
 from coachloop.cli.common import DbOption, FastOption, app, err, open_db, out, progress_bar
+from coachloop.jobs.evaluations import behavior_texts
 from coachloop.jobs.reasons import latest_reason_model
 
 
@@ -104,13 +105,23 @@ def show(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Show a conversation with each behaviour's outcome and its evidence."""
+    """Show a conversation: its agent and date, each behaviour's title, outcome, evidence and
+    any reviewer's override, the coaching text of each missed behaviour, and which critical
+    behaviour caused an auto-fail."""
     store = open_db(db)
     interaction = store.get_interaction(interaction_id)
     if interaction is None:
         raise CoachloopError(f"no interaction {interaction_id!r} in the store")
     evaluations = [e for e in store.get_evaluations(interaction_id) if rubric is None or e.rubric == rubric]
-    render_evaluation(out, interaction, evaluations)
+    header = store.evaluation_header(interaction_id)
+    render_evaluation(
+        out,
+        interaction,
+        evaluations,
+        agent_name=header.agent_name if header else None,
+        texts={e.rubric: behavior_texts(e.rubric) for e in evaluations},
+        reviews=store.reviews_of(interaction_id),
+    )
 
 
 @app.command()

@@ -1,81 +1,70 @@
-"""`coachloop export`: stored results for other tools."""
+"""`coachloop export`: stored results for other tools (formats: `coachloop.export`)."""
 
 from __future__ import annotations
 
-import csv
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any, TextIO
 
-import orjson
 import typer
 
-from coachloop.store import evaluation_to_dict
-
-if TYPE_CHECKING:
-    pass
-
-from coachloop.cli.common import DbOption, ExportFormat, err, open_db, output_to
+from coachloop.cli.common import DbOption, err, open_db, output_to
+from coachloop.jobs.export import (
+    evaluation_exporter,
+    evaluation_formats,
+    export_evaluations,
+    export_interactions,
+    interaction_exporter,
+    interaction_formats,
+)
 
 export_app = typer.Typer(help="Write stored results for other tools.", no_args_is_help=True)
 
+OutputOption = Annotated[
+    Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
+]
+
+
+def _format_option(names: list[str], about: str) -> Any:
+    return typer.Option("--format", help=f"One of: {', '.join(names)}. {about}")
+
 
 @export_app.command("evaluations")
-def export_evaluations(
+def export_evaluations_command(
     rubric: Annotated[
         str | None, typer.Option("--rubric", "-r", help="Only this rubric's evaluations.")
     ] = None,
     format: Annotated[
-        ExportFormat,
-        typer.Option("--format", help="jsonl: one record per line; csv: one row, a column per behaviour."),
-    ] = ExportFormat.jsonl,
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
-    ] = None,
+        str, _format_option(evaluation_formats(), "jsonl: one record per line; csv: one row, a column per behaviour.")
+    ] = "jsonl",
+    output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
     """Write stored evaluations, one record per interaction (and rubric)."""
+    evaluation_exporter(format)  # an unknown format fails before the output file is made
     store = open_db(db)
-    count = 0
+    _write(output, "evaluations", lambda f: export_evaluations(store, f, format, rubric=rubric))
+
+
+@export_app.command("interactions")
+def export_interactions_command(
+    format: Annotated[
+        str,
+        _format_option(
+            interaction_formats(), "jsonl: native records, as `coachloop ingest --format native` reads them."
+        ),
+    ] = "jsonl",
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """Write the stored conversations (redacted, as stored) as native records."""
+    interaction_exporter(format)  # an unknown format fails before the output file is made
+    store = open_db(db)
+    _write(output, "interactions", lambda f: export_interactions(store, f, format))
+
+
+def _write(output: Path | None, what: str, write: Callable[[TextIO], int]) -> None:
     with output_to(output) as f:
-        if format is ExportFormat.jsonl:
-            for ev in store.iter_evaluations(rubric):
-                f.write(orjson.dumps(evaluation_to_dict(ev)).decode())
-                f.write("\n")
-                count += 1
-        else:
-            behaviors: dict[str, None] = {}
-            for ev in store.iter_evaluations(rubric):
-                behaviors.update((r.behavior_id, None) for r in ev.results)
-            writer = csv.writer(f)
-            writer.writerow(
-                [
-                    "interaction_id",
-                    "rubric",
-                    "rubric_version",
-                    "score",
-                    "compliance_passed",
-                    "auto_failed",
-                    "contact_reason",
-                    "contact_reason_confidence",
-                    *behaviors,
-                ]
-            )
-            for ev in store.iter_evaluations(rubric):
-                outcomes = {r.behavior_id: r.outcome.value for r in ev.results}
-                reason = ev.contact_reason
-                writer.writerow(
-                    [
-                        ev.interaction_id,
-                        ev.rubric,
-                        ev.rubric_version,
-                        "" if ev.score is None else ev.score,
-                        ev.compliance_passed,
-                        ev.auto_failed,
-                        reason.label if reason else "",
-                        reason.confidence if reason else "",
-                        *(outcomes.get(b, "") for b in behaviors),
-                    ]
-                )
-                count += 1
+        count = write(f)
     if output is not None:
-        err.print(f"{count} evaluations written to {output}", highlight=False)
+        err.print(f"{count} {what} written to {output}", highlight=False)

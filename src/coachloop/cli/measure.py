@@ -19,6 +19,16 @@ if TYPE_CHECKING:
 from coachloop.cli.common import DbOption, ReportFormat, open_db, out, print_json, progress_bar
 from coachloop.jobs.labelled import labelled_calls
 from coachloop.jobs.reasons import load_reason_model
+from coachloop.jobs.texts import load_labelled
+
+InputFormatOption = Annotated[
+    str,
+    typer.Option(
+        "--input-format",
+        help="How to read the labels' texts: auto (default), texts, or a reader (as `reasons train "
+        "--format`). Everything is redacted as ingest does.",
+    ),
+]
 
 eval_app = typer.Typer(help="Measure evaluations against human labels.", no_args_is_help=True)
 
@@ -43,9 +53,10 @@ def eval_behaviors(
     reader: Annotated[
         list[str] | None,
         typer.Option(
-            "--reader",
-            help="Reader for --learn files; repeat for several transcripts of the same calls "
-            "(hvb and hvb-asr): learned from all, scored on each.",
+            "--input-format",
+            help="Reader (input format, as `ingest --format`) for --learn files; repeat for several "
+            "transcripts of the same calls (hvb and hvb-asr): learned from all, scored on each. "
+            "(`--format` is the report's, as in every eval command.)",
         ),
     ] = None,
     behaviors: Annotated[
@@ -171,14 +182,15 @@ def eval_reasons(
         ),
     ] = False,
     format: Annotated[ReportFormat, typer.Option("--format", help="table or json")] = ReportFormat.table,
+    input_format: InputFormatOption = "auto",
     db: DbOption = None,
 ) -> None:
     """Contact-reason accuracy, macro-F1, per reason precision/recall/F1 and the confusion
     matrix: of a stored model, or of a new one by cross-validation on the labels."""
     from coachloop.agreement.reasons import cross_validate, reason_score_to_dict, reason_table, score_reasons
-    from coachloop.language.reasons import ReasonClassifier, load_labelled
+    from coachloop.language.reasons import ReasonClassifier
 
-    labelled = load_labelled(labels, use_asr=asr)
+    labelled = load_labelled(labels, fmt=input_format, use_asr=asr)
     if model is not None:
         classifier = load_reason_model(open_db(db), model)
         predicted = classifier.predict(labelled.texts)
@@ -221,15 +233,15 @@ def eval_discover(
         ),
     ] = None,
     format: Annotated[ReportFormat, typer.Option("--format", help="table or json")] = ReportFormat.table,
+    input_format: InputFormatOption = "auto",
 ) -> None:
     """Discovered reasons against known intents: accuracy after one-to-one (Hungarian)
     matching, NMI and ARI, and each cluster's purity. Discovery is not told how many
     intents there are."""
     from coachloop.agreement.discovery import discovery_score_to_dict, discovery_table, score_discovery
-    from coachloop.language.reasons import load_labelled
     from coachloop.language.reasons.discover import discover
 
-    labelled = load_labelled(labels)
+    labelled = load_labelled(labels, fmt=input_format)
     if predictions is not None:
         clusters, names = _read_clusters(predictions, labelled.ids)
         method = f"clusters from {predictions.name}"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from coachloop.csvfile import csv_writer
 from coachloop.errors import CoachloopError
 
 if TYPE_CHECKING:
@@ -23,6 +23,14 @@ from coachloop.cli.common import (
     progress_bar,
 )
 from coachloop.jobs.reasons import load_reason_model, train_reasons
+from coachloop.jobs.texts import load_labelled, load_unlabelled, text_formats
+
+TEXT_FORMAT_HELP = (
+    "auto (default): a CSV with a text column or JSON Lines of single texts, or JSON Lines "
+    "conversations read as --format hvb; texts; or any reader: " + ", ".join(text_formats()[2:])
+    + ". Everything is redacted as ingest does before it is used."
+)
+TextFormatOption = Annotated[str, typer.Option("--format", "-f", help=TEXT_FORMAT_HELP)]
 
 reasons_app = typer.Typer(
     help="Contact reasons: train a classifier, predict, and discover reasons nobody named yet.",
@@ -45,12 +53,11 @@ def reasons_train(
             help="Use each reason's name as one more training text (off for taxonomies of codes).",
         ),
     ] = True,
+    format: TextFormatOption = "auto",
     db: DbOption = None,
 ) -> None:
     """Train a contact-reason classifier and keep it in the store under NAME."""
-    from coachloop.language.reasons import load_labelled
-
-    labelled = load_labelled(data)
+    labelled = load_labelled(data, fmt=format)
     with progress_bar() as bar:
         bar.add_task(f"training on {len(labelled.texts)} texts", total=None)
         trained = train_reasons(
@@ -76,17 +83,16 @@ def reasons_predict(
     model: Annotated[str, typer.Option("--model", help="Name given to `reasons train`.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="CSV file (default: stdout).")] = None,
     fast_confidence: FastOption = None,
+    format: TextFormatOption = "auto",
     db: DbOption = None,
 ) -> None:
     """Predict each input's contact reason: CSV id,label,confidence in input order
     (id = the row number for CSV, the conversation id for JSONL)."""
-    from coachloop.language.reasons import load_unlabelled
-
     classifier = load_reason_model(open_db(db), model, fast_confidence)
-    inputs = load_unlabelled(file)
+    inputs = load_unlabelled(file, fmt=format)
     predictions = classifier.predict(inputs.texts) if inputs.texts else []
     with output_to(output) as f:
-        writer = csv.writer(f, lineterminator="\n")
+        writer = csv_writer(f)
         writer.writerow(["id", "label", "confidence"])
         for rid, (label, confidence) in zip(inputs.ids, predictions, strict=True):
             writer.writerow([rid, label, f"{confidence:.4f}"])
@@ -98,13 +104,13 @@ def reasons_discover(
         Path, typer.Argument(help="CSV with a text column, or JSONL conversations (unlabelled).")
     ],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="CSV file (default: stdout).")] = None,
+    format: TextFormatOption = "auto",
 ) -> None:
     """Group inputs into reasons without being told how many: CSV id,cluster,cluster_name
     in input order; a summary of each cluster with representative texts on stderr."""
-    from coachloop.language.reasons import load_unlabelled
     from coachloop.language.reasons.discover import discover
 
-    inputs = load_unlabelled(file)
+    inputs = load_unlabelled(file, fmt=format)
     if not inputs.texts:
         raise CoachloopError(f"{file}: no texts to group")
     with progress_bar() as bar:
@@ -112,7 +118,7 @@ def reasons_discover(
         found = discover(inputs.texts)
     names = {c.id: c.name for c in found.clusters}
     with output_to(output) as f:
-        writer = csv.writer(f, lineterminator="\n")
+        writer = csv_writer(f)
         writer.writerow(["id", "cluster", "cluster_name"])
         for rid, cluster in zip(inputs.ids, found.labels, strict=True):
             writer.writerow([rid, cluster, names[cluster]])

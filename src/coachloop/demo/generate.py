@@ -8,7 +8,6 @@ order, and `DemoTruth`; `write_demo` writes them in the native files
 
 from __future__ import annotations
 
-import csv
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,9 +15,10 @@ from pathlib import Path
 
 import orjson
 
+from coachloop.csvfile import csv_writer
 from coachloop.demo.config import DemoConfig
 from coachloop.demo.people import build_staff
-from coachloop.demo.phrases import BEHAVIORS, CRITICAL, NEGATIVE
+from coachloop.demo.phrases import BEHAVIORS, CRITICAL, NEGATIVE, PROHIBITED, RESTRAINT
 from coachloop.demo.plan import CallPlan, plan_calls
 from coachloop.demo.scripts import render
 from coachloop.demo.truth import AgentTruth, CallTruth, DemoTruth, PiiTruth, TeamTruth
@@ -36,6 +36,22 @@ class DemoFiles:
     interaction_count: int
 
 
+def _truth_id(behavior: str) -> str:
+    return RESTRAINT if behavior == PROHIBITED else behavior
+
+
+def _truth_performed(performed: dict[str, bool | None]) -> dict[str, bool | None]:
+    return {
+        _truth_id(b): (None if v is None else not v) if b == PROHIBITED else v for b, v in performed.items()
+    }
+
+
+def _truth_skill(skill: dict[str, list[float]]) -> dict[str, list[float]]:
+    return {
+        _truth_id(b): [round(1.0 - p, 4) for p in v] if b == PROHIBITED else list(v) for b, v in skill.items()
+    }
+
+
 def _call_truth(plan: CallPlan) -> CallTruth:
     return CallTruth(
         interaction_id=plan.id,
@@ -46,8 +62,8 @@ def _call_truth(plan: CallPlan) -> CallTruth:
         contact_reason=plan.reason.id,
         language=plan.language,
         channel=str(plan.channel),
-        performed=dict(plan.performed),
-        paraphrased=sorted(plan.paraphrased),
+        performed=_truth_performed(plan.performed),
+        paraphrased=sorted(_truth_id(b) for b in plan.paraphrased),
         frustrated=plan.frustrated,
         disposition=plan.disposition,
         order_violation=plan.order_violation,
@@ -82,9 +98,9 @@ def generate(config: DemoConfig) -> tuple[list[Agent], Iterator[Interaction], De
         seed=config.seed,
         start=config.start,
         weeks=config.weeks,
-        behaviors=list(BEHAVIORS),
-        critical=list(CRITICAL),
-        negative=list(NEGATIVE),
+        behaviors=[_truth_id(b) for b in BEHAVIORS],
+        critical=[_truth_id(b) for b in CRITICAL],
+        negative=[b for b in NEGATIVE if _truth_id(b) == b],
         teams={t.name: TeamTruth(t.name, t.supervisor, t.weak, dict(t.effect)) for t in teams},
         agents={
             a.id: AgentTruth(
@@ -92,11 +108,11 @@ def generate(config: DemoConfig) -> tuple[list[Agent], Iterator[Interaction], De
                 team=a.team,
                 archetype=a.archetype,
                 trend=a.trend,
-                trending_behaviors=list(a.trending),
+                trending_behaviors=[_truth_id(b) for b in a.trending],
                 hindi=a.hindi,
                 speed=a.speed,
                 acw_mean=a.acw_mean,
-                skill={b: list(v) for b, v in a.skill.items()},
+                skill=_truth_skill(a.skill),
             )
             for a in profiles
         },
@@ -117,7 +133,7 @@ def write_demo(config: DemoConfig, directory: Path) -> DemoFiles:
     agents, interactions, truth = generate(config)
     agents_path = directory / "agents.csv"
     with agents_path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f, lineterminator="\n")
+        writer = csv_writer(f)
         writer.writerow(["agent_id", "name", "team", "supervisor", "hire_date"])
         for a in agents:
             writer.writerow(

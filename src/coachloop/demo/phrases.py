@@ -32,9 +32,12 @@ __all__ = [
     "NEGATIVE",
     "NEXT_STEPS",
     "PHRASES",
+    "PROHIBITED",
     "REQUESTS",
+    "RESTRAINT",
     "PhraseSet",
     "phrase_table_markdown",
+    "phrases_for",
 ]
 
 BEHAVIORS: tuple[str, ...] = (
@@ -54,7 +57,18 @@ BEHAVIORS: tuple[str, ...] = (
 
 CRITICAL: tuple[str, ...] = ("recording_disclosure", "verify_identity", "prohibited_language")
 NEGATIVE: tuple[str, ...] = ("prohibited_language",)
-"""Behaviours whose occurrence is the failure; in truth `performed=True` means it occurred."""
+"""Events whose occurrence is the failure: the generator plans them as events."""
+PROHIBITED = "prohibited_language"
+"""What the generator plans: the agent saying something prohibited (an event, a risk)."""
+RESTRAINT = "no_prohibited_language"
+"""The behaviour the shipped rubrics score, and the id the truth records: met when no
+prohibited language was said. Truth speaks the rubrics' vocabulary, one id per behaviour."""
+
+
+def phrases_for(behavior: str) -> dict[str, dict[str, PhraseSet]]:
+    """The phrase table of a behaviour named by its truth (rubric) id; for `RESTRAINT`,
+    the lines that break it."""
+    return PHRASES[PROHIBITED if behavior == RESTRAINT else behavior]
 
 LANGUAGES: tuple[str, ...] = ("en", "hi-en")
 

@@ -44,7 +44,7 @@ class AgentTruth:
     acw_mean: float
     skill: dict[str, list[float]]
     """behaviour -> probability of performing it when applicable, per week (index 0 = week 1).
-    For prohibited_language it is the probability it occurs on a call."""
+    For no_prohibited_language it is the probability that none is said on a call."""
 
 
 @dataclass(slots=True)
@@ -67,7 +67,7 @@ class CallTruth:
     channel: str
     performed: dict[str, bool | None]
     """behaviour -> truly performed; None when it did not apply (no hold, nothing to mirror).
-    For prohibited_language, True means it occurred (a failure)."""
+    Ids are the shipped rubrics' (no_prohibited_language: True when none was said)."""
     paraphrased: list[str]
     """Performed behaviours phrased so a phrase list will not find them."""
     frustrated: bool

@@ -19,6 +19,7 @@ from coachloop.detect.matcher import Hit, MatcherBuilder
 from coachloop.detect.text import SEP, Segments, locate
 from coachloop.model import Evidence, ExpectedWindow, Interaction, Outcome, Speaker
 from coachloop.registry import Registry
+from coachloop.textnorm import NOISE_WORDS
 
 __all__ = [
     "Conversation",
@@ -31,25 +32,6 @@ __all__ = [
     "expand_vars",
     "noise_only",
 ]
-
-NOISE_WORDS = frozenset(
-    {
-        "noise",
-        "unk",
-        "um",
-        "uh",
-        "umm",
-        "uhm",
-        "hmm",
-        "mm",
-        "mhm",
-        "laughter",
-        "silence",
-        "inaudible",
-        "crosstalk",
-    }
-)
-
 
 _NOISE_ONLY = re.compile(SEP + r" (?:(?:" + "|".join(sorted(NOISE_WORDS)) + r") )*(?=" + SEP + ")")
 
@@ -80,29 +62,15 @@ class Conversation:
 
     def evidence(self, hit: Hit) -> Evidence:
         u = self.interaction.utterances[hit.utterance]
-        span = locate(u.text, self.normalized[hit.utterance], hit.start, hit.end)
-        return Evidence(
-            utterance_index=u.index,
-            speaker=u.speaker,
-            text=u.text,
-            start=u.start,
-            end=u.end,
-            span=span,
-            matched=hit.pattern,
-        )
+        return self._quote(hit.utterance, locate(u.text, self.normalized[hit.utterance], hit.start, hit.end), hit.pattern)
 
     def whole(self, position: int, matched: str | None = None) -> Evidence:
         """Evidence quoting the whole utterance at `position` (no sub-span matched)."""
+        return self._quote(position, None, matched)
+
+    def _quote(self, position: int, span: tuple[int, int] | None, matched: str | None) -> Evidence:
         u = self.interaction.utterances[position]
-        return Evidence(
-            utterance_index=u.index,
-            speaker=u.speaker,
-            text=u.text,
-            start=u.start,
-            end=u.end,
-            span=None,
-            matched=matched,
-        )
+        return Evidence(u.index, u.speaker, u.text, start=u.start, end=u.end, span=span, matched=matched)
 
 
 @dataclass(slots=True, frozen=True)

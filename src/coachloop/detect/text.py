@@ -14,13 +14,12 @@ from collections.abc import Sequence
 from itertools import accumulate
 from typing import overload
 
+from coachloop.textnorm import WORD_MARKS, drop_apostrophes
+
 __all__ = ["SEP", "Segments", "locate", "normalize", "normalize_many", "normalize_segments"]
 
 SEP = "\n"
-# Combining marks and Indic blocks count as word characters: Devanagari vowel signs
-# and viramas are not `\w`, and splitting words at them would break matching.
-# (The Devanagari danda and double danda are sentence punctuation, not letters.)
-_MARKS = "\u0300-\u036f\u0900-\u0963\u0966-\u0dff"
+_MARKS = WORD_MARKS
 _PUNCT = rf"[^\w\n {_MARKS}]"
 _WORD_CHAR = re.compile(rf"[\w{_MARKS}]")
 # Only punctuation runs are matched (a pattern starting with a character class scans
@@ -34,7 +33,7 @@ _ASCII_PUNCT = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isa
 
 
 def _clean(text: str) -> str:
-    text = text.lower().replace("'", "").replace("\u2019", "").replace("`", "").translate(_ASCII_PUNCT)
+    text = drop_apostrophes(text.lower()).translate(_ASCII_PUNCT)
     if not text.isascii():
         text = _PUNCT_RUN.sub(" ", text)
     while "  " in text:

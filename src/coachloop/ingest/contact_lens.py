@@ -47,7 +47,7 @@ from typing import Any
 
 import orjson
 
-from coachloop.errors import IngestError, RecordError
+from coachloop.errors import FieldError, IngestError, RecordError
 from coachloop.ingest.lines import read_json_document
 from coachloop.ingest.records import readers
 from coachloop.model import Channel, Interaction, ReadItem, Rejected, Speaker, Utterance
@@ -65,11 +65,7 @@ _ROLES: dict[str, Speaker] = {
 _CHANNELS = {"VOICE": Channel.VOICE, "CHAT": Channel.CHAT}
 
 
-class _BadField(Exception):
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(reason)
-        self.field = field
-        self.reason = reason
+_BadField = FieldError  # one error class for a bad field, shared by every reader
 
 
 _Reject = Callable[[_BadField, object], None]

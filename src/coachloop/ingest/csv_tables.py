@@ -40,7 +40,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from coachloop.errors import IngestError, RecordError
+from coachloop.errors import FieldError, IngestError, RecordError
 from coachloop.ingest.records import readers
 from coachloop.model import (
     Agent,
@@ -78,11 +78,7 @@ _CHANNELS = {c.value: c for c in Channel}
 _SPEAKERS = {s.value: s for s in Speaker}
 
 
-class _BadField(Exception):
-    def __init__(self, field: str | None, reason: str) -> None:
-        super().__init__(reason)
-        self.field = field
-        self.reason = reason
+_BadField = FieldError  # one error class for a bad field, shared by every reader
 
 
 @dataclass(slots=True)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from coachloop.errors import RecordError
+from coachloop.errors import FieldError, RecordError
 from coachloop.ingest.lines import iter_json_lines
 from coachloop.ingest.records import readers
 from coachloop.model import Channel, Interaction, ReadItem, Rejected, Speaker, Survey, Utterance
@@ -25,11 +25,7 @@ RATINGS = ("caller_rating", "agent_rating", "caller_ease", "agent_ease")
 SPEAKERS = {"agent": Speaker.AGENT, "customer": Speaker.CUSTOMER, "caller": Speaker.CUSTOMER}
 
 
-class _Bad(Exception):
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(reason)
-        self.field = field
-        self.reason = reason
+_Bad = FieldError  # one error class for a bad field, shared by every reader
 
 
 def _number(value: Any, field: str) -> float | None:

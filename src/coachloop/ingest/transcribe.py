@@ -46,7 +46,7 @@ from typing import Any
 
 import orjson
 
-from coachloop.errors import IngestError, RecordError
+from coachloop.errors import FieldError, IngestError, RecordError
 from coachloop.ingest.lines import read_json_document
 from coachloop.ingest.records import readers
 from coachloop.model import Channel, Interaction, ReadItem, Rejected, Speaker, Utterance
@@ -59,11 +59,7 @@ DEFAULT_PAUSE_SPLIT = 1.5
 _CHANNEL_AGENT = "ch_0"
 
 
-class _BadField(Exception):
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(reason)
-        self.field = field
-        self.reason = reason
+_BadField = FieldError  # one error class for a bad field, shared by every reader
 
 
 @dataclass(slots=True)

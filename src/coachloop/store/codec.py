@@ -152,6 +152,19 @@ def behavior_from_dict(d: Mapping[str, Any]) -> BehaviorResult:
     )
 
 
+def evaluation_head(ev: Evaluation) -> dict[str, Any]:
+    """What identifies and sums up an evaluation, the same in the export record and the row."""
+    return {
+        "interaction_id": ev.interaction_id,
+        "rubric": ev.rubric,
+        "rubric_version": ev.rubric_version,
+        "score": ev.score,
+        "compliance_passed": ev.compliance_passed,
+        "auto_failed": ev.auto_failed,
+        "section_scores": dict(ev.section_scores),
+    }
+
+
 def evaluation_to_dict(ev: Evaluation) -> dict[str, Any]:
     """The export record of an evaluation (see DESIGN.md, `coachloop export evaluations`).
 
@@ -164,13 +177,7 @@ def evaluation_to_dict(ev: Evaluation) -> dict[str, Any]:
         if ev.contact_reason.model is not None:
             reason["model"] = ev.contact_reason.model
     return {
-        "interaction_id": ev.interaction_id,
-        "rubric": ev.rubric,
-        "rubric_version": ev.rubric_version,
-        "score": ev.score,
-        "compliance_passed": ev.compliance_passed,
-        "auto_failed": ev.auto_failed,
-        "section_scores": dict(ev.section_scores),
+        **evaluation_head(ev),
         "contact_reason": reason,
         "input_hash": ev.input_hash,
         "behaviors": [behavior_to_dict(r) for r in ev.results],

@@ -19,8 +19,10 @@ from sqlalchemy import ColumnElement, Connection, Engine, RowMapping, and_, dele
 
 from coachloop.model import Agent, Evaluation, Interaction, ReadItem, Utterance
 from coachloop.store import rows
-from coachloop.store.codec import behavior_to_dict, evaluation_from_dict, insights_to_dict
+from coachloop.store.codec import behavior_to_dict, evaluation_from_dict, evaluation_head, insights_to_dict
+from coachloop.store.drilldown import DrilldownMethods
 from coachloop.store.engine import WRITE, db_errors
+from coachloop.store.reviews import ReviewMethods
 from coachloop.store.scorecards import Scorecard, query_scorecards
 from coachloop.store.tables import (
     agents,
@@ -129,13 +131,7 @@ def _evaluation_row(ev: Evaluation, content_hashes: dict[str, str], now: datetim
     reason = ev.contact_reason
     input_hash = content_hashes.get(ev.interaction_id) if ev.input_hash is None else ev.input_hash
     return {
-        "interaction_id": ev.interaction_id,
-        "rubric": ev.rubric,
-        "rubric_version": ev.rubric_version,
-        "score": ev.score,
-        "compliance_passed": ev.compliance_passed,
-        "auto_failed": ev.auto_failed,
-        "section_scores": dict(ev.section_scores),
+        **evaluation_head(ev),
         "reason_label": reason.label if reason else None,
         "reason_confidence": reason.confidence if reason else None,
         "reason_model": reason.model if reason else None,
@@ -157,12 +153,13 @@ def _behavior_rows(ev: Evaluation) -> list[dict[str, Any]]:
             "outcome": str(r.outcome),
             "confidence": r.confidence,
             "critical": r.critical,
+            "review_reason": r.review_reason,
         }
         for r in ev.results
     ]
 
 
-class Store:
+class Store(ReviewMethods, DrilldownMethods):
     """Interactions, evaluations, agents and quarantine in one SQL database.
 
     Build it with `open_store(url)`, which migrates the schema first.

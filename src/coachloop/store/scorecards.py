@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, Connection, Integer, case, cast, func, select
 
 from coachloop.model import Outcome
-from coachloop.stats import wilson_interval
+from coachloop.stats import Interval, wilson_interval
 from coachloop.store.tables import agents, behavior_results, evaluations, interactions
 
 __all__ = ["BehaviorRate", "Scorecard", "query_scorecards"]
@@ -29,7 +29,7 @@ class BehaviorRate:
     applicable: int
     met: int
     rate: float | None
-    interval: tuple[float, float] | None
+    interval: Interval | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ class Scorecard:
     mean_score: float | None
     compliance_passed: int
     compliance_rate: float
-    compliance_interval: tuple[float, float] | None
+    compliance_interval: Interval | None
     auto_failed: int
     behaviors: list[BehaviorRate] = field(default_factory=list)
 

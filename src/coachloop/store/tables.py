@@ -40,6 +40,7 @@ __all__ = [
     "metadata",
     "models",
     "quarantine",
+    "reviews",
     "utterances",
 ]
 
@@ -161,6 +162,7 @@ behavior_results = Table(
     Column("outcome", String, nullable=False),
     Column("confidence", Float, nullable=False),
     Column("critical", Boolean, nullable=False),
+    Column("review_reason", Text),
     ForeignKeyConstraint(
         ["interaction_id", "rubric"],
         ["evaluations.interaction_id", "evaluations.rubric"],
@@ -198,3 +200,31 @@ models = Table(
 )
 """Fitted models (a contact-reason classifier, ...) by name, with their own version
 counter: they live with the data they were trained for, on either backend."""
+
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String, nullable=False),
+    Column("interaction_id", Key, ForeignKey("interactions.id", ondelete="CASCADE"), nullable=False),
+    Column("rubric", Key, nullable=False),
+    Column("behavior_id", Key, nullable=False),
+    Column("outcome", String),
+    Column("machine_outcome", String, nullable=False),
+    Column("machine_confidence", Float, nullable=False),
+    Column("reviewer", String, nullable=False),
+    Column("note", Text),
+    Column("session", String),
+    Column("input_hash", String),
+    Column("rubric_version", String, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_reviews_key", "interaction_id", "rubric", "behavior_id"),
+    # Ids order reviews and disputes of one outcome: a dispute is open until an override
+    # with a larger id exists, so an id is never reused.
+    sqlite_autoincrement=True,
+)
+"""Human judgements of behaviour outcomes, never touched by re-evaluation (see
+`store/reviews.py`): overrides (`kind` "override"), calibration reviews ("calibration",
+with a `session`) and agents' disputes ("dispute", no `outcome`). Each keeps the machine's
+outcome at the time and the input hash and rubric version it applies to."""

@@ -34,24 +34,21 @@ A trained classifier is saved as one `.npz` (numpy arrays plus a JSON header wit
 format version, encoder, labels and training time), loaded with `allow_pickle=False`:
 loading a model file never runs code from it.
 
-Training and prediction inputs come from `load_labelled` / `load_unlabelled`: a CSV
-with a `text` column (and a `label`, `category`, `intent` or `contact_reason` column), or
-JSON Lines of conversations (`id`, `contact_reason`, `utterances` with `speaker` and
-`text`/`asr_text`, as Harper Valley Bank) or of single texts (`text` or `utterance`).
+Training and prediction texts are read (and redacted, as ingest does) by
+`coachloop.jobs.texts`; this module does no I/O except saving and loading a model.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import re
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple, Self
+from typing import Any, Self
 
 import numpy as np
 from numpy.typing import NDArray
@@ -64,10 +61,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from coachloop.errors import ConfigError, IngestError, RecordError
-from coachloop.ingest.lines import iter_json_lines
+from coachloop.errors import ConfigError
 from coachloop.language.embeddings import Encoder, default_encoder, encoder_named
-from coachloop.model import Rejected, Speaker, Utterance
+from coachloop.model import Speaker, Utterance
 
 __all__ = [
     "DEFAULT_EMBEDDING_WEIGHT",
@@ -75,14 +71,9 @@ __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
     "HEADS",
-    "LABEL_FIELDS",
     "LOGISTIC_MAX_TEXTS",
-    "Labelled",
     "ReasonClassifier",
-    "Unlabelled",
     "conversation_text",
-    "load_labelled",
-    "load_unlabelled",
     "name_example",
 ]
 
@@ -98,21 +89,8 @@ LOGISTIC_MAX_TEXTS = 3_000
 """Above this many training texts only the SVM is tried (the logistic fit is ~5x slower)."""
 LOGISTIC_C = 10.0
 """Inverse regularisation of the logistic head (BANKING77 10 per intent: 3-100 within 0.001)."""
-LABEL_FIELDS = ("label", "contact_reason", "intent", "category")
-"""Where a record's reason is read from, first present wins."""
-_TEXT_FIELDS = ("text", "utterance")
-_ID_FIELDS = ("id", "interaction_id", "utterance_id")
 _MARKS = re.compile(r"<unk>|\[[a-z_ ]+\]")
 """Transcription marks ("[noise]", "<unk>"); upper-case redaction tokens ("[CARD]") stay."""
-_SPEAKERS = {
-    "agent": Speaker.AGENT,
-    "customer": Speaker.CUSTOMER,
-    "caller": Speaker.CUSTOMER,
-    "client": Speaker.CUSTOMER,
-    "user": Speaker.CUSTOMER,
-    "bot": Speaker.BOT,
-    "system": Speaker.SYSTEM,
-}
 _WORD_PARAMS: dict[str, Any] = {
     "lowercase": True,
     "ngram_range": (1, 2),
@@ -155,192 +133,6 @@ def name_example(label: str) -> str | None:
     text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", label)
     text = " ".join(re.sub(r"[_\-./:]+", " ", text).split())
     return text if any(ch.isalpha() for ch in text) else None
-
-
-class Labelled(NamedTuple):
-    ids: list[str]
-    texts: list[str]
-    labels: list[str]
-
-
-class Unlabelled(NamedTuple):
-    ids: list[str]
-    texts: list[str]
-
-
-@dataclass(slots=True)
-class _Record:
-    id: str
-    text: str
-    label: str | None
-    line: int
-
-
-def load_labelled(path: str | Path, *, use_asr: bool = False, use_customer_only: bool = True) -> Labelled:
-    """(ids, texts, labels) of a CSV or JSON Lines file; records without a label are skipped.
-
-    `use_asr` reads a conversation's `asr_text` instead of its human `text`. Raises
-    `IngestError` for a file that cannot be read as either format and `RecordError`
-    (file, line, field) for a bad record.
-    """
-    ids: list[str] = []
-    texts: list[str] = []
-    labels: list[str] = []
-    for record in _records(Path(path), use_asr, use_customer_only, need_label=True):
-        if record.label is None:
-            continue
-        ids.append(record.id)
-        texts.append(record.text)
-        labels.append(record.label)
-    if not ids:
-        raise IngestError(f"{path}: no labelled records (label fields: {', '.join(LABEL_FIELDS)})")
-    return Labelled(ids, texts, labels)
-
-
-def load_unlabelled(path: str | Path, *, use_asr: bool = False, use_customer_only: bool = True) -> Unlabelled:
-    """(ids, texts) of a CSV or JSON Lines file; a CSV row's id is its 1-based row number."""
-    ids: list[str] = []
-    texts: list[str] = []
-    for record in _records(Path(path), use_asr, use_customer_only, need_label=False):
-        ids.append(record.id)
-        texts.append(record.text)
-    return Unlabelled(ids, texts)
-
-
-def _records(path: Path, use_asr: bool, use_customer_only: bool, need_label: bool) -> Iterator[_Record]:
-    if not path.is_file():
-        raise IngestError(f"{path}: no such file")
-    kind = _sniff(path)
-    if kind == "csv":
-        yield from _csv_records(path, need_label)
-    else:
-        yield from _jsonl_records(path, use_asr, use_customer_only)
-
-
-def _sniff(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return "csv"
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        return "jsonl"
-    with path.open("rb") as f:
-        for number, raw in enumerate(f, start=1):
-            line = raw.strip()
-            if not line:
-                continue
-            if line.startswith(b"{"):
-                return "jsonl"
-            if b"text" in line.lower().split(b",")[0] or b",text" in line.lower():
-                return "csv"
-            raise IngestError(
-                f"{path}:{number}: unknown format: expected a CSV with a 'text' column or JSON Lines "
-                "(one object per line)"
-            )
-    raise IngestError(f"{path}: the file is empty")
-
-
-def _csv_records(path: Path, need_label: bool) -> Iterator[_Record]:
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            reader = csv.DictReader(f)
-            columns = [c.strip() for c in reader.fieldnames or []]
-            reader.fieldnames = columns
-            if "text" not in columns:
-                raise IngestError(f"{path}:1: no 'text' column (columns: {', '.join(columns) or 'none'})")
-            label_column = next((c for c in LABEL_FIELDS if c in columns), None)
-            if need_label and label_column is None:
-                raise IngestError(
-                    f"{path}:1: no label column: expected one of {', '.join(LABEL_FIELDS)} "
-                    f"(columns: {', '.join(columns)})"
-                )
-            for row_number, row in enumerate(reader, start=1):
-                line = reader.line_num
-                if None in row:
-                    raise RecordError(
-                        f"{len(columns) + len(row[None])} fields, the header has {len(columns)}",
-                        file=str(path),
-                        line=line,
-                    )
-                text = (row.get("text") or "").strip()
-                if not text:
-                    raise RecordError("empty text", file=str(path), line=line, field="text")
-                label = (row.get(label_column) or "").strip() if label_column else ""
-                yield _Record(str(row_number), text, label or None, line)
-    except UnicodeDecodeError as err:
-        raise IngestError(f"{path}: not UTF-8 text (byte 0x{err.object[err.start]:02x})") from None
-    except csv.Error as err:
-        raise IngestError(f"{path}: not a readable CSV ({err})") from None
-
-
-def _jsonl_records(path: Path, use_asr: bool, use_customer_only: bool) -> Iterator[_Record]:
-    seen: dict[str, int] = {}
-    for item in iter_json_lines(path):
-        if isinstance(item, Rejected):
-            raise item.error
-        line, obj, _ = item
-        record = _json_record(obj, path, line, use_asr, use_customer_only)
-        if record.id in seen:
-            raise RecordError(
-                f"id {record.id!r} is already used on line {seen[record.id]}",
-                file=str(path),
-                line=line,
-                field="id",
-            )
-        seen[record.id] = line
-        yield record
-
-
-def _json_record(obj: Any, path: Path, line: int, use_asr: bool, use_customer_only: bool) -> _Record:
-    def bad(reason: str, field: str | None = None) -> RecordError:
-        return RecordError(reason, file=str(path), line=line, field=field)
-
-    if not isinstance(obj, dict):
-        raise bad(f"expected an object, got {type(obj).__name__}")
-    label_field = next((f for f in LABEL_FIELDS if f in obj), None)
-    label = obj.get(label_field) if label_field else None
-    if label is not None and not isinstance(label, str):
-        raise bad(f"expected text or null, got {type(label).__name__}", label_field)
-    label = (label.strip() or None) if isinstance(label, str) else None
-    id_field = next((f for f in _ID_FIELDS if obj.get(f) is not None), None)
-    raw_id = obj.get(id_field) if id_field else None
-    if raw_id is not None and (isinstance(raw_id, bool) or not isinstance(raw_id, str | int)):
-        raise bad(f"expected text or a number, got {type(raw_id).__name__}", id_field)
-    if "utterances" in obj:
-        if raw_id is None:
-            raise bad("a conversation needs an id", "id")
-        text = conversation_text(_utterances(obj["utterances"], use_asr, bad), use_customer_only)
-        if not text:
-            raise bad("the conversation has no words", "utterances")
-        return _Record(str(raw_id), text, label, line)
-    text_field = next((f for f in _TEXT_FIELDS if f in obj), None)
-    if text_field is None:
-        raise bad("unknown record: expected 'utterances' (a conversation) or 'text' (one text)")
-    value = obj[text_field]
-    if not isinstance(value, str):
-        raise bad(f"expected text, got {type(value).__name__}", text_field)
-    if not value.strip():
-        raise bad("empty text", text_field)
-    return _Record(str(raw_id) if raw_id is not None else str(line), value.strip(), label, line)
-
-
-def _utterances(raw: Any, use_asr: bool, bad: Any) -> list[Utterance]:
-    if not isinstance(raw, list):
-        raise bad("expected a list of turns", "utterances")
-    field = "asr_text" if use_asr else "text"
-    turns: list[Utterance] = []
-    for pos, u in enumerate(raw):
-        where = f"utterances[{pos}]"
-        if not isinstance(u, dict):
-            raise bad("a turn must be an object", where)
-        speaker = _SPEAKERS.get(str(u.get("speaker", "")).strip().lower())
-        if speaker is None:
-            known = ", ".join(sorted(_SPEAKERS))
-            raise bad(f"unknown speaker {u.get('speaker')!r} (known: {known})", f"{where}.speaker")
-        text = u.get(field)
-        if not isinstance(text, str):
-            raise bad(f"expected text, got {type(text).__name__}", f"{where}.{field}")
-        turns.append(Utterance(index=pos, speaker=speaker, text=text))
-    return turns
 
 
 # --- the classifier -------------------------------------------------------------------

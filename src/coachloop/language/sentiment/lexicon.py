@@ -30,6 +30,7 @@ from typing import NamedTuple
 from vaderSentiment import vaderSentiment as vader  # type: ignore[import-untyped]
 
 from coachloop.language.sentiment.words import CONTACT_CENTER_EN, HINDI
+from coachloop.textnorm import NOISE_WORDS, WORD_MARKS, drop_apostrophes
 
 __all__ = [
     "B_INCR",
@@ -46,13 +47,6 @@ B_INCR: float = vader.B_INCR
 """How much an intensifier adds to the valence of the word it modifies (VADER's 0.293)."""
 N_SCALAR: float = vader.N_SCALAR
 """What a negation multiplies a valence by (VADER's -0.74: "not good" is mildly bad)."""
-
-NOISE_WORDS = frozenset(
-    {"noise", "unk", "laughter", "silence", "inaudible", "um", "uh", "umm", "uhm", "hmm", "mm", "mhm"}
-)
-"""Transcription marks ("[noise]", "<unk>") and fillers: they say nothing, and between a
-negation and its word they must not push the word out of reach. Same words as
-`coachloop.detect.base.NOISE_WORDS` (not imported: this module must not load detectors)."""
 
 # Hindi grammar words. Intensifiers precede the word as in English ("bahut bura").
 _INTENSIFIERS = (
@@ -83,9 +77,7 @@ _DEVANAGARI = str.maketrans(
         "\u200d": None,
     }
 )  # fmt: skip
-# Word characters as in coachloop.detect.text: \w plus combining marks and Indic blocks.
-_MARKS = "\u0300-\u036f\u0900-\u0963\u0966-\u0dff"
-_WORD = re.compile(rf"[\w{_MARKS}]+")
+_WORD = re.compile(rf"[\w{WORD_MARKS}]+")
 # ASCII text (most transcripts) is lower-cased and split at punctuation by one bytes
 # translation, several times faster than `str.translate` or a regex.
 _ASCII_TABLE = bytes(
@@ -104,7 +96,7 @@ def tokens(text: str) -> list[str]:
     with Devanagari folded."""
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_TABLE, _ASCII_DROP).decode("ascii").split()
-    text = text.lower().replace("'", "").replace("\u2019", "").replace("`", "")
+    text = drop_apostrophes(text.lower())
     return _WORD.findall(text.translate(_DEVANAGARI))
 
 
