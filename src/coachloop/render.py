@@ -38,9 +38,40 @@ def _header(interaction: Interaction) -> Text:
     return Text("  ·  ".join(parts), style="bold")
 
 
+def _reading_notes(interaction: Interaction) -> list[Text]:
+    """How the conversation was read: a partly read call, a decided agent side."""
+    notes: list[Text] = []
+    meta = interaction.metadata
+    dropped = meta.get("dropped")
+    if meta.get("partial") and isinstance(dropped, list):
+        parts = "; ".join(
+            f"{d.get('field') or '?'}"
+            + (f" (line {d['line']})" if d.get("line") else "")
+            + f": {d.get('reason')}"
+            for d in dropped[:5]
+            if isinstance(d, dict)
+        )
+        more = f" (+{len(dropped) - 5} more)" if len(dropped) > 5 else ""
+        notes.append(
+            Text(f"PARTIAL: {len(dropped)} part(s) of the source were dropped: {parts}{more}", style="yellow")
+        )
+    role = meta.get("agent_role")
+    if isinstance(role, dict) and role.get("method") != "given":
+        notes.append(
+            Text(
+                f"agent side: {role.get('label')} by {role.get('method')}, confidence {role.get('confidence')}: "
+                f"{role.get('reason')}",
+                style="dim",
+            )
+        )
+    return notes
+
+
 def render_evaluation(console: Console, interaction: Interaction, evaluations: Sequence[Evaluation]) -> None:
     """Behaviour outcomes with their evidence, then the transcript with cited turns marked."""
     console.print(_header(interaction))
+    for note in _reading_notes(interaction):
+        console.print(note)
     cited: dict[int, list[tuple[str, Outcome, tuple[int, int] | None]]] = {}
     for ev in evaluations:
         score = "n/a" if ev.score is None else f"{ev.score:.2f}"
