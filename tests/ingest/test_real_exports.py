@@ -225,7 +225,7 @@ def test_a_file_of_no_known_shape_is_refused_naming_the_closest_format(tmp_path:
 
 def test_wrong_explicit_format_gives_a_hint(tmp_path: Path) -> None:
     tca = write_json(tmp_path, {"JobName": "j", "Channel": "VOICE", "Transcript": []})
-    with pytest.raises(IngestError, match="use --format transcribe-call-analytics"):
+    with pytest.raises(IngestError, match="use --format transcribe-call-analytics or auto"):
         list(read_transcribe(tca))
     one_line_transcribe = write_json(tmp_path, transcribe_doc([("spk_0", "hello")]), "t.json")
     (rejected,) = list(read_native(one_line_transcribe))

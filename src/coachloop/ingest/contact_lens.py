@@ -48,6 +48,7 @@ from typing import Any
 import orjson
 
 from coachloop.errors import IngestError, RecordError
+from coachloop.ingest.detect import format_of_record
 from coachloop.ingest.lines import line_of, located, read_json_document
 from coachloop.ingest.pii import has_tokens, mask_char_spans, mask_entities, mask_time_spans, token_for
 from coachloop.ingest.records import readers
@@ -97,9 +98,8 @@ def _read(path: Path, fmt: str) -> Iterator[ReadItem]:
     name = str(path)
     data, doc = read_json_document(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("Transcript"), list):
-        hint = ""
-        if isinstance(doc, dict) and isinstance(doc.get("results"), dict):
-            hint = " (this looks like Amazon Transcribe output: use --format transcribe)"
+        looks_like = format_of_record(doc)
+        hint = f" (this looks like {looks_like} output: use --format {looks_like} or auto)" if looks_like else ""
         what = "Contact Lens analysis" if fmt == "contact-lens" else "Transcribe Call Analytics output"
         raise IngestError(f"{path}: not a {what} file: no 'Transcript' list{hint}")
 

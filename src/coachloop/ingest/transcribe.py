@@ -56,6 +56,7 @@ from typing import Any
 import orjson
 
 from coachloop.errors import IngestError, RecordError
+from coachloop.ingest.detect import format_of_record
 from coachloop.ingest.lines import line_of, located, read_json_document
 from coachloop.ingest.records import ReadOptions, configurable, readers
 from coachloop.ingest.roles import decide_roles
@@ -113,11 +114,8 @@ def read_transcribe(
     name = str(path)
     data, doc = read_json_document(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("results"), dict):
-        hint = ""
-        if isinstance(doc, dict) and isinstance(doc.get("Transcript"), list):
-            hint = (
-                " (this looks like Transcribe Call Analytics output: use --format transcribe-call-analytics)"
-            )
+        looks_like = format_of_record(doc)
+        hint = f" (this looks like {looks_like} output: use --format {looks_like} or auto)" if looks_like else ""
         raise IngestError(f"{path}: not Amazon Transcribe output: no 'results' object{hint}")
     job = doc.get("jobName")
     interaction_id = job if isinstance(job, str) and job.strip() else path.stem

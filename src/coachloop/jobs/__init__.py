@@ -142,12 +142,43 @@ def _redact_item(redactor: Redactor, item: ReadItem) -> ReadItem:
         error = RecordError(
             redactor.redact(e.reason), file=e.file, line=e.line, field=e.field, record_id=e.record_id
         )
-        return Rejected(error, redactor.redact(item.raw), item.format)
+        return Rejected(error, _redact_raw(redactor, item.raw), item.format)
     if isinstance(item, SurveyUpdate) and item.survey.comment:
         return SurveyUpdate(
             item.interaction_id, replace(item.survey, comment=redactor.redact(item.survey.comment))
         )
     return item
+
+
+def _redact_json_value(redactor: Redactor, value: object, key: str = "") -> object:
+    if isinstance(value, str):
+        return (_identifier_redactor(redactor) if _IDENTIFIER_KEY.search(key) else redactor).redact(value)
+    if isinstance(value, list):
+        return [_redact_json_value(redactor, v, key) for v in value]
+    if isinstance(value, dict):
+        return {k: _redact_json_value(redactor, v, str(k)) for k, v in value.items()}
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**13:
+        # A card number (14-19 digits) written as a JSON number; 13-digit epoch milliseconds
+        # and other times are not redacted, so the record stays replayable.
+        numbers = Redactor(replace(redactor.config, phones=False, spoken_digits=False, emails=False))
+        text = str(value)
+        redacted = numbers.redact(text)
+        return value if redacted == text else redacted
+    return value
+
+
+def _redact_raw(redactor: Redactor, raw: str) -> str:
+    """A quarantined record, redacted: a JSON one value by value (numbers are data, not
+    something said, and the record must stay JSON to be replayed), any other as text."""
+    stripped = raw.lstrip()
+    if stripped[:1] in ("{", "["):
+        try:
+            parsed = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return redactor.redact(raw)
+        option = orjson.OPT_INDENT_2 if "\n" in raw.strip() else 0
+        return orjson.dumps(_redact_json_value(redactor, parsed), option=option).decode()
+    return redactor.redact(raw)
 
 
 def _checked(items: Iterable[ReadItem], file: str) -> Iterator[ReadItem]:
