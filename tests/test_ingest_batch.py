@@ -15,9 +15,10 @@ import orjson
 
 from coachloop import jobs
 from coachloop.detect.customer_name import _name_words
+from coachloop.evaluate import evaluate, load_rubric
 from coachloop.ingest.native import read_native, to_native
 from coachloop.language.langid import default_identifier
-from coachloop.model import Channel, Interaction
+from coachloop.model import Channel, Interaction, Outcome
 from coachloop.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -193,3 +194,26 @@ def test_ingest_exit_status_says_everything_something_or_nothing(tmp_path: Path)
     assert "closest is" in nothing.stderr
     dropped = status("quarantine", "drop", "--all")
     assert dropped.returncode == 0 and "2 record(s) dropped" in dropped.stdout
+
+
+def test_a_rubric_can_make_a_behaviour_not_applicable_on_partial_calls(tmp_path: Path) -> None:
+    rubric = tmp_path / "r.yaml"
+    rubric.write_text(
+        "name: r\nversion: 1\ntitle: R\nsections:\n  - id: s\n    title: S\n    behaviors:\n"
+        "      - {id: disclose, title: D, coaching: c, detect: phrase, phrases: [being recorded],\n"
+        "         applies_when: {metadata: {partial: ['None']}}}\n"
+    )
+    compiled = load_rubric(rubric)
+    whole = read_one(tmp_path, call("c-1"))
+    partial = read_one(tmp_path, call("c-2"))
+    partial.metadata.update(partial=True, dropped=[{"field": "utterances[3]", "reason": "dropped"}])
+    assert evaluate(compiled, whole).results[0].outcome is Outcome.MISSED
+    assert evaluate(compiled, partial).results[0].outcome is Outcome.NOT_APPLICABLE
+
+
+def read_one(tmp_path: Path, record: dict[str, Any]) -> Interaction:
+    path = tmp_path / f"{record['id']}.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    (item,) = list(read_native(path))
+    assert isinstance(item, Interaction)
+    return item
