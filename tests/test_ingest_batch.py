@@ -102,7 +102,7 @@ def test_a_record_refused_after_parsing_names_file_line_and_id(store: Store, tmp
     path = tmp_path / "in.jsonl"
     path.write_text(json.dumps(call("c-1")) + "\n" + json.dumps(bad) + "\n")
     report = jobs.ingest_paths(store, [path], jobs.AUTO)
-    assert report.errors == [f"{path}:2 utterances[1].start: negative time -1.0 [id c-2]"]
+    assert report.errors == [f"{path}:2 utterances[1].start: negative time -1.0 (id c-2)"]
 
 
 def test_a_pretty_printed_native_record_is_one_record(store: Store, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
 from coachloop import jobs
 from coachloop.errors import CoachloopError
@@ -28,7 +29,7 @@ _FORMATS = ", ".join(["auto", *readers])
 
 def _print_lines(kind: str, lines: list[str], limit: int = 20) -> None:
     for line in lines[:limit]:
-        err.print(f"{kind} {line}", markup=True, highlight=False, soft_wrap=True)
+        err.print(f"{kind} {escape(line)}", markup=True, highlight=False, soft_wrap=True)
     if len(lines) > limit:
         err.print(f"... and {len(lines) - limit} more", highlight=False)
 

@@ -71,7 +71,7 @@ class IngestReport:
     agents: int = 0
     rejected: int = 0
     errors: list[str] = field(default_factory=list)
-    """One line per rejected record (file:line field: reason [id])."""
+    """One line per rejected record (file:line field: reason (id))."""
     formats: dict[str, str] = field(default_factory=dict)
     """The format each file was read as, with why when it was detected (`--format auto`)."""
     roles: list[str] = field(default_factory=list)
@@ -327,7 +327,7 @@ def ingest_paths(
             try:
                 file_fmt, why = _resolve(path, fmt)
             except CoachloopError as err:
-                file_fmt, why = fmt, None
+                file_fmt, why = fmt, "no format fits: quarantined whole"
                 items: Iterable[ReadItem] = [_redact_item(redactor, _whole_file(path, fmt, str(err)))]
             else:
                 items = _read_file(path, file_fmt, options, redactor)
@@ -385,7 +385,7 @@ def _flush(
 def _error_line(item: Rejected) -> str:
     e = item.error
     rid = e.record_id
-    return e.message + (f" [id {rid}]" if rid and rid not in e.message else "")
+    return e.message + (f" (id {rid})" if rid and rid not in e.message else "")
 
 
 def replay_quarantine(
