@@ -12,11 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 
 from coachloop import jobs
 from coachloop.detect.customer_name import _name_words
+from coachloop.errors import ConfigError
 from coachloop.evaluate import evaluate, load_rubric
 from coachloop.ingest.native import read_native, to_native
+from coachloop.ingest.sources import load_sources
 from coachloop.language.langid import default_identifier
 from coachloop.model import Channel, Interaction, Outcome
 from coachloop.store import Store
@@ -217,3 +220,20 @@ def read_one(tmp_path: Path, record: dict[str, Any]) -> Interaction:
     (item,) = list(read_native(path))
     assert isinstance(item, Interaction)
     return item
+
+
+def test_a_sources_file_sets_format_and_agent_channel_per_source(store: Store, tmp_path: Path) -> None:
+    doc = orjson.loads((FIXTURES / "transcribe" / "channel_identification.json").read_bytes())
+    (tmp_path / "left").mkdir()
+    path = tmp_path / "left" / "call.json"
+    path.write_bytes(orjson.dumps(doc))
+    config = tmp_path / "sources.yaml"
+    config.write_text(f"sources:\n  - match: '{tmp_path}/left/*'\n    format: transcribe\n    agent_channel: 0\n")
+    report = jobs.ingest_paths(store, [path], jobs.AUTO, sources=load_sources(config))
+    assert report.formats[str(path)] == "transcribe" and report.roles == []
+    (stored,) = list(store.iter_interactions(None))
+    assert stored.metadata["agent_role"]["label"] == "ch_0"
+    assert stored.metadata["agent_role"]["method"] == "given"
+    config.write_text("sources:\n  - match: '*'\n    agent_chanel: 0\n")
+    with pytest.raises(ConfigError, match=r"sources\[0\]\.agent_chanel: extra inputs are not permitted"):
+        load_sources(config)

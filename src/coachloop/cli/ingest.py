@@ -13,6 +13,7 @@ from coachloop import jobs
 from coachloop.errors import CoachloopError
 from coachloop.ingest.records import ReadOptions, readers
 from coachloop.ingest.redact import RedactionConfig, Redactor
+from coachloop.ingest.sources import load_sources
 
 if TYPE_CHECKING:
     pass
@@ -63,6 +64,14 @@ def ingest(
             "what each voice says, reported per call with its confidence).",
         ),
     ] = None,
+    sources: Annotated[
+        Path | None,
+        typer.Option(
+            "--sources",
+            help="YAML file of per-source settings: entries with `match` (a glob), `format`, "
+            "`agent_channel`, `agent_speaker`; the first matching entry applies, flags given here win.",
+        ),
+    ] = None,
     keep: Annotated[
         list[str] | None,
         typer.Option(
@@ -83,6 +92,7 @@ def ingest(
     """
     redactor = Redactor(RedactionConfig.from_mapping(dict.fromkeys(keep or [], False)))
     options = ReadOptions(agent_channel=agent_channel, agent_speaker=agent_speaker)
+    per_source = load_sources(sources) if sources is not None else None
     store = open_db(db)
     with progress_bar() as bar:
         task = bar.add_task("ingesting", total=None)
@@ -92,9 +102,10 @@ def ingest(
             format,
             redactor=redactor,
             options=options,
+            sources=per_source,
             progress=lambda n: bar.advance(task, n),
         )
-    if format == jobs.AUTO:
+    if format == jobs.AUTO or per_source is not None:
         _print_lines("[cyan]format[/]", [f"{path}: {fmt}" for path, fmt in report.formats.items()])
     _print_lines("[cyan]agent[/]", report.roles)
     _print_lines("[yellow]warning[/]", report.warnings)

@@ -27,6 +27,7 @@ from coachloop.ingest.lines import MAX_RECORD_BYTES, QUARANTINE_KEEP_BYTES
 from coachloop.ingest.native import to_native
 from coachloop.ingest.records import ReadOptions, reader_for
 from coachloop.ingest.redact import RedactionConfig, Redactor
+from coachloop.ingest.sources import Sources
 from coachloop.model import ContactReason, Evaluation, Interaction, ReadItem, Rejected, SurveyUpdate
 from coachloop.rubric.load import shipped_rubrics
 from coachloop.store import QuarantineRow, Store, content_hash
@@ -299,12 +300,14 @@ def ingest_paths(
     *,
     redactor: Redactor | None = None,
     options: ReadOptions | None = None,
+    sources: Sources | None = None,
     progress: Progress | None = None,
     batch: int = BATCH,
 ) -> IngestReport:
     """Read, check, redact and store every record of `paths`; bad records go to quarantine.
 
-    `fmt` is a reader's name or `auto` (each file's format detected from its shape). A
+    `fmt` is a reader's name or `auto` (each file's format detected from its shape);
+    `sources` may set the format and agent side per file (`coachloop.ingest.sources`). A
     file that cannot be read or placed is quarantined whole and the batch goes on; a
     file that does not exist stops the batch before anything is read.
 
@@ -313,7 +316,10 @@ def ingest_paths(
     writing overlap. Each batch is one transaction; an interrupted run keeps the batches
     that finished and can be run again.
     """
-    _known_format(fmt)  # an unknown format fails before anything is read
+    given = options or ReadOptions()
+    settings = {path: sources.for_path(path, fmt, given) if sources else (fmt, given) for path in paths}
+    for path_fmt, _options in settings.values():
+        _known_format(path_fmt)  # an unknown format fails before anything is read
     for path in paths:
         if not path.exists():
             raise IngestError(f"{path}: no such file")
@@ -324,13 +330,14 @@ def ingest_paths(
         writing: Future[None] | None = None
         for path in paths:
             report.files += 1
+            asked, file_options = settings[path]
             try:
-                file_fmt, why = _resolve(path, fmt)
+                file_fmt, why = _resolve(path, asked)
             except CoachloopError as err:
-                file_fmt, why = fmt, "no format fits: quarantined whole"
-                items: Iterable[ReadItem] = [_redact_item(redactor, _whole_file(path, fmt, str(err)))]
+                file_fmt, why = asked, "no format fits: quarantined whole"
+                items: Iterable[ReadItem] = [_redact_item(redactor, _whole_file(path, asked, str(err)))]
             else:
-                items = _read_file(path, file_fmt, options, redactor)
+                items = _read_file(path, file_fmt, file_options, redactor)
             report.formats[str(path)] = file_fmt + (f" ({why})" if why else "")
             if file_fmt == "csv" and (notice := column_notice(path)) is not None:
                 report.warnings.append(notice)
