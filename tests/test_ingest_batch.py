@@ -237,3 +237,36 @@ def test_a_sources_file_sets_format_and_agent_channel_per_source(store: Store, t
     config.write_text("sources:\n  - match: '*'\n    agent_chanel: 0\n")
     with pytest.raises(ConfigError, match=r"sources\[0\]\.agent_chanel: extra inputs are not permitted"):
         load_sources(config)
+
+
+def _name_call(tmp_path: Path, cid: str, turns: list[tuple[str, str]]) -> Interaction:
+    utterances = [{"index": i, "speaker": s, "text": t} for i, (s, t) in enumerate(turns)]
+    return read_one(tmp_path, {"id": cid, "utterances": utterances})
+
+
+def test_customer_name_given_a_turn_late_is_found_and_a_redaction_token_is_not_a_name(tmp_path: Path) -> None:
+    rubric = tmp_path / "n.yaml"
+    rubric.write_text(
+        "name: n\nversion: 1\ntitle: N\nsections:\n  - id: s\n    title: S\n    behaviors:\n"
+        "      - {id: use_customer_name, title: U, coaching: c, detect: customer_name}\n"
+    )
+    compiled = load_rubric(rubric)
+    late = _name_call(
+        tmp_path,
+        "late",
+        [
+            ("agent", "may i have your name please"),
+            ("customer", "sure the name is"),
+            ("customer", "john smith"),
+            ("agent", "thank you john how can i help"),
+        ],
+    )
+    (result,) = evaluate(compiled, late).results
+    assert result.outcome is Outcome.MET and result.evidence[0].matched == "john"
+    redacted = _name_call(
+        tmp_path,
+        "redacted",
+        [("customer", "hi my name is [PII]"), ("agent", "thank you [PII] how can i help")],
+    )
+    (result,) = evaluate(compiled, redacted).results
+    assert result.outcome is Outcome.NOT_APPLICABLE
