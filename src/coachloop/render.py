@@ -48,6 +48,35 @@ def _header(interaction: Interaction, agent_name: str | None = None) -> Text:
     return Text("  ·  ".join(parts), style="bold")
 
 
+def _reading_notes(interaction: Interaction) -> list[Text]:
+    """How the conversation was read: a partly read call, a decided agent side."""
+    notes: list[Text] = []
+    meta = interaction.metadata
+    dropped = meta.get("dropped")
+    if meta.get("partial") and isinstance(dropped, list):
+        parts = "; ".join(
+            f"{d.get('field') or '?'}"
+            + (f" (line {d['line']})" if d.get("line") else "")
+            + f": {d.get('reason')}"
+            for d in dropped[:5]
+            if isinstance(d, dict)
+        )
+        more = f" (+{len(dropped) - 5} more)" if len(dropped) > 5 else ""
+        notes.append(
+            Text(f"PARTIAL: {len(dropped)} part(s) of the source were dropped: {parts}{more}", style="yellow")
+        )
+    role = meta.get("agent_role")
+    if isinstance(role, dict) and role.get("method") != "given":
+        notes.append(
+            Text(
+                f"agent side: {role.get('label')} by {role.get('method')}, confidence {role.get('confidence')}: "
+                f"{role.get('reason')}",
+                style="dim",
+            )
+        )
+    return notes
+
+
 def render_evaluation(
     console: Console,
     interaction: Interaction,
@@ -61,6 +90,8 @@ def render_evaluation(
     review, the coaching text of each missed behaviour, then the transcript with cited
     turns marked."""
     console.print(_header(interaction, agent_name))
+    for note in _reading_notes(interaction):
+        console.print(note)
     cited: dict[int, list[tuple[str, Outcome, tuple[int, int] | None]]] = {}
     for ev in evaluations:
         titles = (texts or {}).get(ev.rubric, {})

@@ -220,7 +220,7 @@ def test_transcribe_call_analytics_output_with_roles_on_turns_is_read(tmp_path: 
         ),
         (3, "BeginOffsetMillis", "16020", "Transcript[3].BeginOffsetMillis: '16020' is not a number"),
         (3, "EndOffsetMillis", None, "Transcript[3].EndOffsetMillis: is missing"),
-        (3, "Content", "  ", "Transcript[3].Content: is missing or empty"),
+        (3, "Content", "  ", "Transcript[3].Content: is empty"),
         (
             3,
             "ParticipantId",
@@ -246,7 +246,7 @@ def test_bad_voice_turn_is_rejected_and_the_other_turns_are_kept(
     else:
         bad[key] = value
     (call,), (rejected,) = read(write(tmp_path, doc))
-    assert rejected.error.message == f"contact.json {message}"
+    assert rejected.error.message == f"{tmp_path / 'contact.json'} {message}"
     assert rejected.error.record_id == CONTACT_ID
     assert orjson.loads(rejected.raw) == bad
     assert turns(call) == VOICE_TURNS[:3] + VOICE_TURNS[4:]
@@ -258,8 +258,8 @@ def test_bad_chat_time_is_rejected_and_the_other_messages_are_kept(tmp_path: Pat
     doc = load(CHAT)
     doc["Transcript"][5]["AbsoluteTime"] = "06/03/2024 16:41:31"
     (chat,), (rejected,) = read(write(tmp_path, doc))
-    assert rejected.error.message == (
-        "contact.json Transcript[5].AbsoluteTime: '06/03/2024 16:41:31' is not an ISO 8601 date-time"
+    assert rejected.error.message == f"{tmp_path / 'contact.json'} " + (
+        "Transcript[5].AbsoluteTime: '06/03/2024 16:41:31' is not an ISO 8601 date-time"
     )
     assert len(chat.utterances) == 5
     assert "second time" not in " ".join(u.text for u in chat.utterances)
@@ -269,8 +269,8 @@ def test_malformed_talk_time_is_rejected_but_the_transcript_is_kept(tmp_path: Pa
     doc = load(VOICE)
     doc["ConversationCharacteristics"]["TalkTime"]["TotalTimeMillis"] = "22240ms"
     (call,), (rejected,) = read(write(tmp_path, doc))
-    assert rejected.error.message == (
-        "contact.json ConversationCharacteristics.TalkTime.TotalTimeMillis: '22240ms' is not a number"
+    assert rejected.error.message == f"{tmp_path / 'contact.json'} " + (
+        "ConversationCharacteristics.TalkTime.TotalTimeMillis: '22240ms' is not a number"
     )
     assert call.talk_seconds is None
     assert turns(call) == VOICE_TURNS
@@ -281,7 +281,10 @@ def test_unknown_channel_rejects_the_file(tmp_path: Path) -> None:
     doc["Channel"] = "SMS"
     interactions, (rejected,) = read(write(tmp_path, doc))
     assert interactions == []
-    assert rejected.error.message == "contact.json Channel: unknown channel 'SMS' (expected VOICE or CHAT)"
+    assert (
+        rejected.error.message
+        == f"{tmp_path / 'contact.json'} Channel: unknown channel 'SMS' (expected VOICE or CHAT)"
+    )
 
 
 def test_missing_file_raises_ingest_error(tmp_path: Path) -> None:

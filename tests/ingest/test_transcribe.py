@@ -87,7 +87,7 @@ def test_agent_label_absent_from_the_file_rejects_the_file() -> None:
     interactions, (rejected,) = read(SPEAKERS, agent_label="spk_7")
     assert interactions == []
     assert rejected.error.message == (
-        "speaker_labels.json results.speaker_labels: agent_label 'spk_7' does not occur in the file "
+        f"{SPEAKERS}:11 results.speaker_labels: agent speaker 'spk_7' does not occur in the file "
         "(labels: spk_0, spk_1)"
     )
 
@@ -131,8 +131,8 @@ def test_audio_segments_alone_are_read_when_there_are_no_items(tmp_path: Path) -
     assert "min_confidence" not in call.utterances[0].metadata
 
 
-def test_channel_identification_makes_ch_0_the_agent_even_when_the_customer_speaks_first() -> None:
-    (call,), rejected = read(CHANNELS)
+def test_agent_channel_names_the_agent_even_when_the_customer_speaks_first() -> None:
+    (call,), rejected = read(CHANNELS, agent_channel=0)
     assert rejected == []
     assert call.id == "northwind-queue-billing-0305-1102"
     assert call.language == "en-GB"
@@ -151,7 +151,7 @@ def test_channel_items_without_labels_are_matched_to_channel_label_lists(tmp_pat
     for item in doc["results"]["items"]:
         del item["channel_label"]
         del item["id"]
-    (call,), rejected = read(write(tmp_path, doc))
+    (call,), rejected = read(write(tmp_path, doc), agent_channel=0)
     assert rejected == []
     assert [u.speaker for u in call.utterances] == [
         Speaker.CUSTOMER,
@@ -219,7 +219,7 @@ def test_bad_item_is_rejected_and_the_rest_of_the_call_is_kept(
     else:
         bad[key] = value
     (call,), (rejected,) = read(write(tmp_path, doc))
-    assert rejected.error.message == f"job.json {message}"
+    assert rejected.error.message == f"{tmp_path / 'job.json'} {message}"
     assert rejected.error.record_id == "northwind-billing-0305-0914"
     assert orjson.loads(rejected.raw) == bad
     assert call.utterances[2].text == "I'm to hear that."
@@ -246,7 +246,9 @@ def test_failed_job_is_rejected(tmp_path: Path) -> None:
     doc["status"] = "FAILED"
     interactions, (rejected,) = read(write(tmp_path, doc))
     assert interactions == []
-    assert rejected.error.message == "job.json status: job status is 'FAILED', not 'COMPLETED'"
+    assert (
+        rejected.error.message == f"{tmp_path / 'job.json'} status: job status is 'FAILED', not 'COMPLETED'"
+    )
 
 
 def test_missing_file_raises_ingest_error(tmp_path: Path) -> None:

@@ -47,7 +47,9 @@ def main(argv: list[str] | None = None) -> None:
     """
     debug = os.environ.get("COACHLOOP_DEBUG") == "1"
     try:
-        app(args=argv, standalone_mode=False)
+        status = app(args=argv, standalone_mode=False)
+        if isinstance(status, int) and status:  # a command's `typer.Exit(code)` comes back as its code
+            sys.exit(status)
     except typer.Exit as e:
         sys.exit(e.exit_code)
     except typer.Abort:

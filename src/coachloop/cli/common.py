@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -88,7 +89,7 @@ def output_to(path: Path | None) -> Iterator[TextIO]:
 
 def print_rejections(errors: list[str], limit: int = 20) -> None:
     for line in errors[:limit]:
-        err.print(f"[yellow]rejected[/] {line}", markup=True, highlight=False, soft_wrap=True)
+        err.print(f"[yellow]rejected[/] {escape(line)}", markup=True, highlight=False, soft_wrap=True)
     if len(errors) > limit:
         err.print(f"... and {len(errors) - limit} more; see `coachloop quarantine list`", highlight=False)
 

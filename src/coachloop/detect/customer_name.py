@@ -23,10 +23,22 @@ __all__ = ["CustomerNameDetector"]
 
 # Cheap literal triggers found by the rubric's automaton; the patterns below then run
 # only on the customer turns that contain one.
-TRIGGERS = ["my name is", "my names", "mera naam", "this is", "i am", "im", "its", "speaking", "here"]
+TRIGGERS = [
+    "my name is",
+    "my names",
+    "the name is",
+    "mera naam",
+    "this is",
+    "i am",
+    "im",
+    "its",
+    "speaking",
+    "here",
+]
 DEFAULT_INTRODUCTIONS = [
     r"\bmy name is (\w+)(?: (\w+))?",
     r"\bmy names (\w+)(?: (\w+))?",
+    r"\bthe name is (\w+)(?: (\w+))?",
     r"\bmera naam (\w+)(?: (\w+))?",
     r"\b(?:this is|i am|im|its|it is) (\w+)(?: (\w+))? (?:calling|speaking|here)\b",
     r"\b(\w+) (\w+) (?:speaking|here)\b",
@@ -47,7 +59,7 @@ NAME_QUESTIONS = [
 ]
 # A reply to a name question: fillers first, then up to two name words.
 ANSWER = re.compile(
-    r"^ (?:(?:yes|sure|yeah|hi|hello|its|it is|this is|im|i am|my name is|my names|mera naam|ji|haan) )*"
+    r"^ (?:(?:yes|sure|yeah|hi|hello|its|it is|this is|im|i am|my name is|my names|the name is|name is|mera naam|ji|haan) )*"
     r"(\w+)(?: (\w+))?"
 )
 # Words around a name that are not part of it.
@@ -72,8 +84,20 @@ class CustomerNameSettings(DetectorSettings):
     metadata_key: str = "customer_name"
 
 
+# Redaction tokens ("[PII]", "[NAME]", "[CARD]"...) as they read once normalised, and the
+# word "name" itself ("the name is..."): none of them is anybody's name.
+NOT_NAME_TOKENS = frozenset({
+    "pii", "name", "names", "address", "card", "email", "phone", "national_id", "national", "id",
+    "redacted",
+})  # fmt: skip
+
+
 def _name_words(groups: tuple[str | None, ...]) -> set[str]:
-    return {w for w in groups if w and w not in NOT_NAMES and not w.isdigit() and len(w) > 1}
+    return {
+        w
+        for w in groups
+        if w and w not in NOT_NAMES and w not in NOT_NAME_TOKENS and not w.isdigit() and len(w) > 1
+    }
 
 
 @detectors.register("customer_name")
@@ -116,19 +140,15 @@ class CustomerNameDetector(Detector):
         for hit in conv.hits[self.question_slot]:
             if utterances[hit.utterance].speaker is Speaker.CUSTOMER:
                 continue
-            reply = next(
-                (
-                    p
-                    for p in range(hit.utterance + 1, min(hit.utterance + 3, len(utterances)))
-                    if utterances[p].speaker is Speaker.CUSTOMER
-                ),
-                None,
-            )
-            if reply is not None:
+            # The name may come a turn later ("sure, the name is" / "John Smith").
+            for reply in range(hit.utterance + 1, min(hit.utterance + 4, len(utterances))):
+                if utterances[reply].speaker is not Speaker.CUSTOMER:
+                    continue
                 answer = ANSWER.match(conv.normalized[reply])
                 words = _name_words(answer.groups()) if answer else set()
                 if words:
                     found.append((reply, words))
+                    break
         if not found:
             return set(), 0
         position, words = min(found, key=lambda f: f[0])

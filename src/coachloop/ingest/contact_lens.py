@@ -48,11 +48,13 @@ from typing import Any
 import orjson
 
 from coachloop.errors import FieldError, IngestError, RecordError
-from coachloop.ingest.lines import read_json_document
+from coachloop.ingest.detect import format_of_record
+from coachloop.ingest.lines import line_of, located, read_json_document
+from coachloop.ingest.pii import has_tokens, mask_char_spans, mask_entities, mask_time_spans, token_for
 from coachloop.ingest.records import readers
 from coachloop.model import Channel, Interaction, ReadItem, Rejected, Speaker, Utterance
 
-__all__ = ["read_contact_lens"]
+__all__ = ["read_call_analytics", "read_contact_lens"]
 
 _ROLES: dict[str, Speaker] = {
     "AGENT": Speaker.AGENT,
@@ -78,19 +80,36 @@ def read_contact_lens(path: Path) -> Iterator[ReadItem]:
     Raises `IngestError` (when iterated) if the file cannot be read or is not a Contact
     Lens analysis document.
     """
-    name = path.name
+    return _read(path, "contact-lens")
+
+
+@readers.register("transcribe-call-analytics")
+def read_call_analytics(path: Path) -> Iterator[ReadItem]:
+    """Read one Transcribe Call Analytics output file (the Contact Lens shape, with
+    `JobName` and roles on each turn) as one voice `Interaction`."""
+    return _read(path, "transcribe-call-analytics")
+
+
+def _read(path: Path, fmt: str) -> Iterator[ReadItem]:
+    name = str(path)
     data, doc = read_json_document(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("Transcript"), list):
-        raise IngestError(f"{path}: not a Contact Lens analysis file: no 'Transcript' list")
+        looks_like = format_of_record(doc)
+        hint = f" (this looks like {looks_like} output: use --format {looks_like} or auto)" if looks_like else ""
+        what = "Contact Lens analysis" if fmt == "contact-lens" else "Transcribe Call Analytics output"
+        raise IngestError(f"{path}: not a {what} file: no 'Transcript' list{hint}")
 
     interaction_id = _interaction_id(doc, path)
     rejected: list[Rejected] = []
 
     def reject(err: _BadField, raw: object) -> None:
         rejected.append(
-            Rejected(
-                RecordError(err.reason, file=name, field=err.field, record_id=interaction_id),
-                raw=orjson.dumps(raw).decode(),
+            located(
+                Rejected(
+                    RecordError(err.reason, file=name, field=err.field, record_id=interaction_id),
+                    raw=orjson.dumps(raw).decode(),
+                ),
+                data,
             )
         )
 
@@ -101,6 +120,7 @@ def read_contact_lens(path: Path) -> Iterator[ReadItem]:
             RecordError(
                 f"unknown channel {channel_name!r} (expected VOICE or CHAT)",
                 file=name,
+                line=line_of(data, "Channel"),
                 field="Channel",
                 record_id=interaction_id,
             ),
@@ -113,14 +133,16 @@ def read_contact_lens(path: Path) -> Iterator[ReadItem]:
     characteristics = characteristics if isinstance(characteristics, dict) else {}
     started_at: datetime | None = None
     ended_at: datetime | None = None
+    content_meta = doc.get("ContentMetadata")
+    raw_file = not (isinstance(content_meta, dict) and content_meta.get("Output") == "Redacted")
     if channel is Channel.VOICE:
-        utterances = _voice_turns(doc["Transcript"], participants, reject)
+        utterances = _voice_turns(doc["Transcript"], participants, reject, raw_file)
     else:
         utterances, started_at, ended_at = _chat_messages(
-            doc["Transcript"], participants, _chat_sentiments(characteristics), reject
+            doc["Transcript"], participants, _chat_sentiments(characteristics), reject, raw_file
         )
 
-    metadata: dict[str, Any] = {"source_format": "contact-lens"}
+    metadata: dict[str, Any] = {"source_format": fmt}
     metadata.update(_contact_metadata(doc))
     talk_seconds = _characteristics(characteristics, metadata, reject)
     yield from rejected
@@ -184,9 +206,49 @@ def _speaker(turn: dict[str, Any], where: str, participants: dict[str, str]) -> 
 
 def _content(turn: dict[str, Any], where: str) -> str:
     content = turn.get("Content")
-    if not isinstance(content, str) or not content.strip():
-        raise _BadField(f"{where}.Content", "is missing or empty")
+    if content is None:
+        raise _BadField(f"{where}.Content", "is missing")
+    if not isinstance(content, str):
+        raise _BadField(f"{where}.Content", f"is not text (got {orjson.dumps(content).decode()[:40]})")
+    if not content.strip():
+        raise _BadField(f"{where}.Content", "is empty")
     return content
+
+
+def _marked_pii(turn: dict[str, Any], text: str, start: float | None, end: float | None) -> str:
+    """`text` with the personal data the (raw) file marks in this turn masked."""
+    if has_tokens(text):
+        return text  # already redacted by the vendor
+    entities = turn.get("Entities")
+    spans: list[tuple[int, int, str]] = []
+    words: list[tuple[str, str]] = []
+    for entity in entities if isinstance(entities, list) else []:
+        if not isinstance(entity, dict):
+            continue
+        token = token_for(entity.get("Type"))
+        offsets = entity.get("CharacterOffsets")
+        if isinstance(offsets, dict):
+            b, e = offsets.get("BeginOffsetChar"), offsets.get("EndOffsetChar")
+            if isinstance(b, int) and isinstance(e, int):
+                spans.append((b, e, token))
+                continue
+        if isinstance(entity.get("Content"), str):
+            words.append((entity["Content"], token))
+    redaction = turn.get("Redaction")
+    if isinstance(redaction, dict):
+        for pair in _char_spans([{"CharacterOffsets": o} for o in redaction.get("CharacterOffsets") or []]):
+            spans.append((pair[0], pair[1], "[PII]"))
+    text = mask_entities(mask_char_spans(text, spans), words)
+    if isinstance(redaction, dict) and start is not None and end is not None and not has_tokens(text):
+        times = [
+            (r["BeginOffsetMillis"] / 1000.0, r["EndOffsetMillis"] / 1000.0)
+            for r in redaction.get("RedactedTimestamps") or []
+            if isinstance(r, dict)
+            and isinstance(r.get("BeginOffsetMillis"), int | float)
+            and isinstance(r.get("EndOffsetMillis"), int | float)
+        ]
+        text = mask_time_spans(text, start, end, times)
+    return text
 
 
 def _number(raw: object, field: str) -> float:
@@ -202,7 +264,9 @@ def _millis(raw: object, field: str) -> float:
     return value / 1000.0
 
 
-def _voice_turns(transcript: list[Any], participants: dict[str, str], reject: _Reject) -> list[Utterance]:
+def _voice_turns(
+    transcript: list[Any], participants: dict[str, str], reject: _Reject, raw_file: bool
+) -> list[Utterance]:
     kept: list[Utterance] = []
     for i, turn in enumerate(transcript):
         where = f"Transcript[{i}]"
@@ -217,6 +281,8 @@ def _voice_turns(transcript: list[Any], participants: dict[str, str], reject: _R
                 raise _BadField(
                     f"{where}.EndOffsetMillis", f"ends at {end:g} s, before it begins at {start:g} s"
                 )
+            if raw_file:
+                text = _marked_pii(turn, text, start, end)
             meta = _turn_metadata(turn, role)
             redaction = turn.get("Redaction")
             if isinstance(redaction, dict):
@@ -290,6 +356,7 @@ def _chat_messages(
     participants: dict[str, str],
     sentiments: dict[str, str],
     reject: _Reject,
+    raw_file: bool,
 ) -> tuple[list[Utterance], datetime | None, datetime | None]:
     timed: list[tuple[datetime, Utterance | None]] = []
     for i, item in enumerate(transcript):
@@ -304,6 +371,8 @@ def _chat_messages(
                 continue
             speaker, role = _speaker(item, where, participants)
             text = _content(item, where)
+            if raw_file:
+                text = _marked_pii(item, text, None, None)
             meta = _turn_metadata(item, role)
             if isinstance(item.get("Id"), str) and item["Id"] in sentiments:
                 meta["sentiment"] = sentiments[item["Id"]]

@@ -521,3 +521,47 @@ def _build(group: _Group) -> Iterator[Interaction]:
         metadata=metadata,
         **group.fields,
     )
+
+
+def table_columns() -> dict[str, list[str]]:
+    """The columns each table accepts (the README lists them from here)."""
+    interaction = sorted(_INTERACTION_FIELDS)
+    survey = ["csat", "nps", "ces", "comment"]
+    return {
+        "agents": list(_AGENT_FIELDS),
+        "interactions": ["interaction_id", *interaction, *survey],
+        "surveys": ["interaction_id", *survey],
+        "utterances": ["interaction_id", "speaker", "text", "index", "start", "end", *interaction, *survey],
+    }
+
+
+def column_notice(path: Path) -> str | None:
+    """One line naming the columns of `path` that are no field of its table, or None.
+
+    Agents have nowhere to keep another column, so it is ignored; interaction and
+    utterance tables keep it as metadata text. Either way the user hears of it, as a
+    misspelt column (`talk_secs`) would otherwise pass silently.
+    """
+    try:
+        with path.open("rb") as handle:
+            header = next(_records(handle, path), None)
+    except (OSError, IngestError):
+        return None
+    if header is None:
+        return None
+    columns = list(header.values)
+    tables = table_columns()
+    if "interaction_id" in columns:
+        table = "utterances" if "speaker" in columns and "text" in columns else "interactions"
+        fate = "kept as metadata" if table == "interactions" else "kept as utterance metadata"
+    elif "agent_id" in columns and "name" in columns:
+        table, fate = "agents", "ignored"
+    else:
+        return None
+    unknown = [c for c in columns if c not in tables[table]]
+    if not unknown:
+        return None
+    return (
+        f"{path}: column(s) {', '.join(unknown)} are not {table} fields ({fate}); "
+        f"known: {', '.join(tables[table])}"
+    )

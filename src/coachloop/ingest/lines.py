@@ -7,6 +7,7 @@ offset.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,14 @@ import orjson
 from coachloop.errors import IngestError, RecordError
 from coachloop.model import Rejected
 
-__all__ = ["MAX_RECORD_BYTES", "QUARANTINE_KEEP_BYTES", "iter_json_lines", "read_json_document"]
+__all__ = [
+    "MAX_RECORD_BYTES",
+    "QUARANTINE_KEEP_BYTES",
+    "iter_json_lines",
+    "line_of",
+    "located",
+    "read_json_document",
+]
 
 MAX_RECORD_BYTES = 8 * 1024 * 1024
 """A conversation record larger than this is refused (the longest real call is far smaller)."""
@@ -100,3 +108,111 @@ def read_json_document(path: Path) -> tuple[bytes, Any]:
         return data, orjson.loads(data)
     except orjson.JSONDecodeError as err:
         raise IngestError(f"{path}: not JSON: {err}") from err
+
+
+_PATH_PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+_WS = b" \t\r\n"
+
+
+def _skip_ws(data: bytes, i: int) -> int:
+    while i < len(data) and data[i] in _WS:
+        i += 1
+    return i
+
+
+def _skip_string(data: bytes, i: int) -> int:
+    """Index after the string starting at `i` (its opening quote)."""
+    i += 1
+    while i < len(data):
+        c = data[i]
+        if c == 0x5C:  # backslash: skip the escaped byte
+            i += 2
+            continue
+        if c == 0x22:
+            return i + 1
+        i += 1
+    return i
+
+
+def _skip_value(data: bytes, i: int) -> int:
+    if i < len(data) and data[i] == 0x22:
+        return _skip_string(data, i)
+    depth = 0
+    while i < len(data):
+        c = data[i]
+        if c == 0x22:
+            i = _skip_string(data, i)
+            continue
+        if c in b"[{":
+            depth += 1
+        elif c in b"]}":
+            if depth == 0:
+                return i
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        elif c == 0x2C and depth == 0:
+            return i
+        i += 1
+    return i
+
+
+def _find(data: bytes, i: int, part: int | str) -> int | None:
+    """Offset of member `part` of the array or object value starting at `i`."""
+    i = _skip_ws(data, i)
+    if isinstance(part, int):
+        if i >= len(data) or data[i] != 0x5B:
+            return None
+        i = _skip_ws(data, i + 1)
+        for _ in range(part):
+            i = _skip_ws(data, _skip_value(data, i))
+            if i >= len(data) or data[i] != 0x2C:
+                return None
+            i = _skip_ws(data, i + 1)
+        return i
+    if i >= len(data) or data[i] != 0x7B:
+        return None
+    i = _skip_ws(data, i + 1)
+    while i < len(data) and data[i] == 0x22:
+        end = _skip_string(data, i)
+        try:
+            key = orjson.loads(data[i:end])
+        except orjson.JSONDecodeError:
+            return None
+        i = _skip_ws(data, end)
+        if i >= len(data) or data[i] != 0x3A:
+            return None
+        i = _skip_ws(data, i + 1)
+        if key == part:
+            return i
+        i = _skip_ws(data, _skip_value(data, i))
+        if i < len(data) and data[i] == 0x2C:
+            i = _skip_ws(data, i + 1)
+    return None
+
+
+def line_of(data: bytes, field: str | None) -> int | None:
+    """The line on which `field` (e.g. `Transcript[3].Content`) sits in a JSON document,
+    for error messages on pretty-printed files; None for a one-line document or a path
+    that is not there (the record is then named by its field alone)."""
+    if not field or b"\n" not in data.rstrip(b"\r\n"):
+        return None
+    i: int | None = 0
+    for index, key in _PATH_PART.findall(field):
+        part: int | str = int(index) if index else key
+        assert i is not None
+        i = _find(data, i, part)
+        if i is None:
+            return None
+    assert i is not None
+    return data.count(b"\n", 0, i) + 1
+
+
+def located(rejected: Rejected, data: bytes) -> Rejected:
+    """`rejected` with the line of its field in the document `data` filled in."""
+    e = rejected.error
+    line = line_of(data, e.field) if e.line is None else e.line
+    if line is None:
+        return rejected
+    error = RecordError(e.reason, file=e.file, line=line, field=e.field, record_id=e.record_id)
+    return Rejected(error, rejected.raw, rejected.format)

@@ -13,10 +13,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import orjson
 from pydantic import TypeAdapter, ValidationError
 
-from coachloop.errors import RecordError
-from coachloop.ingest.lines import iter_json_lines
+from coachloop.errors import IngestError, RecordError
+from coachloop.ingest.checks import interaction_problem
+from coachloop.ingest.detect import format_of_record
+from coachloop.ingest.lines import iter_json_lines, line_of
 from coachloop.ingest.records import readers
 from coachloop.model import Interaction, ReadItem, Rejected, Survey, Utterance
 
@@ -76,9 +79,13 @@ def parse_native(obj: Any, file: str, line: int, raw: str) -> Interaction | Reje
         return Rejected(RecordError("a record must be a JSON object", file=file, line=line), raw)
     unknown = _unknown_key(obj)
     if unknown:
-        return Rejected(RecordError(unknown[1], file=file, line=line, field=unknown[0], record_id=rid), raw)
+        reason = unknown[1]
+        looks_like = format_of_record(obj)
+        if looks_like not in (None, "native"):
+            reason += f" (this looks like {looks_like} output: use --format {looks_like} or auto)"
+        return Rejected(RecordError(reason, file=file, line=line, field=unknown[0], record_id=rid), raw)
     try:
-        return _adapter().validate_python(obj)
+        interaction = _adapter().validate_python(obj)
     except ValidationError as err:
         e = err.errors(include_url=False)[0]
         loc = tuple(p for p in e["loc"] if isinstance(p, int | str))
@@ -98,10 +105,57 @@ def parse_native(obj: Any, file: str, line: int, raw: str) -> Interaction | Reje
             ),
             raw,
         )
+    problem = interaction_problem(interaction)
+    if problem is not None:
+        # Checked here, where the line is known, rather than after reading.
+        return Rejected(RecordError(problem[1], file=file, line=line, field=problem[0], record_id=rid), raw)
+    return interaction
+
+
+def _is_document(path: Path) -> bool:
+    """The file is one pretty-printed JSON document, not JSON Lines: its first line
+    opens a value that does not close on that line."""
+    try:
+        with path.open("rb") as f:
+            for line in f:
+                if line.strip():
+                    first = line.strip().lstrip(b"\xef\xbb\xbf")
+                    break
+            else:
+                return False
+    except OSError:
+        return False
+    if first[:1] not in (b"{", b"["):
+        return False
+    try:
+        orjson.loads(first)
+    except orjson.JSONDecodeError:
+        return True
+    return False
+
+
+def _read_document(path: Path) -> Iterator[ReadItem]:
+    """A pretty-printed record, or a JSON array of records, read as records."""
+    data = path.read_bytes()
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError as err:
+        raise IngestError(f"{path}: not JSON Lines and not one JSON document: {err}") from None
+    records = doc if isinstance(doc, list) else [doc]
+    for i, obj in enumerate(records):
+        where = f"[{i}]" if isinstance(doc, list) else None
+        line = (line_of(data, where) if where else 1) or 1
+        raw = orjson.dumps(obj).decode()
+        yield parse_native(obj, str(path), line, raw)
 
 
 @readers.register("native")
 def read_native(path: Path) -> Iterator[ReadItem]:
+    """Read JSON Lines records; a file that is one pretty-printed record (or a JSON array
+    of records) is read as such rather than line by line."""
+    if _is_document(path):
+        yield from _read_document(path)
+        return
     for item in iter_json_lines(path):
         if isinstance(item, Rejected):
             yield item

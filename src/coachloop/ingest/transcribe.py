@@ -27,9 +27,17 @@ changes or when the speaker pauses longer than `pause_split` seconds. Text is Tr
 own, joined with single spaces (so languages written without spaces are not supported).
 The lowest word confidence of a turn is kept in `utterance.metadata["min_confidence"]`.
 
-Who is the agent: with channel identification the agent is `ch_0` by convention; with
-speaker diarization it is whoever speaks first. Pass `agent_label` to say otherwise. Every
-other label is the customer; the raw label stays in `utterance.metadata["speaker_label"]`.
+Who is the agent (`coachloop.ingest.roles`): with channel identification the agent is
+`ch_1` by default (Amazon Connect's convention: customer on channel 0); with speaker
+diarization, the voice that talks like an agent (greets, asks how they can help, asks for
+verification), and a voice that only plays announcements or IVR prompts is the `system`
+speaker. Pass `agent_label` (or `ReadOptions.agent_channel` / `agent_speaker`) to say
+otherwise. The decision, its method and confidence are kept in
+`metadata["agent_role"]`; the raw label stays in `utterance.metadata["speaker_label"]`.
+
+Words that the file marks as personal data (PII identification: `redactions` on the
+word's alternative) are replaced by a token of their type (`[NAME]`, `[ADDRESS]`, else
+`[PII]`) before anything else sees them.
 
 A bad item (unparseable or negative time, end before start, no speaker) is reported as a
 `Rejected` and left out; the interaction is still yielded with the rest, and
@@ -39,6 +47,7 @@ A bad item (unparseable or negative time, end before start, no speaker) is repor
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,8 +56,10 @@ from typing import Any
 import orjson
 
 from coachloop.errors import FieldError, IngestError, RecordError
-from coachloop.ingest.lines import read_json_document
-from coachloop.ingest.records import readers
+from coachloop.ingest.detect import format_of_record
+from coachloop.ingest.lines import line_of, located, read_json_document
+from coachloop.ingest.records import ReadOptions, configurable, readers
+from coachloop.ingest.roles import decide_roles
 from coachloop.model import Channel, Interaction, ReadItem, Rejected, Speaker, Utterance
 
 __all__ = ["DEFAULT_PAUSE_SPLIT", "read_transcribe"]
@@ -56,7 +67,11 @@ __all__ = ["DEFAULT_PAUSE_SPLIT", "read_transcribe"]
 DEFAULT_PAUSE_SPLIT = 1.5
 """Seconds of silence after which the same speaker's words start a new utterance."""
 
-_CHANNEL_AGENT = "ch_0"
+_SAME_TOKENS = re.compile(r"(\[[A-Z_]+\])(?: \1)+")
+"""A run of one token ("[ADDRESS] [ADDRESS] [ADDRESS]") reads as one."""
+_PII_TYPES = frozenset({"NAME", "ADDRESS"})
+"""PII types that keep their own token; the others (already covered by coachloop's own
+redaction, or rare) become `[PII]`."""
 
 
 _BadField = FieldError  # one error class for a bad field, shared by every reader
@@ -79,25 +94,33 @@ def read_transcribe(
     path: Path,
     *,
     agent_label: str | None = None,
+    agent_channel: int | None = None,
+    agent_speaker: str | None = None,
     pause_split: float = DEFAULT_PAUSE_SPLIT,
 ) -> Iterator[ReadItem]:
     """Read one Transcribe output file as one voice `Interaction`.
 
     `agent_label` names the agent's speaker or channel label (e.g. "spk_1" or "ch_1");
-    by default it is "ch_0" with channel identification and the first speaker to talk
-    with speaker diarization. Raises `IngestError` (when iterated) if the file cannot be
-    read or is not a Transcribe output document.
+    `agent_channel` names the agent's channel when the file has channels and
+    `agent_speaker` the agent's label when it has speaker labels (each ignored otherwise).
+    By default the roles are decided as `coachloop.ingest.roles` says. Raises
+    `IngestError` (when iterated) if the file cannot be read or is not a Transcribe
+    output document.
     """
-    name = path.name
+    name = str(path)
     data, doc = read_json_document(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("results"), dict):
-        raise IngestError(f"{path}: not Amazon Transcribe output: no 'results' object")
+        looks_like = format_of_record(doc)
+        hint = f" (this looks like {looks_like} output: use --format {looks_like} or auto)" if looks_like else ""
+        raise IngestError(f"{path}: not Amazon Transcribe output: no 'results' object{hint}")
     job = doc.get("jobName")
     interaction_id = job if isinstance(job, str) and job.strip() else path.stem
 
     def whole_file(reason: str, field_: str | None) -> Rejected:
         return Rejected(
-            RecordError(reason, file=name, field=field_, record_id=interaction_id),
+            RecordError(
+                reason, file=name, line=line_of(data, field_), field=field_, record_id=interaction_id
+            ),
             raw=data.decode("utf-8", "backslashreplace"),
         )
 
@@ -117,30 +140,42 @@ def read_transcribe(
         )
         return
     words, rejected = _collect_words(results, name, interaction_id)
+    rejected = [located(r, data) for r in rejected]
     yield from rejected
 
     labels_in_order = _labels_by_first_word(words)
     channel_mode = "channel_labels" in results or any(lb.startswith("ch_") for lb in labels_in_order)
-    if agent_label is not None:
-        if words and agent_label not in labels_in_order:
-            known = ", ".join(labels_in_order)
-            yield whole_file(
-                f"agent_label {agent_label!r} does not occur in the file (labels: {known})",
-                "results.channel_labels" if channel_mode else "results.speaker_labels",
-            )
-            return
-        agent = agent_label
-    elif channel_mode:
-        agent = _CHANNEL_AGENT
-    else:
-        agent = labels_in_order[0] if labels_in_order else ""
+    if agent_label is None:
+        if channel_mode and agent_channel is not None:
+            agent_label = f"ch_{agent_channel}"
+        elif not channel_mode:
+            agent_label = agent_speaker
+    if agent_label is not None and words and agent_label not in labels_in_order:
+        known = ", ".join(labels_in_order)
+        yield whole_file(
+            f"agent {'channel' if channel_mode else 'speaker'} {agent_label!r} does not occur in the file "
+            f"(labels: {known})",
+            "results.channel_labels" if channel_mode else "results.speaker_labels",
+        )
+        return
 
-    utterances = _turns(words, agent, pause_split)
+    utterances = _turns(words, pause_split)
+    said: dict[str, list[str]] = {lb: [] for lb in labels_in_order}
+    for u in utterances:
+        said.setdefault(u.metadata["speaker_label"], []).append(u.text)
+    decision = decide_roles(said, channels=channel_mode, agent_label=agent_label)
+    speakers = {
+        lb: Speaker.AGENT
+        if lb == decision.agent
+        else (Speaker.SYSTEM if lb in decision.system else Speaker.CUSTOMER)
+        for lb in said
+    }
+    for u in utterances:
+        u.speaker = speakers[u.metadata["speaker_label"]]
     metadata: dict[str, Any] = {
         "source_format": "transcribe",
-        "speaker_labels": {
-            lb: (Speaker.AGENT if lb == agent else Speaker.CUSTOMER).value for lb in labels_in_order
-        },
+        "speaker_labels": {lb: speakers[lb].value for lb in labels_in_order},
+        "agent_role": decision.as_metadata(),
     }
     if rejected:
         metadata["rejected_records"] = len(rejected)
@@ -157,6 +192,12 @@ def read_transcribe(
 # The registry stores a plain `Reader`; registering by call rather than as a decorator
 # keeps `read_transcribe`'s own signature (with `agent_label`) visible to type checkers.
 readers.register("transcribe")(read_transcribe)
+
+
+@configurable.register("transcribe")
+def read_transcribe_with(path: Path, options: ReadOptions) -> Iterator[ReadItem]:
+    """`read_transcribe` with the agent side the user gave, for channels or speakers alike."""
+    return read_transcribe(path, agent_channel=options.agent_channel, agent_speaker=options.agent_speaker)
 
 
 def _collect_words(
@@ -338,6 +379,10 @@ def _alternative(item: dict[str, Any], where: str) -> tuple[str, float | None]:
     content = alts[0].get("content")
     if not isinstance(content, str) or not content:
         raise _BadField(f"{where}.alternatives[0].content", "is missing or empty")
+    marked = alts[0].get("redactions")
+    if isinstance(marked, list) and marked and item.get("type") != "punctuation":
+        kinds = {str(r.get("type", "")).upper() for r in marked if isinstance(r, dict)}
+        content = f"[{kinds.pop()}]" if len(kinds) == 1 and kinds <= _PII_TYPES else "[PII]"
     raw = alts[0].get("confidence")
     if raw is None or item.get("type") == "punctuation":
         # Transcribe gives punctuation a meaningless confidence of 0.0.
@@ -381,7 +426,8 @@ def _labels_by_first_word(words: list[_Word]) -> list[str]:
     return sorted(seen, key=lambda lb: (seen[lb], lb))
 
 
-def _turns(words: list[_Word], agent: str, pause_split: float) -> list[Utterance]:
+def _turns(words: list[_Word], pause_split: float) -> list[Utterance]:
+    """Turns in time order, every one the customer's until the roles are decided."""
     # Channel-identified output lists each channel's words apart; a stable sort on the
     # start time interleaves them into conversation order.
     ordered = sorted(words, key=lambda w: w.start)
@@ -397,8 +443,8 @@ def _turns(words: list[_Word], agent: str, pause_split: float) -> list[Utterance
         utterances.append(
             Utterance(
                 index=len(utterances),
-                speaker=Speaker.AGENT if label == agent else Speaker.CUSTOMER,
-                text=" ".join(w.text for w in turn),
+                speaker=Speaker.CUSTOMER,
+                text=_SAME_TOKENS.sub(r"\1", " ".join(w.text for w in turn)),
                 start=turn[0].start,
                 end=max(w.end for w in turn),
                 metadata=meta,

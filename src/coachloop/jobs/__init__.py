@@ -7,6 +7,7 @@ evaluation reads and writes in batches.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -20,9 +21,13 @@ import coachloop.ingest  # noqa: F401  (registers the readers)
 from coachloop.errors import CoachloopError, IngestError, RecordError
 from coachloop.evaluate import CompiledRubric, applies, evaluate, load_rubric
 from coachloop.ingest.checks import interaction_problem
+from coachloop.ingest.csv_tables import column_notice
+from coachloop.ingest.detect import detect_format
+from coachloop.ingest.lines import MAX_RECORD_BYTES, QUARANTINE_KEEP_BYTES
 from coachloop.ingest.native import to_native
-from coachloop.ingest.records import readers
-from coachloop.ingest.redact import Redactor
+from coachloop.ingest.records import ReadOptions, reader_for
+from coachloop.ingest.redact import RedactionConfig, Redactor
+from coachloop.ingest.sources import Sources
 from coachloop.model import ContactReason, Evaluation, Interaction, ReadItem, Rejected, SurveyUpdate
 from coachloop.rubric.load import shipped_rubrics
 from coachloop.store import QuarantineRow, Store, content_hash
@@ -31,6 +36,9 @@ if TYPE_CHECKING:
     from coachloop.language.reasons import ReasonClassifier
 
 __all__ = [
+    "AUTO",
+    "EXIT_NOTHING_STORED",
+    "EXIT_SOME_QUARANTINED",
     "EvaluateReport",
     "IngestReport",
     "choose_rubric",
@@ -43,8 +51,16 @@ __all__ = [
 ]
 
 BATCH = 500
+AUTO = "auto"
+"""The format name that detects each file's format from its shape."""
 Progress = Callable[[int], None]
 """Called with how many records were just handled."""
+
+
+EXIT_SOME_QUARANTINED = 3
+"""`coachloop ingest` exit status when some records were stored and some quarantined."""
+EXIT_NOTHING_STORED = 4
+"""`coachloop ingest` exit status when nothing at all was stored."""
 
 
 @dataclass
@@ -56,7 +72,40 @@ class IngestReport:
     agents: int = 0
     rejected: int = 0
     errors: list[str] = field(default_factory=list)
-    """One line per rejected record (file:line field: reason)."""
+    """One line per rejected record (file:line field: reason (id))."""
+    formats: dict[str, str] = field(default_factory=dict)
+    """The format each file was read as, with why when it was detected (`--format auto`)."""
+    roles: list[str] = field(default_factory=list)
+    """One line per interaction whose agent side was decided rather than given."""
+    warnings: list[str] = field(default_factory=list)
+    """Things stored as asked that the user should know (an id given by two files...)."""
+
+    @property
+    def stored(self) -> int:
+        return self.interactions + self.updates + self.surveys + self.agents
+
+    @property
+    def exit_status(self) -> int:
+        """0 when everything was stored, `EXIT_SOME_QUARANTINED` when some records were
+        quarantined, `EXIT_NOTHING_STORED` when nothing was stored."""
+        if self.stored == 0:
+            return EXIT_NOTHING_STORED
+        return EXIT_SOME_QUARANTINED if self.rejected else 0
+
+
+_IDENTIFIER_KEY = re.compile(r"(^|_)(id|ids|uri|url|arn|path|file|format|version|key|label|labels)$")
+"""Metadata keys whose values are identifiers (ids, storage paths), not speech."""
+
+
+def _identifier_redactor(redactor: Redactor) -> Redactor:
+    """Identifiers are redacted by the rules for identifiers: an email used as an id is
+    personal data; a run of digits in an id (an AWS account id in a storage path) is not a
+    phone or card number someone said."""
+    return Redactor(
+        RedactionConfig(
+            cards=False, national_ids=False, phones=False, spoken_digits=False, emails=redactor.config.emails
+        )
+    )
 
 
 def _redact_interaction(redactor: Redactor, it: Interaction) -> Interaction:
@@ -74,9 +123,14 @@ def _redact_interaction(redactor: Redactor, it: Interaction) -> Interaction:
                 u.alt_text = after
     if it.survey is not None and it.survey.comment:
         it.survey.comment = redactor.redact(it.survey.comment)
+    identifiers: Redactor | None = None
     for key, value in it.metadata.items():
         if isinstance(value, str):
-            it.metadata[key] = redactor.redact(value)
+            if _IDENTIFIER_KEY.search(key):
+                identifiers = identifiers or _identifier_redactor(redactor)
+                it.metadata[key] = identifiers.redact(value)
+            else:
+                it.metadata[key] = redactor.redact(value)
     return it
 
 
@@ -89,7 +143,7 @@ def _redact_item(redactor: Redactor, item: ReadItem) -> ReadItem:
         error = RecordError(
             redactor.redact(e.reason), file=e.file, line=e.line, field=e.field, record_id=e.record_id
         )
-        return Rejected(error, redactor.redact(item.raw), item.format)
+        return Rejected(error, _redact_raw(redactor, item.raw), item.format)
     if isinstance(item, SurveyUpdate) and item.survey.comment:
         return SurveyUpdate(
             item.interaction_id, replace(item.survey, comment=redactor.redact(item.survey.comment))
@@ -97,10 +151,53 @@ def _redact_item(redactor: Redactor, item: ReadItem) -> ReadItem:
     return item
 
 
+def _redact_json_value(redactor: Redactor, value: object, key: str = "") -> object:
+    if isinstance(value, str):
+        return (_identifier_redactor(redactor) if _IDENTIFIER_KEY.search(key) else redactor).redact(value)
+    if isinstance(value, list):
+        return [_redact_json_value(redactor, v, key) for v in value]
+    if isinstance(value, dict):
+        return {k: _redact_json_value(redactor, v, str(k)) for k, v in value.items()}
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**13:
+        # A card number (14-19 digits) written as a JSON number; 13-digit epoch milliseconds
+        # and other times are not redacted, so the record stays replayable.
+        numbers = Redactor(replace(redactor.config, phones=False, spoken_digits=False, emails=False))
+        text = str(value)
+        redacted = numbers.redact(text)
+        return value if redacted == text else redacted
+    return value
+
+
+def _redact_raw(redactor: Redactor, raw: str) -> str:
+    """A quarantined record, redacted: a JSON one value by value (numbers are data, not
+    something said, and the record must stay JSON to be replayed), any other as text."""
+    stripped = raw.lstrip()
+    if stripped[:1] in ("{", "["):
+        try:
+            parsed = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return redactor.redact(raw)
+        option = orjson.OPT_INDENT_2 if "\n" in raw.strip() else 0
+        return orjson.dumps(_redact_json_value(redactor, parsed), option=option).decode()
+    return redactor.redact(raw)
+
+
 def _checked(items: Iterable[ReadItem], file: str) -> Iterator[ReadItem]:
-    """Apply the checks every interaction must pass; refuse an id seen twice in one file."""
+    """Apply the checks every interaction must pass; refuse an id seen twice in one file.
+
+    Readers yield a record's rejected parts before the record itself: an interaction that
+    follows rejections of its own id is marked partial (`metadata["partial"]`), with what
+    was dropped (`metadata["dropped"]`: field, line, reason).
+    """
     seen: set[str] = set()
+    dropped: dict[str, list[dict[str, object]]] = {}
     for item in items:
+        if isinstance(item, Rejected) and item.error.record_id is not None:
+            e = item.error
+            part: dict[str, object] = {"field": e.field, "reason": e.reason}
+            if e.line is not None:
+                part["line"] = e.line
+            dropped.setdefault(e.record_id or "", []).append(part)
         if isinstance(item, Interaction):
             problem = interaction_problem(item)
             if problem is None and item.id in seen:
@@ -111,6 +208,10 @@ def _checked(items: Iterable[ReadItem], file: str) -> Iterator[ReadItem]:
                 yield Rejected(err, _native_line(item), format="native")
                 continue
             seen.add(item.id)
+            parts = dropped.pop(item.id, None)
+            if parts:
+                item.metadata["partial"] = True
+                item.metadata["dropped"] = parts
         yield item
 
 
@@ -118,26 +219,78 @@ def _native_line(item: Interaction) -> str:
     return orjson.dumps(to_native(item)).decode()
 
 
-def _reader(fmt: str) -> Callable[[Path], Iterator[ReadItem]]:
+def _reader(fmt: str, options: ReadOptions | None = None) -> Callable[[Path], Iterator[ReadItem]]:
     try:
-        return readers.get(fmt)
+        return reader_for(fmt, options)
     except KeyError as err:
         raise IngestError(str(err.args[0])) from None
 
 
-def read_paths(paths: Sequence[Path], fmt: str, *, redactor: Redactor | None = None) -> Iterator[ReadItem]:
+def _known_format(fmt: str) -> None:
+    if fmt != AUTO:
+        _reader(fmt)
+
+
+def _resolve(path: Path, fmt: str) -> tuple[str, str | None]:
+    """The format to read `path` with, and why when it was detected."""
+    if fmt != AUTO:
+        return fmt, None
+    found = detect_format(path)
+    return found.format, found.why
+
+
+def read_paths(
+    paths: Sequence[Path],
+    fmt: str,
+    *,
+    redactor: Redactor | None = None,
+    options: ReadOptions | None = None,
+) -> Iterator[ReadItem]:
     """Every record of `paths` read, checked and redacted as ingest does, without storing.
 
     For commands that work on files directly (learning a rubric from labelled calls):
-    they see exactly what ingest would have stored, and bad records as `Rejected`.
+    they see exactly what ingest would have stored, and bad records as `Rejected`. A file
+    that cannot be read at all raises `IngestError` (ingest quarantines it instead).
     """
-    reader = _reader(fmt)
+    _known_format(fmt)
     redactor = redactor or Redactor()
     for path in paths:
         if not path.exists():
             raise IngestError(f"{path}: no such file")
+        file_fmt, _why = _resolve(path, fmt)
+        for item in _checked(_reader(file_fmt, options)(path), str(path)):
+            yield _redact_item(redactor, item)
+
+
+def _whole_file(path: Path, fmt: str, reason: str) -> Rejected:
+    """A file that could not be read at all, quarantined whole to be replayed."""
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_RECORD_BYTES + 1)
+    except OSError:
+        data = b""
+    if len(data) > MAX_RECORD_BYTES:
+        data = data[:QUARANTINE_KEEP_BYTES]
+        reason += (
+            f" (file over {MAX_RECORD_BYTES // 2**20} MB: first {QUARANTINE_KEEP_BYTES // 1024} KB kept)"
+        )
+    prefix = f"{path}: "
+    reason = reason[len(prefix) :] if reason.startswith(prefix) else reason
+    return Rejected(RecordError(reason, file=str(path)), data.decode("utf-8", "replace"), format=fmt)
+
+
+def _read_file(path: Path, fmt: str, options: ReadOptions | None, redactor: Redactor) -> Iterator[ReadItem]:
+    """Every record of one file; a file that cannot be read (or placed) becomes one
+    `Rejected` of the whole file and ends its reading, never the batch's."""
+    try:
+        reader = _reader(fmt, options)
         for item in _checked(reader(path), str(path)):
             yield _redact_item(redactor, item)
+    except CoachloopError as err:
+        yield _redact_item(redactor, _whole_file(path, fmt, str(err)))
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as err:
+        reason = f"could not be read ({type(err).__name__}: {err})"
+        yield _redact_item(redactor, _whole_file(path, fmt, reason))
 
 
 def ingest_paths(
@@ -146,38 +299,80 @@ def ingest_paths(
     fmt: str,
     *,
     redactor: Redactor | None = None,
+    options: ReadOptions | None = None,
+    sources: Sources | None = None,
     progress: Progress | None = None,
     batch: int = BATCH,
 ) -> IngestReport:
     """Read, check, redact and store every record of `paths`; bad records go to quarantine.
+
+    `fmt` is a reader's name or `auto` (each file's format detected from its shape);
+    `sources` may set the format and agent side per file (`coachloop.ingest.sources`). A
+    file that cannot be read or placed is quarantined whole and the batch goes on; a
+    file that does not exist stops the batch before anything is read.
 
     Batches are written by one writer thread, in order, while the next batch is read:
     the database driver releases the interpreter while SQLite works, so reading and
     writing overlap. Each batch is one transaction; an interrupted run keeps the batches
     that finished and can be run again.
     """
-    _reader(fmt)  # an unknown format fails before anything is read
+    given = options or ReadOptions()
+    settings = {path: sources.for_path(path, fmt, given) if sources else (fmt, given) for path in paths}
+    for path_fmt, _options in settings.values():
+        _known_format(path_fmt)  # an unknown format fails before anything is read
+    for path in paths:
+        if not path.exists():
+            raise IngestError(f"{path}: no such file")
     redactor = redactor or Redactor()
     report = IngestReport()
+    first_file: dict[str, str] = {}
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="coachloop-writer") as writer:
         writing: Future[None] | None = None
         for path in paths:
             report.files += 1
+            asked, file_options = settings[path]
+            try:
+                file_fmt, why = _resolve(path, asked)
+            except CoachloopError as err:
+                file_fmt, why = asked, "no format fits: quarantined whole"
+                items: Iterable[ReadItem] = [_redact_item(redactor, _whole_file(path, asked, str(err)))]
+            else:
+                items = _read_file(path, file_fmt, file_options, redactor)
+            report.formats[str(path)] = file_fmt + (f" ({why})" if why else "")
+            if file_fmt == "csv" and (notice := column_notice(path)) is not None:
+                report.warnings.append(notice)
             pending: list[ReadItem] = []
-            for item in read_paths([path], fmt, redactor=redactor):
+            for item in items:
+                if isinstance(item, Interaction):
+                    _note_interaction(report, item, str(path), first_file)
                 pending.append(item)
                 if len(pending) >= batch:
                     if writing is not None:
                         writing.result()
-                    writing = writer.submit(_flush, store, pending, fmt, report, progress)
+                    writing = writer.submit(_flush, store, pending, file_fmt, report, progress)
                     pending = []
             if pending:
                 if writing is not None:
                     writing.result()
-                writing = writer.submit(_flush, store, pending, fmt, report, progress)
+                writing = writer.submit(_flush, store, pending, file_fmt, report, progress)
         if writing is not None:
             writing.result()
     return report
+
+
+def _note_interaction(report: IngestReport, item: Interaction, file: str, first_file: dict[str, str]) -> None:
+    earlier = first_file.get(item.id)
+    if earlier is not None and earlier != file:
+        report.warnings.append(
+            f"{file}: interaction {item.id!r} was also in {earlier}; this file's version replaces it"
+        )
+    first_file.setdefault(item.id, file)
+    role = item.metadata.get("agent_role")
+    if isinstance(role, dict) and role.get("method") != "given":
+        report.roles.append(
+            f"{item.id}: agent is {role.get('label')} by {role.get('method')} "
+            f"(confidence {role.get('confidence')}): {role.get('reason')}"
+        )
 
 
 def _flush(
@@ -189,22 +384,35 @@ def _flush(
     report.surveys += stats.surveys
     report.agents += stats.agents
     report.rejected += stats.quarantined
-    report.errors.extend(i.error.message for i in pending if isinstance(i, Rejected))
+    report.errors.extend(_error_line(i) for i in pending if isinstance(i, Rejected))
     if progress is not None:
         progress(len(pending))
 
 
+def _error_line(item: Rejected) -> str:
+    e = item.error
+    rid = e.record_id
+    return e.message + (f" (id {rid})" if rid and rid not in e.message else "")
+
+
 def replay_quarantine(
-    store: Store, ids: Sequence[int] | None = None, *, progress: Progress | None = None
+    store: Store,
+    ids: Sequence[int] | None = None,
+    *,
+    fmt: str | None = None,
+    progress: Progress | None = None,
 ) -> tuple[IngestReport, list[QuarantineRow]]:
-    """Re-read quarantined records (after a fix to them or to coachloop); those still bad go back."""
+    """Re-read quarantined records (after a fix to them or to coachloop), each in the
+    format it was quarantined in or in `fmt`; those still bad go back."""
+    if fmt is not None:
+        _known_format(fmt)
     rows = store.pop_quarantine(ids)
     report = IngestReport()
     with tempfile.TemporaryDirectory(prefix="coachloop-replay-") as tmp:
         for row in rows:
             path = Path(tmp) / f"q{row.id}.jsonl"
             path.write_text(row.raw + "\n", encoding="utf-8")
-            sub = ingest_paths(store, [path], row.format, progress=progress)
+            sub = ingest_paths(store, [path], fmt or row.format, progress=progress)
             report.interactions += sub.interactions
             report.updates += sub.updates
             report.surveys += sub.surveys

@@ -10,7 +10,8 @@ never erases what another source stored:
   key (new keys win); an empty utterance list keeps the stored transcript;
   `transferred`/`escalated` are kept True once a source has said so (an
   `InteractionUpdate` can still set them False); `channel` always has a value and is
-  replaced;
+  replaced, unless a metadata update named it (`metadata["channel_from"] == "metadata"`):
+  the channel a metadata table gives wins whichever file came first;
 - an `InteractionUpdate` changes only the fields it names with a non-None value;
 - a `SurveyUpdate` changes only the survey values it has.
 """
@@ -62,6 +63,9 @@ UPDATABLE_FIELDS = frozenset({"channel", *_SCALARS, *_FLAGS})
 """The `Interaction` fields an `InteractionUpdate` may name."""
 
 _EMPTY_TRANSCRIPT = transcript_hash([])
+CHANNEL_FROM = "channel_from"
+"""Metadata key saying a metadata table named the channel (so a transcript does not replace it);
+kept in the row, left out of the `Interaction` read back."""
 
 
 def new_row(interaction_id: str, source_format: str, now: datetime) -> Row:
@@ -97,7 +101,8 @@ def _merged(old: dict[str, Any] | None, new: Mapping[str, Any]) -> dict[str, Any
 
 def merge_interaction(row: Row, item: Interaction, source_format: str) -> None:
     """Apply a full interaction to `row` in place (rules in the module docstring)."""
-    row["channel"] = str(item.channel)
+    if (row["metadata"] or {}).get(CHANNEL_FROM) != "metadata":
+        row["channel"] = str(item.channel)
     for name in _SCALARS:
         value = getattr(item, name)
         if value is not None:
@@ -127,6 +132,7 @@ def apply_update(row: Row, update: InteractionUpdate) -> None:
                 value = str(Channel(value))
             except ValueError:
                 raise StoreError(f"interaction {update.interaction_id}: unknown channel {value!r}") from None
+            row["metadata"] = _merged(row["metadata"], {CHANNEL_FROM: "metadata"})
         row[name] = value
     row["metadata"] = _merged(row["metadata"], update.metadata)
 
@@ -206,7 +212,7 @@ def interaction_from_row(row: RowMapping, utterances: list[Utterance]) -> Intera
         channel=Channel(row["channel"]),
         utterances=utterances,
         survey=survey,
-        metadata=row["metadata"] or {},
+        metadata={k: v for k, v in (row["metadata"] or {}).items() if k != CHANNEL_FROM},
         transferred=row["transferred"],
         escalated=row["escalated"],
         **{name: row[name] for name in _SCALARS},

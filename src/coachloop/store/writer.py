@@ -158,7 +158,7 @@ def _quarantine_row(item: Rejected, source_format: str, now: datetime) -> dict[s
         "record_id": err.record_id,
         "reason": err.reason,
         "raw": item.raw,
-        "format": source_format,
+        "format": item.format or source_format,
         "created_at": now,
     }
 

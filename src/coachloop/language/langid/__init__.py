@@ -111,6 +111,21 @@ def _utterance_language(languages: Sequence[str]) -> tuple[str, bool]:
     return "-".join(ordered), True
 
 
+_GREETINGS = frozenset({"hi", "hii", "hey"})
+
+
+def _english_greeting(infos: Sequence[TokenInfo], labels: list[str | None]) -> None:
+    """ "Hi" opening an English turn (or alone) is the English greeting, not Hindi "hi" (also):
+    a call that starts "Hi, thank you for calling" is not code-mixed."""
+    if not labels or labels[0] != "hi" or infos[0].form not in _GREETINGS:
+        return
+    following = next(
+        (lb for lb, info in zip(labels[1:], infos[1:], strict=True) if info.script in _LEXICAL), None
+    )
+    if following in (None, "en"):
+        labels[0] = "en"
+
+
 class LanguageIdentifier:
     """Tags utterances with per-token and per-utterance languages.
 
@@ -136,6 +151,7 @@ class LanguageIdentifier:
         self._other_scripts(tokens, infos, labels)
         self._other_latin_language(infos, labels)
         self._fill_from_neighbours(labels)
+        _english_greeting(infos, labels)
         final = [label or UNDETERMINED for label in labels]
         language, mixed = _utterance_language(
             [lang for lang, info in zip(final, infos, strict=True) if info.script in _LEXICAL]
