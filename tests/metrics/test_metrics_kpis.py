@@ -99,7 +99,9 @@ def test_a_contact_spanning_midnight_belongs_to_the_day_and_hour_it_started(cent
 
 
 def test_transfers_and_escalations_count_once_per_contact(center: Store) -> None:
-    by_agent = {r["agent_id"]: r for r in rows(center, by=("agent",), kpis=("transfer_rate", "escalation_rate"))}
+    by_agent = {
+        r["agent_id"]: r for r in rows(center, by=("agent",), kpis=("transfer_rate", "escalation_rate"))
+    }
     assert value(by_agent["a1"], "transfer_rate") == (pytest.approx(1 / 3), 3)
     assert value(by_agent["a2"], "transfer_rate") == (0.0, 4)
 
@@ -123,7 +125,10 @@ def test_zero_denominator_groups_have_no_value_and_n_zero(center: Store) -> None
 
 
 def test_contact_reason_is_the_source_reason_else_the_predicted_one(center: Store) -> None:
-    reasons = {r["contact_reason"]: r["contacts"]["n"] for r in rows(center, by=("contact_reason",), kpis=("contacts",))}
+    reasons = {
+        r["contact_reason"]: r["contacts"]["n"]
+        for r in rows(center, by=("contact_reason",), kpis=("contacts",))
+    }
     assert reasons == {"card": 4, "loan": 2, "other": 1}  # c5's "loan" came from its evaluation
 
 

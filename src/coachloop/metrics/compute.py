@@ -227,7 +227,10 @@ def _contacts(q: MetricsQuery, *, chains: bool, context: bool) -> Subquery:
         .subquery("cells")
     )
     return (
-        select(base, case((_handle(base.c).is_not(None), cells.c.expected), else_=null()).label("expected_seconds"))
+        select(
+            base,
+            case((_handle(base.c).is_not(None), cells.c.expected), else_=null()).label("expected_seconds"),
+        )
         .select_from(
             base.outerjoin(
                 cells,
@@ -253,7 +256,10 @@ def _evaluations(q: MetricsQuery) -> Subquery:
         .subquery("critical")
     )
     query = select(
-        c, e.c.score, e.c.compliance_passed, func.coalesce(critical.c.critical_missed, 0).label("critical_missed")
+        c,
+        e.c.score,
+        e.c.compliance_passed,
+        func.coalesce(critical.c.critical_missed, 0).label("critical_missed"),
     ).select_from(
         e.join(c, c.c.id == e.c.interaction_id).outerjoin(
             critical, and_(critical.c.interaction_id == e.c.interaction_id, critical.c.rubric == e.c.rubric)
@@ -512,7 +518,9 @@ def _figures(kind: str, a: Any, b: Any, c: Any) -> list[Estimate]:
 
 def _agent_teams(conn: Connection) -> dict[str, str | None]:
     i, a = interactions, agents
-    from_contacts = select(i.c.agent_id, func.max(i.c.team)).where(i.c.agent_id.is_not(None)).group_by(i.c.agent_id)
+    from_contacts = (
+        select(i.c.agent_id, func.max(i.c.team)).where(i.c.agent_id.is_not(None)).group_by(i.c.agent_id)
+    )
     teams: dict[str, str | None] = {r[0]: r[1] for r in conn.execute(from_contacts)}
     for agent_id, team in conn.execute(select(a.c.id, a.c.team)):
         if team is not None or agent_id not in teams:
@@ -583,4 +591,3 @@ def _apply(
         if only is None or m in only:
             rows[m].kpis[kpi_id].shrunk = _num(value)
     return True
-

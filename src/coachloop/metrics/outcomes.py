@@ -18,9 +18,7 @@ def behavior_outcomes(rubric: str | None = None) -> Subquery:
     """Columns interaction_id, rubric, behavior_id, section, critical, outcome (met, missed,
     not_applicable): one row per evaluated behaviour, optionally of one rubric only."""
     b = behavior_results
-    query = select(
-        b.c.interaction_id, b.c.rubric, b.c.behavior_id, b.c.section, b.c.critical, b.c.outcome
-    )
+    query = select(b.c.interaction_id, b.c.rubric, b.c.behavior_id, b.c.section, b.c.critical, b.c.outcome)
     if rubric is not None:
         query = query.where(b.c.rubric == rubric)
     return query.subquery("outcomes")
