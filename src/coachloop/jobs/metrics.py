@@ -145,18 +145,26 @@ WEAKEST_MIN_N = 5
 """A behaviour applicable fewer times than this is not called an agent's weakest."""
 
 
-def coaching_texts(rubrics: Iterable[Path] = ()) -> dict[str, tuple[str, str]]:
-    """behaviour id -> (title, coaching text), from the shipped rubrics and any given files
-    (a given file wins over a shipped one that uses the same id)."""
-    from coachloop.rubric.load import load_spec, shipped_rubrics
+def coaching_texts(rubrics: Sequence[str] = ()) -> dict[str, tuple[str, str]]:
+    """behaviour id -> (title, coaching text). The rubrics named (names of shipped rubrics
+    or YAML files) come first, in order; then every shipped rubric for ids they lack."""
+    from coachloop.rubric.load import load_spec, resolve_rubric_path, shipped_rubrics
 
+    shipped = shipped_rubrics()
+    paths = [shipped[r] if r in shipped else resolve_rubric_path(r) for r in rubrics]
     texts: dict[str, tuple[str, str]] = {}
-    for path in [*sorted(shipped_rubrics().values()), *rubrics]:
+    for path in [*paths, *sorted(shipped.values())]:
         spec, _ = load_spec(path)
         for section in spec.sections:
             for b in section.behaviors:
-                texts[b.id] = (b.title, b.coaching)
+                texts.setdefault(b.id, (b.title, b.coaching))
     return texts
+
+
+def shipped_names() -> list[str]:
+    from coachloop.rubric.load import shipped_rubrics
+
+    return sorted(shipped_rubrics())
 
 
 def _value(row: dict[str, Any], kpi: str) -> float | None:
@@ -229,7 +237,7 @@ def build_report(
     until: Any = None,
     by_week: bool = False,
     sort: str | None = None,
-    rubric_files: Sequence[Path] = (),
+    rubric_files: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Agent, team and centre rows of the report's KPIs (by week if asked), each agent with
     its week-over-week trend and weakest behaviours beside the rubric's coaching text.
@@ -268,7 +276,10 @@ def build_report(
             row["trend"] = team_trends.get(row["team"], {})
         for row in centre_rows:
             row["trend"] = centre_trend.get(None, {})
-    texts = coaching_texts(rubric_files)
+    # The coaching text of the rubric the evaluations were made with, where it has one.
+    known = set(shipped_names()) | set(rubric_files)
+    evaluated = [r for r in ([rubric] if rubric else store.evaluated_rubrics()) if r in known]
+    texts = coaching_texts([*rubric_files, *evaluated])
     people = {a.id: a for a in store.list_agents()}
     for row in agents_rows:
         agent = people.get(row["agent_id"])
