@@ -7,8 +7,8 @@ engagement is at risk of burning out. Both are signals about the system, not abo
 The rule (documented in the README's Metrics section):
 * each team's engagement is the response-weighted mean of its survey scores (0-100) over
   periods that overlap [since, until); agent rows count toward their roster team;
-* engagement is high (low) when it is at least `Z` standard deviations above (below) the
-  mean of the teams' engagement (at least three teams needed);
+* engagement is high (low) when it is at least `Z` standard deviations and `MIN_GAP`
+  points above (below) the mean of the teams' engagement (at least three teams needed);
 * an outcome (FCR, CSAT, QA score, repeat-contact rate) is weak (strong) for a team when
   the team's whole 95 % interval lies on the bad (good) side of the centre's figure;
 * a signal is raised for high engagement with a weak outcome and no strong one, and for
@@ -29,10 +29,13 @@ from coachloop.model import Period, Signal
 from coachloop.store import Store
 from coachloop.store.tables import agents, engagement
 
-__all__ = ["OUTCOMES", "Z", "find_engagement_signals"]
+__all__ = ["MIN_GAP", "OUTCOMES", "Z", "find_engagement_signals"]
 
 OUTCOMES = ("fcr_rate", "csat", "qa_score", "repeat_rate")
 Z = 0.5
+MIN_GAP = 10.0
+"""Engagement must also differ from the teams' mean by this many points (of 100): with teams
+a few points apart, z alone would call one of them high."""
 
 
 def _team_engagement(store: Store, since: datetime | None, until: datetime | None) -> dict[str, float]:
@@ -101,6 +104,9 @@ def find_engagement_signals(
         sides = {k: _side(k, row.as_dict()[k], centre_values.get(k)) for k in OUTCOMES}
         weak = [k for k, s in sides.items() if s < 0]
         strong = [k for k, s in sides.items() if s > 0]
+        gap = abs(scores[name] - mean)
+        if gap < MIN_GAP:
+            continue
         if z >= Z and weak and not strong:
             disagree, verdict = (
                 weak,
