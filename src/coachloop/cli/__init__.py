@@ -19,6 +19,7 @@ from coachloop.cli import (
     ingest,
     language,
     measure,
+    metrics,
     reasons,
     review,
     rubric,
@@ -36,7 +37,7 @@ app.add_typer(reasons.reasons_app, name="reasons")
 app.add_typer(measure.eval_app, name="eval")
 app.add_typer(review.review_app, name="review")
 app.add_typer(evaluations.evaluations_app, name="evaluations")
-_COMMAND_MODULES = (demo, evaluate)
+_COMMAND_MODULES = (demo, evaluate, metrics)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,4 +1,4 @@
-"""`coachloop evaluate`, `show` and `report`: evaluations and how people read them."""
+"""`coachloop evaluate` and `show`: evaluations and how people read them (`report` is in `metrics`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import typer
 from coachloop import jobs
 from coachloop.errors import CoachloopError
 from coachloop.evaluate import load_rubric
-from coachloop.render import render_evaluation, render_scorecards
+from coachloop.render import render_evaluation
 
 if TYPE_CHECKING:
     pass
@@ -122,19 +122,3 @@ def show(
         texts={e.rubric: behavior_texts(e.rubric) for e in evaluations},
         reviews=store.reviews_of(interaction_id),
     )
-
-
-@app.command()
-def report(
-    rubric: Annotated[
-        str | None, typer.Option("--rubric", "-r", help="Rubric to report on (default: each).")
-    ] = None,
-    db: DbOption = None,
-) -> None:
-    """Agent scorecards: evaluations, mean score, compliance and behaviour rates with 95 % intervals."""
-    store = open_db(db)
-    names = [rubric] if rubric else store.evaluated_rubrics()
-    if not names:
-        raise CoachloopError("no evaluations in the store yet: run `coachloop evaluate` first")
-    for name in names:
-        render_scorecards(out, name, store.agent_scorecards(name))

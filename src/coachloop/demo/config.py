@@ -29,6 +29,9 @@ class DemoConfig:
     """1-based week in which an app update breaks tech_support (None: no incident)."""
     paraphrase_share: float = 0.10
     """Share of performed behaviours phrased so that a phrase list misses them."""
+    plant_kpi_effects: bool = True
+    """Plant the effects the engagement and incentive signals look for (`demo.kpi_inputs`);
+    False gives a control world where they must stay quiet."""
 
     def __post_init__(self) -> None:
         if self.start.weekday() != 0:

@@ -3,7 +3,7 @@
 Why: every stage of coachloop (ingest, evaluation, KPIs, signals, coaching) needs data
 with known answers. `generate` gives the agents, a stream of interactions in start
 order, and `DemoTruth`; `write_demo` writes them in the native files
-(agents.csv, interactions.jsonl, truth.json). Same seed, same bytes.
+(agents.csv, interactions.jsonl, truth.json) and the KPI inputs (`demo.kpi_inputs`). Same seed, same bytes.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import orjson
 
 from coachloop.csvfile import csv_writer
 from coachloop.demo.config import DemoConfig
+from coachloop.demo.kpi_inputs import write_kpi_inputs
 from coachloop.demo.people import build_staff
 from coachloop.demo.phrases import BEHAVIORS, CRITICAL, NEGATIVE, PROHIBITED, RESTRAINT
 from coachloop.demo.plan import CallPlan, plan_calls
@@ -34,6 +35,8 @@ class DemoFiles:
     interactions: Path
     truth: Path
     interaction_count: int
+    kpi_inputs: tuple[Path, ...] = ()
+    """Schedules, agent states, engagement surveys (CSV) and an incentive plan (YAML)."""
 
 
 def _truth_id(behavior: str) -> str:
@@ -141,10 +144,15 @@ def write_demo(config: DemoConfig, directory: Path) -> DemoFiles:
             )
     interactions_path = directory / "interactions.jsonl"
     count = 0
+    starts = []
     with interactions_path.open("wb") as out:
         for interaction in interactions:
             out.write(orjson.dumps(to_native(interaction), option=orjson.OPT_APPEND_NEWLINE))
+            starts.append((interaction.agent_id, interaction.started_at))
             count += 1
+    inputs, truth.kpi_inputs = write_kpi_inputs(
+        truth, starts, directory, config.seed, config.plant_kpi_effects
+    )
     truth_path = directory / "truth.json"
     truth_path.write_bytes(orjson.dumps(truth, option=orjson.OPT_INDENT_2) + b"\n")
-    return DemoFiles(agents_path, interactions_path, truth_path, count)
+    return DemoFiles(agents_path, interactions_path, truth_path, count, tuple(inputs))

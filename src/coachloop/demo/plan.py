@@ -25,6 +25,8 @@ __all__ = ["INCIDENT_QUEUE", "CallPlan", "plan_calls"]
 
 INCIDENT_QUEUE = "tech_support"
 REPEAT_WINDOW = timedelta(days=7)
+RUSH_REPEAT = 1.5
+"""Extra repeat-contact probability per unit of speed below 1 (see the incentive audit)."""
 _MERCHANTS = (
     "Amazon",
     "Target",
@@ -367,6 +369,10 @@ class _Planner:
         }[disposition]
         if agent.archetype == "fast_skipper":
             repeat_p += 0.10  # rushed calls leave loose ends beyond the rubric
+        # Planted for the incentive audit: the faster an agent, the more loose ends, so a plan
+        # paying for short handle time pays against first-contact resolution.
+        if cfg.plant_kpi_effects:
+            repeat_p += RUSH_REPEAT * max(0.0, 1.0 - agent.speed)
         if incident:
             repeat_p += incident.extra_repeat_probability
         repeat_p = min(0.7, repeat_p)

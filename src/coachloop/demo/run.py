@@ -12,6 +12,7 @@ from rich.progress import Progress
 from coachloop import jobs
 from coachloop.demo.config import DemoConfig
 from coachloop.demo.generate import write_demo
+from coachloop.jobs.metrics import load_kpi_inputs
 from coachloop.store import open_store
 
 __all__ = ["find_hvb", "run_demo"]
@@ -65,6 +66,12 @@ def run_demo(
             f"{report.rejected} rejected",
             highlight=False,
         )
+    loaded = load_kpi_inputs(store, files.kpi_inputs)
+    console.print(
+        "  loaded the schedules, agent states, engagement surveys and incentive plan: "
+        + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(loaded.stored.items())),
+        highlight=False,
+    )
     if hvb is None:
         console.print(
             "  (no ../shared/data/hvb/dev.jsonl here: the Harper Valley Bank calls are skipped)",
@@ -90,6 +97,7 @@ def run_demo(
     console.print()
     console.print("[bold]Where to look next[/]")
     console.print(f"  .venv/bin/coachloop report {db_arg}", highlight=False)
+    console.print(f"  .venv/bin/coachloop metrics --by team,week {db_arg}", highlight=False)
     if example is not None:
         console.print(f"  .venv/bin/coachloop show {example.interaction_id} {db_arg}", highlight=False)
     console.print(

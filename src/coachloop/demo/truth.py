@@ -114,6 +114,9 @@ class DemoTruth:
     agents: dict[str, AgentTruth]
     calls: dict[str, CallTruth]
     incidents: list[Incident]
+    kpi_inputs: dict[str, Any] = field(default_factory=dict)
+    """What the demo's schedules, agent states, engagement surveys and incentive plan plant
+    (see `demo.kpi_inputs`)."""
 
     def agents_with(self, *, trend: str | None = None, archetype: str | None = None) -> list[str]:
         return sorted(
@@ -149,4 +152,5 @@ class DemoTruth:
                 )
                 for i in data["incidents"]
             ],
+            kpi_inputs=data.get("kpi_inputs", {}),
         )

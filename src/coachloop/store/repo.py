@@ -195,6 +195,19 @@ class Store(ReviewMethods, DrilldownMethods):
         with db_errors(f"{action} ({self.url})"), self._writer.begin() as conn:
             yield conn
 
+    @contextmanager
+    def connect(self, action: str) -> Iterator[Connection]:
+        """A read connection for the queries that live beside the store (metrics, signals);
+        a database error becomes a StoreError naming `action`."""
+        with self._read(action) as conn:
+            yield conn
+
+    @contextmanager
+    def begin(self, action: str) -> Iterator[Connection]:
+        """A write transaction, committed when the block ends without an error."""
+        with self._write(action) as conn:
+            yield conn
+
     # -- ingest -------------------------------------------------------------------------
 
     def write(self, items: Sequence[ReadItem], *, source_format: str) -> WriteStats:

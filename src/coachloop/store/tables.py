@@ -33,14 +33,18 @@ __all__ = [
     "Json",
     "Key",
     "UTCDateTime",
+    "agent_states",
     "agents",
     "behavior_results",
+    "engagement",
     "evaluations",
+    "incentive_weights",
     "interactions",
     "metadata",
     "models",
     "quarantine",
     "reviews",
+    "schedules",
     "utterances",
 ]
 
@@ -228,3 +232,50 @@ reviews = Table(
 `store/reviews.py`): overrides (`kind` "override"), calibration reviews ("calibration",
 with a `session`) and agents' disputes ("dispute", no `outcome`). Each keeps the machine's
 outcome at the time and the input hash and rubric version it applies to."""
+# -- inputs the KPIs need (see coachloop.ingest.kpi_inputs for the file formats) ---------
+
+schedules = Table(
+    "schedules",
+    metadata,
+    Column("agent_id", Key, primary_key=True),
+    Column("start", UTCDateTime, primary_key=True),
+    Column("end", UTCDateTime, nullable=False),
+    Column("activity", String, nullable=False),
+    Column("source_file", String),
+)
+"""What each agent was scheduled to do: `work` (on the queues) or time off them."""
+
+agent_states = Table(
+    "agent_states",
+    metadata,
+    Column("agent_id", Key, primary_key=True),
+    Column("start", UTCDateTime, primary_key=True),
+    Column("end", UTCDateTime, nullable=False),
+    Column("state", String, nullable=False),
+    Column("source_file", String),
+)
+"""What each agent's phone or desktop said they were doing (available, handling, away, offline)."""
+
+engagement = Table(
+    "engagement",
+    metadata,
+    Column("subject_kind", String, primary_key=True),
+    Column("subject", Key, primary_key=True),
+    Column("period_start", Date, primary_key=True),
+    Column("period_end", Date, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("responses", Integer),
+    Column("source_file", String),
+)
+"""Engagement survey results (0-100) per team or agent and period."""
+
+incentive_weights = Table(
+    "incentive_weights",
+    metadata,
+    Column("plan", Key, primary_key=True),
+    Column("kpi", Key, primary_key=True),
+    Column("weight", Float, nullable=False),
+    Column("better", String, nullable=False),
+    Column("source_file", String),
+)
+"""Incentive plans: how much each KPI weighs in pay, and which direction it rewards."""

@@ -1,0 +1,593 @@
+"""KPIs over any period and grouping, aggregated in the database (SQLAlchemy Core).
+
+One aggregate query per source (contacts, evaluations, behaviours, schedule, agent
+states) and per KPI family, grouped by the requested keys; Python only turns the sums
+into estimates (intervals, shrinkage), so the work grows with the number of groups, not
+with the number of contacts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Float,
+    Select,
+    Subquery,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+)
+from sqlalchemy.sql.functions import FunctionElement
+
+from coachloop.errors import CoachloopError
+from coachloop.metrics.estimates import (
+    Estimate,
+    is_uncertain,
+    shrink_means,
+    shrink_rates,
+    t_intervals,
+    wilson_intervals,
+)
+from coachloop.metrics.outcomes import behavior_outcomes
+from coachloop.metrics.registry import IN_SEAT, KPIS, Count, Kpi, Mean, Params, Rate, Ratio
+from coachloop.metrics.sqltime import day_of, epoch_seconds, hour_of, month_of, week_of
+from coachloop.store.tables import agent_states, agents, evaluations, interactions, schedules
+
+__all__ = ["GROUPINGS", "MetricRow", "MetricsQuery", "compute_metrics", "group_name", "parse_groupings"]
+
+GROUPINGS: dict[str, str] = {
+    "agent": "agent_id",
+    "team": "team",
+    "queue": "queue",
+    "contact_reason": "contact_reason",
+    "channel": "channel",
+    "language": "language",
+    "day": "day",
+    "week": "week",
+    "month": "month",
+    "hour": "hour",
+}
+"""Grouping name -> the key's name in output rows."""
+_TIME: dict[str, type[FunctionElement[Any]]] = {
+    "day": day_of,
+    "week": week_of,
+    "month": month_of,
+    "hour": hour_of,
+}
+_STAFF_GROUPINGS = frozenset(("agent", "team", "day", "week", "month", "hour"))
+"""What schedule and agent-state KPIs can be grouped by (they belong to no contact)."""
+
+
+def parse_groupings(text: str | Sequence[str] | None) -> tuple[str, ...]:
+    """`agent,week` -> ("agent", "week"); output names (agent_id) are accepted too."""
+    if text is None:
+        return ()
+    parts = text.split(",") if isinstance(text, str) else [p for t in text for p in t.split(",")]
+    names = {v: k for k, v in GROUPINGS.items()}
+    out: list[str] = []
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        name = names.get(part, part)
+        if name not in GROUPINGS:
+            raise CoachloopError(f"unknown grouping {part!r} (expected {', '.join(GROUPINGS)})")
+        if name not in out:
+            out.append(name)
+    return tuple(out)
+
+
+def group_name(grouping: str) -> str:
+    return GROUPINGS[grouping]
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsQuery:
+    by: tuple[str, ...] = ()
+    kpis: tuple[str, ...] | None = None
+    """KPI ids (a family id such as behavior_pass_rate gives all its members); None = all."""
+    since: datetime | None = None
+    until: datetime | None = None
+    """Contacts (and intervals) that started in [since, until)."""
+    repeat_window_days: float = 7.0
+    rubric: str | None = None
+    """Evaluation and behaviour KPIs of this rubric only (default: every rubric)."""
+
+
+@dataclass(slots=True)
+class MetricRow:
+    keys: dict[str, Any]
+    """Output key name (agent_id, week, ...) -> value."""
+    kpis: dict[str, Estimate] = field(default_factory=dict)
+    """KPI id -> estimate; family members as `family.member` (behavior_pass_rate.greet)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The DESIGN.md shape: keys, then each KPI as {value, n, ci[, shrunk, uncertain]};
+        a family is an object of its members."""
+        agent_row = "agent_id" in self.keys
+        out: dict[str, Any] = dict(self.keys)
+        for kpi_id, est in self.kpis.items():
+            family, _, member = kpi_id.partition(".")
+            if member:
+                out.setdefault(family, {})[member] = est.as_dict(agent_row)
+            else:
+                out[kpi_id] = est.as_dict(agent_row)
+        return out
+
+
+@dataclass(slots=True)
+class _Raw:
+    kind: str
+    a: float
+    b: float
+    c: float = 0.0
+    """rate: (successes, trials); mean: (n, sum, sum of squares); ratio: (n, numerator,
+    denominator); count: (n, 0)."""
+
+
+# -- the sources -------------------------------------------------------------------------------
+
+
+def _period(column: Any, q: MetricsQuery) -> list[ColumnElement[bool]]:
+    out: list[ColumnElement[bool]] = []
+    if q.since is not None:
+        out.append(column >= q.since)
+    if q.until is not None:
+        out.append(column < q.until)
+    return out
+
+
+def _handle(c: Any) -> ColumnElement[Any]:
+    return case(
+        (
+            c.talk_seconds.is_not(None),
+            c.talk_seconds + func.coalesce(c.hold_seconds, 0.0) + func.coalesce(c.acw_seconds, 0.0),
+        ),
+        else_=null(),
+    )
+
+
+def _contacts(q: MetricsQuery, *, chains: bool, context: bool) -> Subquery:
+    """One row per contact of the period, with its keys, figures and (if `chains`) the
+    start of the same customer's previous and next contact, from the whole store."""
+    i, a, ev = interactions, agents, evaluations
+    predicted = (
+        select(ev.c.interaction_id, func.max(ev.c.reason_label).label("label"))
+        .group_by(ev.c.interaction_id)
+        .subquery("predicted")
+    )
+    reason = func.coalesce(i.c.contact_reason, predicted.c.label)
+    t = epoch_seconds(i.c.started_at)
+    columns: list[Any] = [
+        i.c.id,
+        i.c.agent_id,
+        func.coalesce(a.c.team, i.c.team).label("team"),
+        i.c.queue,
+        i.c.channel,
+        i.c.language,
+        reason.label("contact_reason"),
+        i.c.started_at,
+        t.label("t"),
+        i.c.customer_id,
+        i.c.talk_seconds,
+        i.c.hold_seconds,
+        i.c.acw_seconds,
+        i.c.transferred,
+        i.c.escalated,
+        i.c.csat,
+        i.c.nps,
+        i.c.ces,
+        i.c.disposition,
+    ]
+    if chains:
+        order = (i.c.started_at, i.c.id)
+        same = (i.c.customer_id, reason)
+        columns += [
+            func.lead(t).over(partition_by=i.c.customer_id, order_by=order).label("next_any"),
+            func.lag(t).over(partition_by=i.c.customer_id, order_by=order).label("prev_any"),
+            func.lead(t).over(partition_by=same, order_by=order).label("next_same"),
+            func.lag(t).over(partition_by=same, order_by=order).label("prev_same"),
+        ]
+    # A contact without a start time is a bare row made by a survey or an update naming an
+    # id with no conversation or metadata stored: it is not a contact (yet).
+    query: Select[Any] = (
+        select(*columns)
+        .select_from(
+            i.outerjoin(a, a.c.id == i.c.agent_id).outerjoin(predicted, predicted.c.interaction_id == i.c.id)
+        )
+        .where(i.c.started_at.is_not(None))
+    )
+    if chains:
+        # The neighbours come from the whole store; only then is the period cut.
+        whole = query.subquery("chained")
+        base = select(whole).where(*_period(whole.c.started_at, q)).subquery("contacts")
+    else:
+        base = query.where(*_period(i.c.started_at, q)).subquery("contacts")
+    if not context:
+        return base
+    reason_key = func.coalesce(base.c.contact_reason, "")
+    cells = (
+        select(
+            reason_key.label("reason_key"),
+            base.c.channel.label("cell_channel"),
+            func.avg(_handle(base.c)).label("expected"),
+        )
+        .group_by(reason_key, base.c.channel)
+        .subquery("cells")
+    )
+    return (
+        select(
+            base,
+            case((_handle(base.c).is_not(None), cells.c.expected), else_=null()).label("expected_seconds"),
+        )
+        .select_from(
+            base.outerjoin(
+                cells,
+                and_(reason_key == cells.c.reason_key, base.c.channel == cells.c.cell_channel),
+            )
+        )
+        .subquery("contacts_in_context")
+    )
+
+
+def _evaluations(q: MetricsQuery) -> Subquery:
+    c = _contacts(q, chains=False, context=False)
+    e, o = evaluations, behavior_outcomes(q.rubric)
+    critical = (
+        select(
+            o.c.interaction_id,
+            o.c.rubric,
+            func.max(case((and_(o.c.critical == literal(True), o.c.outcome == "missed"), 1), else_=0)).label(
+                "critical_missed"
+            ),
+        )
+        .group_by(o.c.interaction_id, o.c.rubric)
+        .subquery("critical")
+    )
+    query = select(
+        c,
+        e.c.score,
+        e.c.compliance_passed,
+        func.coalesce(critical.c.critical_missed, 0).label("critical_missed"),
+    ).select_from(
+        e.join(c, c.c.id == e.c.interaction_id).outerjoin(
+            critical, and_(critical.c.interaction_id == e.c.interaction_id, critical.c.rubric == e.c.rubric)
+        )
+    )
+    if q.rubric is not None:
+        query = query.where(e.c.rubric == q.rubric)
+    return query.subquery("evaluated")
+
+
+def _behaviors(q: MetricsQuery) -> Subquery:
+    c = _contacts(q, chains=False, context=False)
+    o = behavior_outcomes(q.rubric)
+    return (
+        select(c, o.c.behavior_id, o.c.section, o.c.outcome)
+        .select_from(o.join(c, c.c.id == o.c.interaction_id))
+        .subquery("behaviors")
+    )
+
+
+def _later(x: Any, y: Any) -> ColumnElement[Any]:
+    return case((x > y, x), else_=y)
+
+
+def _earlier(x: Any, y: Any) -> ColumnElement[Any]:
+    return case((x < y, x), else_=y)
+
+
+def _schedule(q: MetricsQuery) -> Subquery:
+    s, st, a = schedules, agent_states, agents
+    overlap = epoch_seconds(_earlier(s.c.end, st.c.end)) - epoch_seconds(_later(s.c.start, st.c.start))
+    per_interval = (
+        select(
+            s.c.agent_id,
+            s.c.start.label("started_at"),
+            (epoch_seconds(s.c.end) - epoch_seconds(s.c.start)).label("scheduled_seconds"),
+            func.coalesce(func.sum(overlap), 0.0).label("adhered_seconds"),
+        )
+        .select_from(
+            s.outerjoin(
+                st,
+                and_(
+                    st.c.agent_id == s.c.agent_id,
+                    st.c.start < s.c.end,
+                    st.c.end > s.c.start,
+                    st.c.state.in_(IN_SEAT),
+                ),
+            )
+        )
+        .where(s.c.activity == "work", *_period(s.c.start, q))
+        .group_by(s.c.agent_id, s.c.start, s.c.end)
+        .subquery("scheduled")
+    )
+    return (
+        select(per_interval, a.c.team)
+        .select_from(per_interval.outerjoin(a, a.c.id == per_interval.c.agent_id))
+        .subquery("schedule")
+    )
+
+
+def _states(q: MetricsQuery) -> Subquery:
+    st, a = agent_states, agents
+    return (
+        select(
+            st.c.agent_id,
+            st.c.start.label("started_at"),
+            st.c.state,
+            (epoch_seconds(st.c.end) - epoch_seconds(st.c.start)).label("seconds"),
+            a.c.team,
+        )
+        .select_from(st.outerjoin(a, a.c.id == st.c.agent_id))
+        .where(*_period(st.c.start, q))
+        .subquery("states")
+    )
+
+
+# -- aggregation ---------------------------------------------------------------------------------
+
+
+def _key_expr(base: Subquery, grouping: str) -> ColumnElement[Any]:
+    if grouping in _TIME:
+        bucket: ColumnElement[Any] = _TIME[grouping](base.c.started_at)
+        return bucket
+    return base.c[GROUPINGS[grouping]]
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.coalesce(func.sum(case((condition, 1.0), else_=0.0)), 0.0)
+
+
+def _aggregates(kpi: Kpi, base: Subquery, params: Params, label: str) -> list[ColumnElement[Any]]:
+    m = kpi.measure(base.c, params)
+    if isinstance(m, Rate):
+        return [_count_if(and_(m.among, m.hit)).label(f"{label}_a"), _count_if(m.among).label(f"{label}_b")]
+    if isinstance(m, Mean):
+        value = cast(m.value, Float)
+        return [
+            func.count(value).label(f"{label}_a"),
+            func.coalesce(func.sum(value), 0.0).label(f"{label}_b"),
+            func.coalesce(func.sum(value * value), 0.0).label(f"{label}_c"),
+        ]
+    if isinstance(m, Ratio):
+        return [
+            _count_if(m.among).label(f"{label}_a"),
+            func.coalesce(func.sum(case((m.among, m.numerator), else_=0.0)), 0.0).label(f"{label}_b"),
+            func.coalesce(func.sum(case((m.among, m.denominator), else_=0.0)), 0.0).label(f"{label}_c"),
+        ]
+    assert isinstance(m, Count)
+    return [_count_if(m.among).label(f"{label}_a")]
+
+
+def _bounds(conn: Connection) -> tuple[float, float]:
+    t = epoch_seconds(interactions.c.started_at)
+    first, last = conn.execute(select(func.min(t), func.max(t))).one()
+    return (float(first), float(last)) if first is not None else (0.0, 0.0)
+
+
+def _requested(q: MetricsQuery) -> list[Kpi]:
+    if q.kpis is None:
+        return list(KPIS.values())
+    unknown = [k for k in q.kpis if k not in KPIS]
+    if unknown:
+        raise CoachloopError(f"unknown KPI {unknown[0]!r} (see `coachloop metrics --list`)")
+    return [KPIS[k] for k in KPIS if k in q.kpis]
+
+
+def compute_metrics(conn: Connection, q: MetricsQuery) -> list[MetricRow]:
+    """One row per group that has any data, each with every requested KPI the grouping
+    allows (schedule and state KPIs only by agent, team and time): groups without data for
+    a KPI get it with n = 0 and value None."""
+    if q.repeat_window_days <= 0:
+        raise CoachloopError("the repeat window must be a positive number of days")
+    first_t, last_t = _bounds(conn)
+    params = Params(q.repeat_window_days * 86400.0, first_t, last_t)
+    wanted = [
+        k for k in _requested(q) if k.source not in ("schedule", "states") or set(q.by) <= _STAFF_GROUPINGS
+    ]
+    raws: dict[tuple[Any, ...], dict[str, _Raw]] = defaultdict(dict)
+    kinds: dict[str, str] = {}
+    by_source: dict[str, list[Kpi]] = defaultdict(list)
+    for kpi in wanted:
+        by_source[kpi.source].append(kpi)
+    for source, kpis in by_source.items():
+        base = _base(q, source, kpis)
+        plain = [k for k in kpis if k.family is None]
+        if plain:
+            _collect(conn, base, q.by, plain, params, None, raws, kinds)
+        for kpi in (k for k in kpis if k.family is not None):
+            _collect(conn, base, q.by, [kpi], params, kpi.family, raws, kinds)
+    rows = _estimates(q.by, raws, kinds, {k.id for k in wanted if k.family is None})
+    if "agent" in q.by:
+        _shrink(conn, q.by, rows, raws, kinds)
+    return rows
+
+
+def _base(q: MetricsQuery, source: str, kpis: list[Kpi]) -> Subquery:
+    ids = {k.id for k in kpis}
+    if source == "contacts":
+        chains = bool(ids & {"fcr_rate", "fcr_same_reason_rate", "repeat_rate", "repeat_same_reason_rate"})
+        return _contacts(q, chains=chains, context="aht_context_ratio" in ids)
+    if source == "evaluations":
+        return _evaluations(q)
+    if source == "behaviors":
+        return _behaviors(q)
+    if source == "schedule":
+        return _schedule(q)
+    return _states(q)
+
+
+def _collect(
+    conn: Connection,
+    base: Subquery,
+    by: tuple[str, ...],
+    kpis: list[Kpi],
+    params: Params,
+    family: str | None,
+    raws: dict[tuple[Any, ...], dict[str, _Raw]],
+    kinds: dict[str, str],
+) -> None:
+    keys = [_key_expr(base, g).label(f"k{n}") for n, g in enumerate(by)]
+    member = base.c[family] if family is not None else None
+    aggs = [a for n, k in enumerate(kpis) for a in _aggregates(k, base, params, f"m{n}")]
+    query = select(*keys, *([member] if member is not None else []), *aggs)
+    group = [*keys, *([member] if member is not None else [])]
+    if group:
+        query = query.group_by(*group)
+    if member is not None:
+        query = query.where(member.is_not(None))
+    width = len(keys) + (member is not None)
+    for row in conn.execute(query):
+        key = tuple(row[: len(keys)])
+        values = [float(v) if v is not None else 0.0 for v in row[width:]]
+        at = 0
+        for kpi in kpis:
+            kpi_id = kpi.id if member is None else f"{kpi.id}.{row[len(keys)]}"
+            parts = 2 if kpi.kind == "rate" else 3 if kpi.kind in ("mean", "ratio") else 1
+            chunk = values[at : at + parts] + [0.0] * (3 - parts)
+            at += parts
+            raws[key][kpi_id] = _Raw(kpi.kind, chunk[0], chunk[1], chunk[2])
+            kinds[kpi_id] = kpi.kind
+
+
+def _sort_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple((v is None, v if v is not None else "") for v in key)
+
+
+def _estimates(
+    by: tuple[str, ...],
+    raws: dict[tuple[Any, ...], dict[str, _Raw]],
+    kinds: dict[str, str],
+    plain: set[str],
+) -> list[MetricRow]:
+    order = sorted(raws, key=_sort_key)
+    ids = [k for k in KPIS if k in plain] + sorted(k for k in kinds if "." in k)
+    rows = [MetricRow({GROUPINGS[g]: v for g, v in zip(by, key, strict=True)}) for key in order]
+    for kpi_id in ids:
+        kind = kinds.get(kpi_id, KPIS[kpi_id.partition(".")[0]].kind)
+        empty = _Raw(kind, 0.0, 0.0, 0.0)
+        data = [raws[key].get(kpi_id, empty) for key in order]
+        a = np.array([d.a for d in data])
+        b = np.array([d.b for d in data])
+        c = np.array([d.c for d in data])
+        for row, est in zip(rows, _figures(kind, a, b, c), strict=True):
+            row.kpis[kpi_id] = est
+    return rows
+
+
+def _num(x: float) -> float | None:
+    return None if np.isnan(x) else float(x)
+
+
+def _figures(kind: str, a: Any, b: Any, c: Any) -> list[Estimate]:
+    if kind == "rate":
+        low, high = wilson_intervals(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = np.where(b > 0, a / b, np.nan)
+        n = b
+    elif kind == "mean":
+        value, low, high = t_intervals(a, b, c)
+        n = a
+    elif kind == "ratio":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = np.where((a > 0) & (c != 0), b / c, np.nan)
+        low = high = np.full(len(a), np.nan)
+        n = a
+    else:
+        value, n = np.where(a > 0, a, np.nan), a
+        low = high = np.full(len(a), np.nan)
+    out = []
+    for v, lo, hi, k in zip(value.tolist(), low.tolist(), high.tolist(), n.tolist(), strict=True):
+        count = round(k)
+        ci = None if np.isnan(lo) or np.isnan(hi) else (float(lo), float(hi))
+        out.append(Estimate(_num(v) if count else None, count, ci))
+    return out
+
+
+def _agent_teams(conn: Connection) -> dict[str, str | None]:
+    i, a = interactions, agents
+    from_contacts = (
+        select(i.c.agent_id, func.max(i.c.team)).where(i.c.agent_id.is_not(None)).group_by(i.c.agent_id)
+    )
+    teams: dict[str, str | None] = {r[0]: r[1] for r in conn.execute(from_contacts)}
+    for agent_id, team in conn.execute(select(a.c.id, a.c.team)):
+        if team is not None or agent_id not in teams:
+            teams[agent_id] = team
+    return teams
+
+
+def _shrink(
+    conn: Connection,
+    by: tuple[str, ...],
+    rows: list[MetricRow],
+    raws: dict[tuple[Any, ...], dict[str, _Raw]],
+    kinds: dict[str, str],
+) -> None:
+    """Fill `shrunk` and `uncertain` on agent rows: toward the agent's team in the same
+    other groups, else toward every agent in them (see `estimates`)."""
+    teams = _agent_teams(conn)
+    keys = sorted(raws, key=_sort_key)
+    agent_at = by.index("agent")
+    team_at = by.index("team") if "team" in by else None
+    others = [n for n, g in enumerate(by) if g not in ("agent", "team")]
+    centre: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    pools: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for n, key in enumerate(keys):
+        agent = key[agent_at]
+        if agent is None:
+            continue
+        team = key[team_at] if team_at is not None else teams.get(agent)
+        rest = tuple(key[i] for i in others)
+        centre[rest].append(n)
+        pools[(team, rest)].append(n)
+    for kpi_id in {k for row in rows for k in row.kpis}:
+        kind = kinds.get(kpi_id, KPIS[kpi_id.partition(".")[0]].kind)
+        if kind not in ("rate", "mean"):
+            continue  # counts and ratios of sums: no interval to judge, nothing to shrink
+        for row in rows:
+            est = row.kpis[kpi_id]
+            est.uncertain = is_uncertain(kind, est.value, est.n, est.ci)
+            est.shrunk = est.value
+        fallback = {idx for members in centre.values() for idx in members}
+        for members in pools.values():
+            if _apply(kind, kpi_id, members, keys, raws, rows):
+                fallback.difference_update(members)
+        for members in centre.values():
+            left = [m for m in members if m in fallback]
+            if left:  # with too few agents even centre-wide, the raw figure stands
+                _apply(kind, kpi_id, members, keys, raws, rows, only=set(left))
+
+
+def _apply(
+    kind: str,
+    kpi_id: str,
+    members: list[int],
+    keys: list[tuple[Any, ...]],
+    raws: dict[tuple[Any, ...], dict[str, _Raw]],
+    rows: list[MetricRow],
+    only: set[int] | None = None,
+) -> bool:
+    empty = _Raw(kind, 0.0, 0.0, 0.0)
+    data = [raws[keys[m]].get(kpi_id, empty) for m in members]
+    a = np.array([d.a for d in data])
+    b = np.array([d.b for d in data])
+    c = np.array([d.c for d in data])
+    shrunk = shrink_rates(a, b) if kind == "rate" else shrink_means(a, b, c)
+    if shrunk is None:
+        return False
+    for m, value in zip(members, shrunk.tolist(), strict=True):
+        if only is None or m in only:
+            rows[m].kpis[kpi_id].shrunk = _num(value)
+    return True
