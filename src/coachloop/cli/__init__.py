@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from coachloop.cli import demo, evaluate, export, ingest, language, measure, reasons, rubric
+from coachloop.cli import demo, evaluate, export, ingest, language, measure, reasons, rubric, signals
 from coachloop.cli.common import app, err
 from coachloop.errors import CoachloopError
 
@@ -23,7 +23,7 @@ app.add_typer(ingest.quarantine_app, name="quarantine")
 app.add_typer(language.language_app, name="language")
 app.add_typer(reasons.reasons_app, name="reasons")
 app.add_typer(measure.eval_app, name="eval")
-_COMMAND_MODULES = (demo, evaluate)
+_COMMAND_MODULES = (demo, evaluate, signals)
 
 
 def main(argv: list[str] | None = None) -> None:

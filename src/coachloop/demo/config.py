@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["DemoConfig"]
+__all__ = ["DemoConfig", "control_config"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,8 @@ class DemoConfig:
     """1-based week in which an app update breaks tech_support (None: no incident)."""
     paraphrase_share: float = 0.10
     """Share of performed behaviours phrased so that a phrase list misses them."""
+    drift: bool = True
+    """Some agents drift (their soft skills slide week by week); False: nobody does."""
 
     def __post_init__(self) -> None:
         if self.start.weekday() != 0:
@@ -41,3 +43,9 @@ class DemoConfig:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be within [0, 1], got {value}")
+
+
+def control_config(seed: int = 7, **sizes: int) -> DemoConfig:
+    """The control run for the signals: the same world with nothing planted to find (no
+    agent drifts, no incident); improving agents and the weak team stay, as in any center."""
+    return DemoConfig(seed=seed, incident_week=None, drift=False, **sizes)
