@@ -35,7 +35,9 @@ def signals_cmd(
         list[str] | None,
         typer.Option("--kind", "-k", help=f"Only these kinds (repeatable): {', '.join(KINDS)}."),
     ] = None,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many signals.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=1, help="At most this many signals.")
+    ] = None,
     rubric: Annotated[
         str | None, typer.Option("--rubric", "-r", help="Only this rubric's evaluations (default: all).")
     ] = None,

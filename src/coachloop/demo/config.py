@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 __all__ = ["DemoConfig", "control_config"]
@@ -45,7 +45,8 @@ class DemoConfig:
                 raise ValueError(f"{name} must be within [0, 1], got {value}")
 
 
-def control_config(seed: int = 7, **sizes: int) -> DemoConfig:
-    """The control run for the signals: the same world with nothing planted to find (no
-    agent drifts, no incident); improving agents and the weak team stay, as in any center."""
-    return DemoConfig(seed=seed, incident_week=None, drift=False, **sizes)
+def control_config(base: DemoConfig | None = None) -> DemoConfig:
+    """The control run for the signals: `base` (default: the default demo) with nothing
+    planted to find: no agent drifts and there is no incident. Improving agents, new hires
+    and the weak team stay, as in any real center."""
+    return replace(base or DemoConfig(), incident_week=None, drift=False)
