@@ -16,8 +16,9 @@ each). An agent is flagged when that p-value is at most `ALPHA`, so a stable age
 flagged with probability at most 5 %, whatever their volume or pass rates. The alarm is
 the first call at which the CUSUM crossed the limit (the 1 - ALPHA quantile of the
 shuffles); the slide is dated from the last call before it at which the sum was zero.
-Each behaviour whose own rate fell after that date (one-sided p < `BEHAVIOR_P`) gets a
-signal; an agent flagged without one gets a single signal with no behaviour.
+Each behaviour whose own rate fell after that date (one-sided p < `BEHAVIOR_P`, Bonferroni
+over the agent's behaviours) gets a signal; failing any, the behaviour that added most to
+the CUSUM at its peak; an agent flagged without one gets a single signal, no behaviour.
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ Floats = npt.NDArray[np.float64]
 
 
 def _paths(met: Floats, applies: Floats, base: int, prior: Floats) -> Floats:
+    total: Floats = _each(met, applies, base, prior).sum(axis=2)
+    return total
+
+
+def _each(met: Floats, applies: Floats, base: int, prior: Floats) -> Floats:
     """Summed CUSUM paths over the calls after the baseline: met/applies are (B, calls,
     behaviours); each behaviour keeps its own CUSUM (floored at zero) and the paths add."""
     hits = met[:, :base].sum(axis=1)
@@ -63,8 +69,7 @@ def _paths(met: Floats, applies: Floats, base: int, prior: Floats) -> Floats:
     later_met, later_applies = met[:, base:], applies[:, base:]
     steps = later_met * up_met + (later_applies - later_met) * up_miss
     c = np.cumsum(steps, axis=1)
-    each = c - np.minimum(np.minimum.accumulate(c, axis=1), 0.0)
-    out: Floats = each.sum(axis=2)
+    out: Floats = c - np.minimum(np.minimum.accumulate(c, axis=1), 0.0)
     return out
 
 
@@ -146,7 +151,9 @@ def find_drift(frame: CallFrame, *, seed: int = 0, alpha: float = ALPHA) -> list
         if p > alpha:
             continue
         limit = float(np.quantile(null, 1 - alpha))
-        signals.extend(_signals(frame, agent, calls, met, applies, behaviors, base, observed, limit, p))
+        signals.extend(
+            _signals(frame, agent, calls, met, applies, behaviors, base, prior, observed, limit, p)
+        )
     return signals
 
 
@@ -158,6 +165,7 @@ def _signals(
     applies: Floats,
     behaviors: list[str],
     base: int,
+    prior: Floats,
     path: Floats,
     limit: float,
     p: float,
@@ -175,7 +183,17 @@ def _signals(
     one_sided = stats.norm.sf(np.nan_to_num(z, nan=0.0))
     csat = frame.csat[calls]
     csat_before, csat_after = _mean(csat[:change]), _mean(csat[change:])
-    sliding = [j for j in np.argsort(-np.nan_to_num(z, nan=-np.inf)) if one_sided[j] < BEHAVIOR_P]
+    # Behaviours named: those whose own fall is clear even after looking at all of them
+    # (Bonferroni); else the one that added most to the CUSUM at its peak.
+    sliding = [
+        int(j)
+        for j in np.argsort(-np.nan_to_num(z, nan=-np.inf))
+        if one_sided[j] < BEHAVIOR_P / len(behaviors)
+    ]
+    if not sliding:
+        contribution = _each(met[None], applies[None], base, prior[None])[0, int(np.argmax(path))]
+        top = int(np.argmax(contribution))
+        sliding = [top] if contribution[top] > 0 and one_sided[top] < 0.5 else []
     period = Period(frame.when(t_change), frame.when(t_end))
     common = {
         "change_at": day(t_change),
