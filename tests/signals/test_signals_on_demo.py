@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from datetime import UTC, datetime, time
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +107,30 @@ def test_rubric_validity_keeps_the_behaviours_that_drive_outcomes(planted: Cente
     # explain_next_steps drives both CSAT and repeat contacts in the generator.
     assert "explain_next_steps" not in flagged
     assert flagged & {"polite_close", "recording_disclosure", "verify_identity", "offer_further_help"}
+
+
+def test_cli_prints_the_ranked_signals_as_designed(planted: Center, tmp_path: Path) -> None:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "coachloop", "signals", "--db", planted.store.url, *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    proc = run("--format", "json", "--limit", "5", "--kind", "friction", "--kind", "drift")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert 1 <= len(rows) <= 5
+    for row in rows:
+        assert list(row) == ["kind", "subject", "behavior", "period", "strength", "sentence", "evidence"]
+        assert row["kind"] in {"friction", "drift"}
+        assert set(row["period"]) == {"from", "to"}
+    strengths = [r["strength"] for r in rows]
+    assert strengths == sorted(strengths, reverse=True)
+    table = run("--limit", "3")
+    assert table.returncode == 0 and "strength" in table.stdout
+    bad = run("--kind", "astrology")
+    assert bad.returncode == 1 and bad.stderr.startswith("coachloop: error: unknown signal kind 'astrology'")
+    assert len(bad.stderr.strip().splitlines()) == 1
