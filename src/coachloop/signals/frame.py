@@ -270,5 +270,5 @@ def _load_outcomes(
     # The same behaviour of one call under two rubrics counts once.
     dup = np.zeros(len(call), dtype=bool)
     dup[1:] = (call[1:] == call[:-1]) & (behavior[1:] == behavior[:-1])
-    critical = frozenset(b for b, c in zip(beh, crit, strict=True) if c)
+    critical = frozenset(str(b) for b in np.unique(np.array(beh, dtype=object)[np.array(crit, dtype=bool)]))
     return call[~dup], behavior[~dup], met_arr[~dup], critical
