@@ -23,6 +23,7 @@ from coachloop.cli import (
     reasons,
     review,
     rubric,
+    signals,
 )
 from coachloop.cli.common import app, err
 from coachloop.errors import CoachloopError
@@ -37,7 +38,7 @@ app.add_typer(reasons.reasons_app, name="reasons")
 app.add_typer(measure.eval_app, name="eval")
 app.add_typer(review.review_app, name="review")
 app.add_typer(evaluations.evaluations_app, name="evaluations")
-_COMMAND_MODULES = (demo, evaluate, metrics)
+_COMMAND_MODULES = (demo, evaluate, metrics, signals)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-__all__ = ["DemoConfig"]
+__all__ = ["DemoConfig", "control_config"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,8 @@ class DemoConfig:
     plant_kpi_effects: bool = True
     """Plant the effects the engagement and incentive signals look for (`demo.kpi_inputs`);
     False gives a control world where they must stay quiet."""
+    drift: bool = True
+    """Some agents drift (their soft skills slide week by week); False: nobody does."""
 
     def __post_init__(self) -> None:
         if self.start.weekday() != 0:
@@ -44,3 +46,10 @@ class DemoConfig:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be within [0, 1], got {value}")
+
+
+def control_config(base: DemoConfig | None = None) -> DemoConfig:
+    """The control run for the signals: `base` (default: the default demo) with nothing
+    planted to find: no agent drifts and there is no incident. Improving agents, new hires
+    and the weak team stay, as in any real center."""
+    return replace(base or DemoConfig(), incident_week=None, drift=False)

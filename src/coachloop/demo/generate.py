@@ -95,6 +95,7 @@ def generate(config: DemoConfig) -> tuple[list[Agent], Iterator[Interaction], De
         weeks=config.weeks,
         start=config.start,
         hinglish_share=config.hinglish_share,
+        drift=config.drift,
     )
     plans, incident = plan_calls(config, profiles, rng)
     truth = DemoTruth(

@@ -348,7 +348,14 @@ def _origin(rng: random.Random) -> str:
 
 
 def build_staff(
-    rng: random.Random, *, agents: int, teams: int, weeks: int, start: date, hinglish_share: float
+    rng: random.Random,
+    *,
+    agents: int,
+    teams: int,
+    weeks: int,
+    start: date,
+    hinglish_share: float,
+    drift: bool = True,
 ) -> tuple[list[TeamProfile], list[AgentProfile]]:
     """Teams with supervisors and agents with per-week skills, all drawn from `rng`."""
     if agents < 1 or teams < 1 or teams > agents:
@@ -388,7 +395,7 @@ def build_staff(
 
     trend = dict.fromkeys(ids, "stable")
     n_improving = round(agents * 0.20)
-    n_drifting = round(agents * 0.15)
+    n_drifting = round(agents * 0.15) if drift else 0
     for aid in ids:
         if archetype[aid] == "new_hire":
             trend[aid] = "improving"

@@ -191,6 +191,13 @@ class Store(ReviewMethods, DrilldownMethods):
             yield conn
 
     @contextmanager
+    def reading(self, action: str) -> Iterator[Connection]:
+        """A read-only connection for analytics that query the tables directly (signals);
+        a database error becomes a StoreError naming `action`."""
+        with self._read(action) as conn:
+            yield conn
+
+    @contextmanager
     def _write(self, action: str) -> Iterator[Connection]:
         with db_errors(f"{action} ({self.url})"), self._writer.begin() as conn:
             yield conn

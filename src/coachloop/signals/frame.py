@@ -1,0 +1,274 @@
+"""The per-call data every signal reads, loaded from the store in one place.
+
+Two tables as numpy columns: `calls` (one row per evaluated interaction: who, where, when,
+handle time, outcomes, the customer's mood) and `outcomes` (one row per applicable
+behaviour result: the call's row, the behaviour, met or not). Signals are array
+arithmetic over these; nothing here knows about any one signal.
+
+Per-call definitions live here and nowhere else in `signals`:
+- handle time = talk + hold + after-call work seconds (NaN when talk time is unknown;
+  a missing hold or ACW counts as 0);
+- repeat contact = the same customer contacts again about the same contact reason within
+  `REPEAT_WINDOW` (7 days) after this call's start; NaN when the call has no customer id or
+  its window reaches past the last stored call (we cannot know yet, either way);
+- frustration = how many frustration peaks the customer showed (`insights`), NaN without
+  insights; rating = the caller's own rating of the call (`survey.ratings`, e.g. HVB's
+  `caller_rating`) divided by its scale, 0-1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Connection, Float, Select, and_, case, cast, func, literal, select
+
+from coachloop.model import Outcome
+from coachloop.store.tables import agents, behavior_results, evaluations, interactions
+
+__all__ = ["REPEAT_WINDOW", "CallFrame", "behavior_outcomes", "load_frame"]
+
+REPEAT_WINDOW = timedelta(days=7)
+
+Strs = npt.NDArray[np.object_]
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+
+
+@dataclass(slots=True)
+class CallFrame:
+    """Calls in start order and their applicable behaviour outcomes (see module doc)."""
+
+    ids: Strs
+    agent: Strs
+    team: Strs
+    queue: Strs
+    reason: Strs
+    language: Strs
+    channel: Strs
+    started: Floats
+    """Seconds since the epoch (UTC)."""
+    handle: Floats
+    csat: Floats
+    rating: Floats
+    repeat: Floats
+    """1.0 / 0.0 / NaN (unknown)."""
+    frustration: Floats
+    score: Floats
+    tenure_days: Floats
+    """Days from the agent's hire date to the call; NaN without a hire date."""
+    out_call: Ints
+    """Row in the call columns of each outcome; outcomes are sorted by (call row, behaviour)."""
+    out_behavior: Strs
+    out_met: Bools
+    critical: frozenset[str]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def behaviors(self) -> list[str]:
+        return sorted(set(self.out_behavior.tolist()))
+
+    def when(self, seconds: float) -> datetime:
+        return datetime.fromtimestamp(seconds, UTC)
+
+
+def behavior_outcomes(rubric: str | None) -> Select[Any]:
+    """Every applicable behaviour outcome: (interaction_id, behavior_id, met, critical).
+
+    The one place signals read outcomes: human review overrides (an overridden outcome
+    counts as the reviewer decided) join here, as a COALESCE over the reviews table.
+    """
+    outcome = behavior_results.c.outcome
+    query = select(
+        behavior_results.c.interaction_id,
+        behavior_results.c.behavior_id,
+        case((outcome == str(Outcome.MET), 1), else_=0).label("met"),
+        behavior_results.c.critical,
+    ).where(outcome != str(Outcome.NOT_APPLICABLE))
+    if rubric is not None:
+        query = query.where(behavior_results.c.rubric == rubric)
+    return query
+
+
+def _peaks(conn: Connection) -> Any:
+    path = evaluations.c.insights["sentiment"]["frustration_peaks"]
+    if conn.dialect.name == "postgresql":
+        return func.jsonb_array_length(path)
+    return func.json_array_length(evaluations.c.insights, "$.sentiment.frustration_peaks")
+
+
+def _period(query: Select[Any], since: datetime | None, until: datetime | None) -> Select[Any]:
+    if since is not None:
+        query = query.where(interactions.c.started_at >= since)
+    if until is not None:
+        query = query.where(interactions.c.started_at < until)
+    return query
+
+
+def _strings(values: list[Any]) -> Strs:
+    return np.array(["" if v is None else str(v) for v in values], dtype=object)
+
+
+def _floats(values: list[Any]) -> Floats:
+    return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+
+
+def _epoch(value: datetime | None) -> float:
+    if value is None:
+        return np.nan
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()
+
+
+def _repeats(customer: Strs, reason: Strs, started: Floats, last: float) -> Floats:
+    """1.0 when the same customer comes back about the same reason within the window."""
+    n = len(started)
+    out = np.full(n, np.nan)
+    if n == 0:
+        return out
+    window = REPEAT_WINDOW.total_seconds()
+    order = np.lexsort((started, reason, customer))
+    c, r, s = customer[order], reason[order], started[order]
+    same_next = np.zeros(n, dtype=bool)
+    same_next[:-1] = (c[:-1] == c[1:]) & (r[:-1] == r[1:])
+    gap = np.full(n, np.inf)
+    gap[:-1] = s[1:] - s[:-1]
+    came_back = same_next & (gap <= window)
+    # Only calls whose whole window is in the data: counting the ones that already came
+    # back among the recent calls would make the last week look full of repeats.
+    known = s + window <= last
+    value = np.where(came_back, 1.0, 0.0)
+    value[~known] = np.nan
+    value[c == ""] = np.nan
+    out[order] = value
+    return out
+
+
+def load_frame(
+    conn: Connection,
+    *,
+    rubric: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> CallFrame:
+    """Read every evaluated call of the period (all rubrics, or one) and its outcomes."""
+    team = func.coalesce(agents.c.team, interactions.c.team)
+    insights = evaluations.c.insights
+    reason = func.coalesce(interactions.c.contact_reason, evaluations.c.reason_label)
+    language = func.coalesce(interactions.c.language, insights["language"].as_string())
+    handle = (
+        interactions.c.talk_seconds
+        + func.coalesce(interactions.c.hold_seconds, 0.0)
+        + func.coalesce(interactions.c.acw_seconds, 0.0)
+    )
+    rating = cast(interactions.c.survey_ratings["caller_rating"].as_float(), Float) / func.coalesce(
+        interactions.c.survey_scale["caller_rating"].as_float(), literal(10.0)
+    )
+    query = (
+        select(
+            interactions.c.id,
+            interactions.c.agent_id,
+            team,
+            interactions.c.queue,
+            reason,
+            language,
+            interactions.c.channel,
+            interactions.c.customer_id,
+            interactions.c.started_at,
+            handle,
+            interactions.c.csat,
+            rating,
+            _peaks(conn),
+            evaluations.c.score,
+            agents.c.hire_date,
+        )
+        .select_from(
+            interactions.join(evaluations, evaluations.c.interaction_id == interactions.c.id).outerjoin(
+                agents, agents.c.id == interactions.c.agent_id
+            )
+        )
+        .where(interactions.c.started_at.is_not(None))
+        .order_by(interactions.c.started_at, interactions.c.id, evaluations.c.rubric)
+    )
+    if rubric is not None:
+        query = query.where(evaluations.c.rubric == rubric)
+    rows = conn.execute(_period(query, since, until)).all()
+    # An interaction evaluated under two rubrics is one call: keep its first row.
+    seen: set[str] = set()
+    kept = []
+    for r in rows:
+        if r[0] not in seen:
+            seen.add(r[0])
+            kept.append(r)
+    cols: list[list[Any]] = [list(c) for c in zip(*kept, strict=True)] if kept else [[] for _ in range(15)]
+    ids = _strings(cols[0])
+    started = np.array([_epoch(v) for v in cols[8]], dtype=np.float64)
+    hire: list[date | None] = cols[14]
+    tenure = np.array(
+        [
+            np.nan if h is None else (s - _epoch(datetime.combine(h, datetime.min.time()))) / 86400
+            for h, s in zip(hire, started, strict=True)
+        ],
+        dtype=np.float64,
+    )
+    last = conn.execute(select(func.max(interactions.c.started_at))).scalar()
+    customer = _strings(cols[7])
+    reasons = _strings(cols[4])
+    frame_out = _load_outcomes(conn, ids, rubric, since, until)
+    return CallFrame(
+        ids=ids,
+        agent=_strings(cols[1]),
+        team=_strings(cols[2]),
+        queue=_strings(cols[3]),
+        reason=reasons,
+        language=_strings(cols[5]),
+        channel=_strings(cols[6]),
+        started=started,
+        handle=_floats(cols[9]),
+        csat=_floats(cols[10]),
+        rating=_floats(cols[11]),
+        repeat=_repeats(customer, reasons, started, _epoch(last)),
+        frustration=_floats(cols[12]),
+        score=_floats(cols[13]),
+        tenure_days=tenure,
+        out_call=frame_out[0],
+        out_behavior=frame_out[1],
+        out_met=frame_out[2],
+        critical=frame_out[3],
+    )
+
+
+def _load_outcomes(
+    conn: Connection, ids: Strs, rubric: str | None, since: datetime | None, until: datetime | None
+) -> tuple[Ints, Strs, Bools, frozenset[str]]:
+    sub = behavior_outcomes(rubric).subquery()
+    query = (
+        select(sub.c.interaction_id, sub.c.behavior_id, sub.c.met, sub.c.critical)
+        .select_from(sub.join(interactions, interactions.c.id == sub.c.interaction_id))
+        .where(and_(interactions.c.started_at.is_not(None)))
+    )
+    rows = conn.execute(_period(query, since, until)).all()
+    if not rows or len(ids) == 0:
+        empty = np.array([], dtype=object)
+        return np.array([], dtype=np.int64), empty, np.array([], dtype=bool), frozenset()
+    iid, beh, met, crit = zip(*rows, strict=True)
+    row_of = {v: i for i, v in enumerate(ids.tolist())}
+    call = np.array([row_of.get(i, -1) for i in iid], dtype=np.int64)
+    behavior = np.array(beh, dtype=object)
+    met_arr = np.array(met, dtype=bool)
+    keep = call >= 0
+    call, behavior, met_arr = call[keep], behavior[keep], met_arr[keep]
+    order = np.lexsort((behavior, call))
+    call, behavior, met_arr = call[order], behavior[order], met_arr[order]
+    # The same behaviour of one call under two rubrics counts once.
+    dup = np.zeros(len(call), dtype=bool)
+    dup[1:] = (call[1:] == call[:-1]) & (behavior[1:] == behavior[:-1])
+    critical = frozenset(str(b) for b in np.unique(np.array(beh, dtype=object)[np.array(crit, dtype=bool)]))
+    return call[~dup], behavior[~dup], met_arr[~dup], critical
