@@ -117,6 +117,7 @@ def test_evaluation_dict_round_trips_and_has_the_export_shape() -> None:
         "confidence": 0.88,
         "critical": True,
         "note": "no verification before account talk",
+        "review_reason": None,
         "evidence": [],
         "expected_window": {"from_utterance": 2, "to_utterance": 6},
     }
