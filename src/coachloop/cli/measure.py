@@ -14,8 +14,10 @@ from coachloop.evaluate import load_rubric
 from coachloop.model import Evaluation
 
 if TYPE_CHECKING:
-    from coachloop.agreement import Label, Prediction
+    from coachloop.agreement import Interval, Label, Prediction
 
+from coachloop.agreement.split import SPLIT_SEED, Part, split_part
+from coachloop.agreement.violations import violation_scores, violation_table, violations_to_dict
 from coachloop.cli.common import DbOption, ReportFormat, open_db, out, print_json, progress_bar
 from coachloop.jobs.labelled import labelled_calls
 from coachloop.jobs.reasons import load_reason_model
@@ -68,11 +70,32 @@ def eval_behaviors(
     ] = None,
     folds: Annotated[int, typer.Option(help="With --learn: folds of the cross-validation.", min=2)] = 5,
     seed: Annotated[int, typer.Option(help="With --learn: seed of the folds.")] = 0,
+    calls: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--calls",
+            help="Labelled call files: evaluate them in memory with the rubric (no store) and score "
+            "each --reader's transcript (e.g. --reader hvb --reader hvb-asr).",
+        ),
+    ] = None,
+    part: Annotated[
+        Part,
+        typer.Option(
+            "--part",
+            help="Score only this part of the seeded split of the labelled calls: heldout (not looked "
+            "at while tuning), tuning, or all.",
+        ),
+    ] = Part.all,
+    split_seed: Annotated[
+        int, typer.Option("--split-seed", help="Seed of the tuning/held-out split (see --part).")
+    ] = SPLIT_SEED,
     db: DbOption = None,
 ) -> None:
     """Per behaviour precision, recall and F1 (with 95 % intervals) of stored or exported
-    evaluations against labels, plus outcome accuracy and evidence agreement; with
-    --learn, of rubrics learned from the labels by cross-validation."""
+    evaluations against labels, plus outcome accuracy, evidence agreement, and for each
+    critical behaviour the recall of violations next to their precision; with --calls, of
+    the rubric run on labelled call files; with --learn, of rubrics learned from the labels
+    by cross-validation."""
     from coachloop.agreement import (
         compare_behaviors,
         comparison_to_dict,
@@ -82,8 +105,14 @@ def eval_behaviors(
     )
 
     labelled = read_labels(labels)
+    if part is not Part.all:
+        labelled = split_part(labelled, [label.interaction_id for label in labelled], part, seed=split_seed)
     sources: list[tuple[str, Sequence[Evaluation | Prediction]]]
-    if learn:
+    if learn and calls:
+        raise CoachloopError("give --learn or --calls, not both")
+    if calls:
+        sources = _rubric_evaluations(labels, labelled, rubric, calls, reader or ["native"], part, split_seed)
+    elif learn:
         sources = _learned_evaluations(
             labels, labelled, rubric, learn, reader or ["native"], behaviors, folds, seed
         )
@@ -100,16 +129,60 @@ def eval_behaviors(
             comparisons.append((title, compare_behaviors(source, labelled, rubric=rubric)))
         except ValueError as e:
             raise CoachloopError(str(e)) from None
+    critical = _critical_behaviors(comparisons[0][1].rubric)
     if format is ReportFormat.json:
-        data = (
-            comparison_to_dict(comparisons[0][1])
-            if not learn
-            else {title: comparison_to_dict(c) for title, c in comparisons}
+        dicts = [
+            {
+                **comparison_to_dict(c),
+                "part": str(part),
+                "violations": violations_to_dict(violation_scores(c, critical)),
+            }
+            for _, c in comparisons
+        ]
+        many = bool(learn or calls)
+        print_json(
+            dicts[0] if not many else {title: d for (title, _), d in zip(comparisons, dicts, strict=True)}
         )
-        print_json(data)
     else:
         for title, comparison in comparisons:
             print_comparison(comparison, console=out, title=title or None)
+            found = violation_scores(comparison, critical)
+            if found:
+                out.print(violation_table(found))
+
+
+def _critical_behaviors(rubric: str) -> list[str]:
+    """The rubric's critical behaviours when it can be loaded by name, else none."""
+    try:
+        compiled = load_rubric(rubric)
+    except CoachloopError:
+        return []
+    return [b.id for b in compiled.scored if b.critical]
+
+
+def _rubric_evaluations(
+    labels: Path,
+    labelled: list[Label],
+    rubric: str | None,
+    calls: list[Path],
+    readers_: list[str],
+    part: Part,
+    split_seed: int,
+) -> list[tuple[str, Sequence[Evaluation | Prediction]]]:
+    """(title, evaluations) per reader: the rubric run in memory on the labelled calls."""
+    from coachloop.jobs.compliance import evaluate_labelled
+
+    names = {label.rubric for label in labelled}
+    name = rubric or (names.pop() if len(names) == 1 else None)
+    if name is None:
+        raise CoachloopError("the labels are for several rubrics: name one with --rubric")
+    compiled = load_rubric(name)
+    ids = {label.interaction_id for label in labelled if label.rubric == compiled.name}
+    which = "" if part is Part.all else f", {part} part of the split (seed {split_seed})"
+    return [
+        (f"{compiled.name} v{compiled.version} on {fmt} transcripts ({len(found)} calls{which})", found)
+        for fmt, found in evaluate_labelled(compiled, calls, readers_, ids, labels)
+    ]
 
 
 def _learned_evaluations(
@@ -330,3 +403,64 @@ def eval_language(
         print_json(language_score_to_dict(score))
     else:
         out.print(language_table(score))
+
+
+@eval_app.command("demo")
+def eval_demo(
+    seed: Annotated[int, typer.Option(help="Seed of the generated demo (`coachloop demo --seed`).")] = 7,
+    format: Annotated[ReportFormat, typer.Option("--format", help="table or json")] = ReportFormat.table,
+) -> None:
+    """Compliance on a generated demo against its truth: calls auto-failed for a critical
+    behaviour the truth says was done, violations caught per critical behaviour, and chats
+    scored on hold etiquette, with 95 % Wilson intervals. Runs in memory (no store)."""
+    from rich.table import Table
+
+    from coachloop.agreement.demo import demo_score_to_dict
+    from coachloop.jobs.compliance import demo_compliance
+
+    with progress_bar() as bar:
+        bar.add_task(f"generating and evaluating the demo of seed {seed}", total=None)
+        score = demo_compliance(seed)
+    if format is ReportFormat.json:
+        print_json(demo_score_to_dict(score))
+        return
+
+    def fig(value: float | None, ci: Interval | None) -> str:
+        if value is None:
+            return "-"
+        return f"{value:.3f}" + (f" [{ci.low:.3f}-{ci.high:.3f}]" if ci is not None else "")
+
+    out.print(
+        f"demo seed {seed}: {score.calls} calls, {score.auto_failed} auto-failed; "
+        f"false auto-fails (a critical behaviour the truth says was done) {score.false_auto_failed}: "
+        f"{fig(score.false_auto_fail_rate, score.false_auto_fail_ci)} of calls",
+        highlight=False,
+    )
+    out.print(
+        f"violations caught: {score.caught} of {score.violations}: {fig(score.recall, score.recall_ci)}; "
+        f"evaluations with a critical outcome flagged for review: {score.flagged_for_review}; "
+        f"chats scored on hold etiquette: {score.chats_with_hold_scored} of {score.chats}",
+        highlight=False,
+    )
+    table = Table(caption="[95% Wilson interval]; false flags: missed where the truth says it was done")
+    for name in (
+        "critical behaviour",
+        "violations",
+        "caught",
+        "recall",
+        "flagged",
+        "false flags",
+        "precision",
+    ):
+        table.add_column(name, justify="left" if name == "critical behaviour" else "right")
+    for b in score.behaviors:
+        table.add_row(
+            b.behavior_id,
+            str(b.violations),
+            str(b.caught),
+            fig(b.recall, b.recall_ci),
+            str(b.flagged),
+            str(b.false_flags),
+            fig(b.precision, b.precision_ci),
+        )
+    out.print(table)

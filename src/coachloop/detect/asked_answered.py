@@ -10,15 +10,18 @@ from pydantic import Field, model_validator
 
 from coachloop.detect.base import Conversation, Detector, DetectorSettings, Finding, Scope, detectors
 from coachloop.detect.lexicon import Lexicon, lexicon_hits, lexicon_slots
-from coachloop.detect.matcher import MatcherBuilder
+from coachloop.detect.matcher import Hit, MatcherBuilder
+from coachloop.detect.meaning import Cue, CueMatcher
 from coachloop.detect.phrase import MET_CONFIDENCE, MISSED_CONFIDENCE
-from coachloop.model import ExpectedWindow, Outcome, Speaker
+from coachloop.model import Evidence, ExpectedWindow, Outcome, Speaker
 
 __all__ = ["AskedAnsweredDetector"]
 
 
 class AskedAnsweredSettings(DetectorSettings):
-    ask: Lexicon
+    ask: Cue
+    """How the question is asked: phrases, and optionally `examples` matched by meaning
+    (tried only when no phrase is found; a near miss flags the outcome for review)."""
     answer: Lexicon | None = None
     """What counts as an answer; by default any utterance that says something."""
     answer_within: int = Field(default=2, ge=1)
@@ -26,8 +29,8 @@ class AskedAnsweredSettings(DetectorSettings):
 
     @model_validator(mode="after")
     def _ask_needs_wording(self) -> AskedAnsweredSettings:
-        if self.ask.is_empty():
-            raise ValueError("`ask` needs at least one of `phrases`, `variants` or `regex`")
+        if self.ask.is_empty() and not self.ask.examples:
+            raise ValueError("`ask` needs at least one of `phrases`, `variants`, `regex` or `examples`")
         return self
 
 
@@ -39,19 +42,24 @@ class AskedAnsweredDetector(Detector):
         self, settings: AskedAnsweredSettings, builder: MatcherBuilder, variables: Mapping[str, list[str]]
     ) -> None:
         super().__init__(settings, builder, variables)
-        self.ask_slots = lexicon_slots(settings.ask, builder, variables)
+        self.ask = CueMatcher(settings.ask, builder, variables)
         self.answer_slots = lexicon_slots(settings.answer, builder, variables) if settings.answer else None
         self.within = settings.answer_within
 
     def detect(self, conv: Conversation, scope: Scope, prior: Mapping[str, Finding]) -> Finding:
-        asks = scope.hits(lexicon_hits(conv.hits, self.ask_slots))
-        if not asks:
+        found, weak = self.ask.find(conv, scope.positions)
+        if not found:
+            at = conv.interaction.utterances[weak.position].index if weak is not None else None
             return Finding(
                 Outcome.MISSED,
-                MISSED_CONFIDENCE,
+                MISSED_CONFIDENCE if weak is None else 0.5,
                 expected_window=scope.window,
                 note="the question was not asked in the window",
+                review_reason=None
+                if weak is None
+                else f"utterance {at} may ask it in other words ({weak.matched}, below the threshold)",
             )
+        asks = [m.hit if m.hit is not None else Hit(m.position, 0, 0, m.matched) for m in found]
         utterances = conv.interaction.utterances
         asker = utterances[asks[0].utterance].speaker
         answer_hits = (
@@ -67,12 +75,19 @@ class AskedAnsweredDetector(Detector):
             for i in replies:
                 ok = answer_hits is None or i in answer_hits  # turns only hold what says something
                 if ok:
-                    return Finding(Outcome.MET, MET_CONFIDENCE, [conv.evidence(ask), conv.whole(i, "answer")])
+                    return Finding(
+                        Outcome.MET, MET_CONFIDENCE, [self._quote(conv, ask), conv.whole(i, "answer")]
+                    )
         last = asks[-1].utterance
         return Finding(
             Outcome.MISSED,
             MISSED_CONFIDENCE,
-            [conv.evidence(asks[0])],
+            [self._quote(conv, asks[0])],
             note=f"asked, but no answer within {self.within} turns of the other party",
             expected_window=ExpectedWindow(last, min(last + 2 * self.within, len(utterances) - 1)),
         )
+
+    @staticmethod
+    def _quote(conv: Conversation, ask: Hit) -> Evidence:
+        """The ask's exact span for a phrase, the whole utterance for a match by meaning."""
+        return conv.evidence(ask) if ask.end > ask.start else conv.whole(ask.utterance, ask.pattern)

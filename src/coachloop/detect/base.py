@@ -99,6 +99,9 @@ class Finding:
     evidence: list[Evidence] = field(default_factory=list)
     note: str | None = None
     expected_window: ExpectedWindow | None = None
+    review_reason: str | None = None
+    """Why a person should check this finding (the evidence for it, or for the decision
+    that made it not applicable, was weak); None when the detector is sure enough."""
 
 
 class DetectorSettings(BaseModel):

@@ -40,6 +40,16 @@ class OrderDetector(Detector):
     def detect(self, conv: Conversation, scope: Scope, prior: Mapping[str, Finding]) -> Finding:
         then = prior[self.then]
         if then.outcome is not Outcome.MET or not then.evidence:
+            if then.review_reason is not None:
+                # "Not applicable" decided on weak evidence must not pass silently.
+                return Finding(
+                    Outcome.NOT_APPLICABLE,
+                    round(min(then.confidence, 0.5), 3),
+                    then.evidence,
+                    note=f"no {self.then} found for sure in this interaction",
+                    review_reason=f"not applicable only if there was no {self.then}, and that is "
+                    f"uncertain: {then.review_reason}",
+                )
             return Finding(Outcome.NOT_APPLICABLE, 1.0, note=f"no {self.then} in this interaction")
         then_at = min(e.utterance_index for e in then.evidence)
         first = prior[self.first]
@@ -48,11 +58,14 @@ class OrderDetector(Detector):
         )
         confidence = round(min(first.confidence, then.confidence), 3)
         if before:
-            return Finding(Outcome.MET, confidence, [before[0], then.evidence[0]])
+            return Finding(
+                Outcome.MET, confidence, [before[0], then.evidence[0]], review_reason=then.review_reason
+            )
         return Finding(
             Outcome.MISSED,
             confidence,
             [then.evidence[0]],
             note=f"{self.then} at utterance {then_at} came before any {self.first}",
             expected_window=ExpectedWindow(0, max(then_at - 1, 0)),
+            review_reason=first.review_reason or then.review_reason,
         )

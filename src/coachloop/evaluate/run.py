@@ -81,7 +81,17 @@ def _find(item: CompiledItem, conv: Conversation, prior: dict[str, Finding]) -> 
     if condition is not None and not applies(condition, conv.interaction):
         return Finding(Outcome.NOT_APPLICABLE, 1.0, note="the behaviour does not apply to this interaction")
     for needed in spec.requires:
-        if prior[needed].outcome is not Outcome.MET:
+        found = prior[needed]
+        if found.outcome is not Outcome.MET:
+            if found.review_reason is not None:
+                # Not applicable on weak evidence: say so, so the decision is checked.
+                return Finding(
+                    Outcome.NOT_APPLICABLE,
+                    round(min(found.confidence, 0.5), 3),
+                    note=f"no {needed} found in this interaction",
+                    review_reason=f"not applicable only because {needed} was not found, and that "
+                    f"is uncertain: {found.review_reason}",
+                )
             return Finding(Outcome.NOT_APPLICABLE, 1.0, note=f"no {needed} in this interaction")
     key = item.scope_key
     scope = conv.memo.get(key, _UNSET)
@@ -127,6 +137,7 @@ def evaluate(rubric: CompiledRubric, interaction: Interaction, input_hash: str |
                 f.evidence,
                 f.expected_window if missed else None,
                 f.note,
+                f.review_reason,
             )
         )
         acc = sections.setdefault(b.section, [0.0, 0.0])

@@ -1,0 +1,197 @@
+"""Compliance on the generated demo, scored against its truth (`demo/truth.json`).
+
+The demo knows what really happened on every call, so two figures a QA lead cares about
+can be counted exactly:
+
+* **false auto-fails**: calls auto-failed for a critical behaviour the truth says was
+  done (a disclosure in other words, verification asked differently), as a share of all
+  calls;
+* **violations caught**: of the critical behaviours truly violated, the share the
+  evaluation marks missed.
+
+How a truth record maps to the `general` rubric's critical behaviours:
+
+| behaviour | truly violated when |
+|---|---|
+| `recording_disclosure` | a voice call whose disclosure was not performed (chats need none) |
+| `verify_before_account_change` | `order_violation`: an account change with no verification before it |
+| `no_prohibited_language` | prohibited language occurred |
+
+Every rate has a Wilson 95 % interval (calls are independent draws of the generator).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from coachloop.agreement.behaviors import Interval, wilson_interval
+from coachloop.demo.truth import CallTruth, DemoTruth
+from coachloop.model import Evaluation, Outcome
+
+__all__ = [
+    "CRITICAL_TRUTH",
+    "DemoComplianceScore",
+    "DemoViolations",
+    "demo_score_to_dict",
+    "score_demo_compliance",
+]
+
+
+def _recording(call: CallTruth) -> bool | None:
+    if call.channel != "voice":
+        return None
+    done = call.performed.get("recording_disclosure")
+    return None if done is None else not done
+
+
+def _order(call: CallTruth) -> bool | None:
+    return call.order_violation
+
+
+def _prohibited(call: CallTruth) -> bool | None:
+    occurred = call.performed.get("prohibited_language")
+    return None if occurred is None else bool(occurred)
+
+
+CRITICAL_TRUTH = {
+    "recording_disclosure": _recording,
+    "verify_before_account_change": _order,
+    "no_prohibited_language": _prohibited,
+}
+"""Critical behaviour -> truly violated (True), truly not violated (False), or no truth (None)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DemoViolations:
+    behavior_id: str
+    violations: int
+    caught: int
+    recall: float | None
+    recall_ci: Interval | None
+    flagged: int
+    """Predicted missed."""
+    false_flags: int
+    """Predicted missed where the truth says the behaviour was done."""
+    precision: float | None
+    precision_ci: Interval | None
+
+
+@dataclass(frozen=True, slots=True)
+class DemoComplianceScore:
+    seed: int
+    calls: int
+    auto_failed: int
+    false_auto_failed: int
+    """Auto-failed for at least one critical behaviour the truth says was done."""
+    false_auto_fail_rate: float | None
+    false_auto_fail_ci: Interval | None
+    violations: int
+    caught: int
+    recall: float | None
+    recall_ci: Interval | None
+    behaviors: tuple[DemoViolations, ...]
+    chats: int
+    chats_with_hold_scored: int
+    """Chats whose hold_etiquette came out met or missed (it should not apply)."""
+    flagged_for_review: int
+    """Evaluations with at least one critical outcome that has a review_reason."""
+
+
+def score_demo_compliance(evaluations: Iterable[Evaluation], truth: DemoTruth) -> DemoComplianceScore:
+    calls = auto_failed = false_auto = chats = chats_hold = review = 0
+    tallies = {b: [0, 0, 0, 0] for b in CRITICAL_TRUTH}  # violations, caught, flagged, false flags
+    for ev in evaluations:
+        call = truth.calls.get(ev.interaction_id)
+        if call is None:
+            continue
+        calls += 1
+        results = {r.behavior_id: r for r in ev.results}
+        wrongly_failed = False
+        for bid, violated_in in CRITICAL_TRUTH.items():
+            result = results.get(bid)
+            violated = violated_in(call)
+            missed = result is not None and result.outcome is Outcome.MISSED
+            t = tallies[bid]
+            if violated:
+                t[0] += 1
+                t[1] += int(missed)
+            if missed:
+                t[2] += 1
+                if violated is False:
+                    t[3] += 1
+                    wrongly_failed = wrongly_failed or (result is not None and result.critical)
+        if ev.auto_failed:
+            auto_failed += 1
+            false_auto += int(wrongly_failed)
+        if any(r.critical and r.review_reason for r in ev.results):
+            review += 1
+        if call.channel == "chat":
+            chats += 1
+            hold = results.get("hold_etiquette")
+            chats_hold += int(hold is not None and hold.outcome is not Outcome.NOT_APPLICABLE)
+    per = tuple(
+        DemoViolations(
+            bid,
+            v,
+            c,
+            c / v if v else None,
+            wilson_interval(c, v),
+            f,
+            ff,
+            (f - ff) / f if f else None,
+            wilson_interval(f - ff, f),
+        )
+        for bid, (v, c, f, ff) in tallies.items()
+    )
+    violations = sum(t[0] for t in tallies.values())
+    caught = sum(t[1] for t in tallies.values())
+    return DemoComplianceScore(
+        seed=truth.seed,
+        calls=calls,
+        auto_failed=auto_failed,
+        false_auto_failed=false_auto,
+        false_auto_fail_rate=false_auto / calls if calls else None,
+        false_auto_fail_ci=wilson_interval(false_auto, calls),
+        violations=violations,
+        caught=caught,
+        recall=caught / violations if violations else None,
+        recall_ci=wilson_interval(caught, violations),
+        behaviors=per,
+        chats=chats,
+        chats_with_hold_scored=chats_hold,
+        flagged_for_review=review,
+    )
+
+
+def demo_score_to_dict(score: DemoComplianceScore) -> dict[str, Any]:
+    return {
+        "seed": score.seed,
+        "calls": score.calls,
+        "auto_failed": score.auto_failed,
+        "false_auto_failed": score.false_auto_failed,
+        "false_auto_fail_rate": score.false_auto_fail_rate,
+        "false_auto_fail_ci": Interval.as_list(score.false_auto_fail_ci),
+        "violations": score.violations,
+        "caught": score.caught,
+        "violation_recall": score.recall,
+        "violation_recall_ci": Interval.as_list(score.recall_ci),
+        "behaviors": [
+            {
+                "id": b.behavior_id,
+                "violations": b.violations,
+                "caught": b.caught,
+                "recall": b.recall,
+                "recall_ci": Interval.as_list(b.recall_ci),
+                "flagged": b.flagged,
+                "false_flags": b.false_flags,
+                "precision": b.precision,
+                "precision_ci": Interval.as_list(b.precision_ci),
+            }
+            for b in score.behaviors
+        ],
+        "chats": score.chats,
+        "chats_with_hold_scored": score.chats_with_hold_scored,
+        "flagged_for_review": score.flagged_for_review,
+    }

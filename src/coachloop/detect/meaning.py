@@ -1,0 +1,223 @@
+"""Cues: one thing said in words a phrase list knows, or in other words with the same meaning.
+
+A `Cue` is a lexicon (phrases, per-language variants, regexes: sure, exact, cheap) plus
+optional example sentences matched by sentence-embedding similarity (the encoder and the
+per-conversation vector cache of `detect: semantic`). Detectors that decide something
+from several cues (`detect: action`, the meaning-based ask of `detect: asked_answered`)
+use it so every cue is found "by meaning, not only a phrase list", and so that a best
+match just under the threshold is reported as *near*: the decision that rests on it is
+then flagged for review instead of passing silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated
+
+from pydantic import Field, model_validator
+
+from coachloop.detect.base import Conversation, Detector, Finding, Scope, detectors, expand_vars
+from coachloop.detect.lexicon import Lexicon, lexicon_hits, lexicon_slots
+from coachloop.detect.matcher import Hit, MatcherBuilder
+from coachloop.detect.phrase import MET_CONFIDENCE
+from coachloop.detect.semantic import DEFAULT_THRESHOLD, embed_positions, met_confidence
+from coachloop.model import Outcome
+
+MISSED_CONFIDENCE = 0.85
+"""Neither a phrase nor a sentence near in meaning: a miss, though a new paraphrase is possible."""
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from coachloop.language.embeddings import Encoder
+
+__all__ = ["DEFAULT_REVIEW_MARGIN", "Cue", "CueDetector", "CueMatch", "CueMatcher", "sentences"]
+
+DEFAULT_REVIEW_MARGIN = 0.1
+"""How far below its threshold a best similarity still counts as *near* (weak evidence)."""
+_SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|[.!?]+$|\s*[|\u0964]\s*")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of an utterance (split after . ! ? : ; and the danda), never none."""
+    parts = [p.strip() for p in _SENTENCE_END.split(text)]
+    found = [p for p in parts if p and any(c.isalnum() for c in p)]
+    return found or [text]
+
+
+class Cue(Lexicon):
+    """Phrases (and regexes) that settle the cue, and example sentences matched by meaning."""
+
+    examples: list[str] = Field(default_factory=list)
+    """Sentences with the cue's meaning, in any language the encoder reads; an utterance
+    whose similarity to one reaches `threshold`, and beats every negative, shows the cue."""
+    negatives: list[str] = Field(default_factory=list)
+    """Near misses: sentences sharing words but not the meaning."""
+    threshold: Annotated[float, Field(gt=0, lt=1)] = DEFAULT_THRESHOLD
+    review_margin: Annotated[float, Field(ge=0, lt=1)] = DEFAULT_REVIEW_MARGIN
+    """A best similarity within this distance below `threshold` is weak evidence: not
+    enough to count, too close to be ignored."""
+    sentences: bool = True
+    """Compare each sentence of an utterance on its own (its best sentence counts), so a
+    disclosure sharing a turn with the greeting is not diluted by it."""
+
+
+@dataclass(frozen=True, slots=True)
+class CueMatch:
+    position: int
+    """Index into `interaction.utterances`."""
+    score: float
+    """Similarity to the closest example (1.0 for a phrase or regex hit)."""
+    matched: str
+    """The phrase, or `similar to '<example>' (0.62)`."""
+    hit: Hit | None = None
+    """The lexical hit, for an exact-span quote; None for a match by meaning."""
+
+
+class CueMatcher:
+    """A compiled cue: `find` gives the matches in some utterances, `near` the weak ones."""
+
+    def __init__(self, cue: Cue, builder: MatcherBuilder, variables: Mapping[str, list[str]]) -> None:
+        self.cue = cue
+        self.slots = lexicon_slots(cue, builder, variables) if not Lexicon.is_empty(cue) else None
+        self.examples = expand_vars(cue.examples, variables)
+        self.negatives = expand_vars(cue.negatives, variables)
+        self._encoder: Encoder | None = None
+        self._vectors: dict[str, tuple[NDArray[np.float32], NDArray[np.float32] | None]] = {}
+
+    @property
+    def encoder(self) -> Encoder:
+        if self._encoder is None:
+            from coachloop.language.embeddings import default_cached_encoder
+
+            self._encoder = default_cached_encoder()
+        return self._encoder
+
+    @encoder.setter
+    def encoder(self, encoder: Encoder) -> None:
+        self._encoder = encoder
+
+    def lexical(self, conv: Conversation, positions: Sequence[int]) -> list[CueMatch]:
+        """Phrase and regex hits in `positions`, first per utterance, in order."""
+        if self.slots is None:
+            return []
+        members = set(positions)
+        out: list[CueMatch] = []
+        seen: set[int] = set()
+        for h in lexicon_hits(conv.hits, self.slots):
+            if h.utterance in members and h.utterance not in seen:
+                seen.add(h.utterance)
+                out.append(CueMatch(h.utterance, 1.0, h.pattern, h))
+        return out
+
+    def scores(self, conv: Conversation, positions: Sequence[int]) -> list[tuple[int, float, str, bool]]:
+        """(position, best similarity, closest example, beaten by a negative) per utterance."""
+        if not self.examples or not positions:
+            return []
+        import numpy as np
+
+        encoder = self.encoder
+        found = self._vectors.get(encoder.name)
+        if found is None:
+            vectors = encoder.encode(self.examples + self.negatives)
+            n = len(self.examples)
+            found = self._vectors[encoder.name] = (vectors[:n], vectors[n:] if self.negatives else None)
+        positive, negative = found
+        if self.cue.sentences:
+            utterances = conv.interaction.utterances
+            split = [sentences(utterances[p].text) for p in positions]
+            owner = [i for i, parts in enumerate(split) for _ in parts]
+            stacked = encoder.encode([s for parts in split for s in parts])
+        else:
+            owner = list(range(len(positions)))
+            cache = embed_positions(conv, positions, encoder)
+            stacked = np.stack([cache[p] for p in positions])
+        sims = stacked @ positive.T
+        best, which = sims.max(axis=1), sims.argmax(axis=1)
+        if negative is not None:
+            near_miss = (stacked @ negative.T).max(axis=1)
+        else:
+            near_miss = np.full(len(owner), -1.0, dtype=np.float32)
+        # Per utterance, its best sentence.
+        out: dict[int, tuple[int, float, str, bool]] = {}
+        for row, i in enumerate(owner):
+            score = float(best[row])
+            if i not in out or score > out[i][1]:
+                out[i] = (positions[i], score, self.examples[int(which[row])], bool(near_miss[row] >= score))
+        return [out[i] for i in sorted(out)]
+
+    def find(self, conv: Conversation, positions: Sequence[int]) -> tuple[list[CueMatch], CueMatch | None]:
+        """(matches in utterance order, the best weak match when nothing matched).
+
+        Phrases settle it without the encoder; otherwise utterances reaching the threshold
+        (and closer to an example than to any negative) match, and the best one within
+        `review_margin` below it is returned as weak evidence.
+        """
+        said = self.lexical(conv, positions)
+        if said:
+            return said, None
+        threshold = self.cue.threshold
+        matches: list[CueMatch] = []
+        weak: CueMatch | None = None
+        for p, score, example, beaten in self.scores(conv, positions):
+            described = f"similar to '{example}' ({score:.2f})"
+            if score >= threshold and not beaten:
+                matches.append(CueMatch(p, score, described))
+            elif score >= threshold - self.cue.review_margin and (weak is None or score > weak.score):
+                weak = CueMatch(p, score, described)
+        return matches, (None if matches else weak)
+
+
+class CueSettings(Cue):
+    @model_validator(mode="after")
+    def _says_something(self) -> CueSettings:
+        if self.is_empty() and not self.examples:
+            raise ValueError("give at least one of `phrases`, `variants`, `regex` or `examples`")
+        return self
+
+
+@detectors.register("cue")
+class CueDetector(Detector):
+    """`detect: cue` — met when the speaker says it in the window, in a listed phrase or in
+    other words close in meaning to an example (sentence by sentence). A miss whose best
+    sentence came within `review_margin` of the threshold carries a `review_reason`."""
+
+    Settings = CueSettings
+
+    def __init__(
+        self, settings: CueSettings, builder: MatcherBuilder, variables: Mapping[str, list[str]]
+    ) -> None:
+        super().__init__(settings, builder, variables)
+        self.cue = CueMatcher(settings, builder, variables)
+
+    def detect(self, conv: Conversation, scope: Scope, prior: Mapping[str, Finding]) -> Finding:
+        found, weak = self.cue.find(conv, scope.positions)
+        if found:
+            evidence = [
+                conv.evidence(m.hit) if m.hit is not None else conv.whole(m.position, m.matched)
+                for m in found[:2]
+            ]
+            first = found[0]
+            if first.hit is not None:
+                return Finding(Outcome.MET, MET_CONFIDENCE, evidence)
+            return Finding(Outcome.MET, met_confidence(first.score, self.cue.cue.threshold), evidence)
+        if weak is not None:
+            at = conv.interaction.utterances[weak.position].index
+            return Finding(
+                Outcome.MISSED,
+                0.5,
+                [conv.whole(weak.position, weak.matched)],
+                note="not said in the window in words close enough to the examples",
+                expected_window=scope.window,
+                review_reason=f"utterance {at} may say it in other words ({weak.matched}, threshold "
+                f"{self.cue.cue.threshold:.2f})",
+            )
+        return Finding(
+            Outcome.MISSED,
+            MISSED_CONFIDENCE,
+            expected_window=scope.window,
+            note="not said in the window, in the listed phrases or in words close to the examples",
+        )
