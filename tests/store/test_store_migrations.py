@@ -17,7 +17,7 @@ from coachloop.store.engine import MIGRATIONS_DIR, alembic_config, create_store_
 from coachloop.store.tables import metadata
 from tests.store.store_builders import interaction
 
-TABLES = {"agents", "interactions", "utterances", "evaluations", "behavior_results", "quarantine"}
+TABLES = {"agents", "interactions", "utterances", "evaluations", "behavior_results", "quarantine", "rubrics"}
 
 
 def head() -> str | None:
@@ -34,7 +34,7 @@ def test_migrations_reach_head_on_an_empty_database_and_are_idempotent(store_url
     try:
         with engine.begin() as conn:
             command.upgrade(alembic_config(conn), "head")  # an explicit re-run is a no-op too
-            assert MigrationContext.configure(conn).get_current_revision() == head() == "0003"
+            assert MigrationContext.configure(conn).get_current_revision() == head() == "0005_rubrics"
             assert set(inspect(conn).get_table_names()) >= TABLES
     finally:
         engine.dispose()

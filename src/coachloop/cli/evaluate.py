@@ -8,7 +8,7 @@ import typer
 
 from coachloop import jobs
 from coachloop.errors import CoachloopError
-from coachloop.evaluate import load_rubric
+from coachloop.jobs.rubrics import require_evaluated, resolve_rubric
 from coachloop.render import render_evaluation, render_scorecards
 
 if TYPE_CHECKING:
@@ -25,8 +25,8 @@ def evaluate_cmd(
         typer.Option(
             "--rubric",
             "-r",
-            help="Rubric name or YAML file (repeatable). Default: for each interaction the most "
-            "specific shipped rubric that applies.",
+            help="Rubric name (shipped or registered) or YAML file (repeatable). Default: for "
+            "each interaction the most specific shipped or registered rubric that applies.",
         ),
     ] = None,
     all_: Annotated[
@@ -58,8 +58,8 @@ def evaluate_cmd(
     """Evaluate stored interactions and store the evaluations (default: only new or changed ones)."""
     if reasons is not None and no_reasons:
         raise CoachloopError("give --reasons or --no-reasons, not both")
-    rubrics = [load_rubric(r) for r in rubric] if rubric else jobs.default_rubrics()
-    store = open_db(db)
+    store = open_db(db, create=False)
+    rubrics = [resolve_rubric(store, r) for r in rubric] if rubric else jobs.default_rubrics(store)
     if reasons is None and not no_reasons:
         reasons = latest_reason_model(store)
         if reasons is not None:
@@ -98,7 +98,9 @@ def show(
     db: DbOption = None,
 ) -> None:
     """Show a conversation with each behaviour's outcome and its evidence."""
-    store = open_db(db)
+    store = open_db(db, create=False)
+    if rubric is not None:
+        require_evaluated(store, rubric)
     interaction = store.get_interaction(interaction_id)
     if interaction is None:
         raise CoachloopError(f"no interaction {interaction_id!r} in the store")
@@ -114,7 +116,9 @@ def report(
     db: DbOption = None,
 ) -> None:
     """Agent scorecards: evaluations, mean score, compliance and behaviour rates with 95 % intervals."""
-    store = open_db(db)
+    store = open_db(db, create=False)
+    if rubric is not None:
+        require_evaluated(store, rubric)
     names = [rubric] if rubric else store.evaluated_rubrics()
     if not names:
         raise CoachloopError("no evaluations in the store yet: run `coachloop evaluate` first")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import orjson
 import typer
 
+from coachloop.jobs.rubrics import require_evaluated
 from coachloop.store import evaluation_to_dict
 
 if TYPE_CHECKING:
@@ -34,7 +35,9 @@ def export_evaluations(
     db: DbOption = None,
 ) -> None:
     """Write stored evaluations, one record per interaction (and rubric)."""
-    store = open_db(db)
+    store = open_db(db, create=False)
+    if rubric is not None:
+        require_evaluated(store, rubric)
     count = 0
     with output_to(output) as f:
         if format is ExportFormat.jsonl:

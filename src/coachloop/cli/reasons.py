@@ -82,7 +82,7 @@ def reasons_predict(
     (id = the row number for CSV, the conversation id for JSONL)."""
     from coachloop.language.reasons import load_unlabelled
 
-    classifier = load_reason_model(open_db(db), model, fast_confidence)
+    classifier = load_reason_model(open_db(db, create=False), model, fast_confidence)
     inputs = load_unlabelled(file)
     predictions = classifier.predict(inputs.texts) if inputs.texts else []
     with output_to(output) as f:

@@ -40,6 +40,7 @@ __all__ = [
     "metadata",
     "models",
     "quarantine",
+    "rubrics",
     "utterances",
 ]
 
@@ -148,6 +149,7 @@ evaluations = Table(
     Column("evaluated_at", UTCDateTime, nullable=False),
     Column("results", Json, nullable=False),
     Column("insights", Json),
+    Column("rubric_fingerprint", String),
     Index("ix_evaluations_rubric", "rubric"),
 )
 
@@ -198,3 +200,17 @@ models = Table(
 )
 """Fitted models (a contact-reason classifier, ...) by name, with their own version
 counter: they live with the data they were trained for, on either backend."""
+
+
+rubrics = Table(
+    "rubrics",
+    metadata,
+    Column("name", Key, primary_key=True),
+    Column("version", String, nullable=False),
+    Column("fingerprint", String, nullable=False),
+    Column("source", String, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
+)
+"""Rubrics a team registered (`coachloop rubric add`), as the YAML text they gave, by name:
+`evaluate` chooses among these and the shipped ones."""
