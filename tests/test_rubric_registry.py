@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -222,3 +223,37 @@ def test_content_hash_covers_every_field_a_rubric_conditions_on() -> None:
     ]
     assert set(CONDITION_FIELDS) == {"queue", "channel", "language", "contact_reason"}
     assert len({content_hash(c) for c in [base, *changes]}) == 5
+
+
+SEMANTIC = """\
+name: learned
+version: 1+learned
+title: Learned
+encoder: http://127.0.0.1:9/v1/embeddings
+sections:
+  - id: opening
+    title: Opening
+    behaviors:
+      - id: greet
+        title: Greets
+        coaching: Say hello.
+        detect: semantic
+        examples: [hello and welcome]
+        threshold: 0.6
+"""
+
+
+def test_thresholds_learned_with_another_encoder_are_refused() -> None:
+    from coachloop.evaluate.learn import LearnedBehavior, learned_rubric
+    from coachloop.jobs.rubrics import check_encoder
+
+    rubric = compile_text(SEMANTIC, "learned.yaml")
+
+    with pytest.raises(
+        CoachloopError, match=re.escape("learned with encoder 'http://127.0.0.1:9/v1/embeddings'")
+    ):
+        check_encoder([rubric], active="minilm-l6-int8")
+    check_encoder([rubric], active="http://127.0.0.1:9/v1/embeddings")
+    document = {"name": "x", "version": "1", "sections": [{"id": "s", "behaviors": [{"id": "greet"}]}]}
+    learned = [LearnedBehavior("greet", ["hello"], [], 0.6, 1.0, 3)]
+    assert learned_rubric(document, learned, "note", "minilm-l6")["encoder"] == "minilm-l6"

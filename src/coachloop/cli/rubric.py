@@ -89,11 +89,12 @@ def rubric_learn(
     with progress_bar() as bar:
         bar.add_task(f"learning {len(chosen)} behaviours from {len(interactions)} transcripts", total=None)
         try:
-            learned = learn_behaviors(base, interactions, by_id, chosen, default_encoder())
+            encoder = default_encoder()
+            learned = learn_behaviors(base, interactions, by_id, chosen, encoder)
         except ValueError as e:
             raise CoachloopError(str(e)) from None
     note = f"(Semantic examples learned from {len(interactions)} labelled transcripts in {labels.name}.)"
-    output.write_text(learned_rubric_yaml(rubric, learned, note), encoding="utf-8")
+    output.write_text(learned_rubric_yaml(rubric, learned, note, encoder.name), encoding="utf-8")
     load_rubric(output)  # what was written must load
     for b in learned:
         out.print(

@@ -23,7 +23,7 @@ from coachloop.ingest.checks import interaction_problem
 from coachloop.ingest.native import to_native
 from coachloop.ingest.records import readers
 from coachloop.ingest.redact import Redactor
-from coachloop.jobs.rubrics import choose_rubric, default_rubrics
+from coachloop.jobs.rubrics import check_encoder, choose_rubric, default_rubrics
 from coachloop.model import ContactReason, Evaluation, Interaction, ReadItem, Rejected, SurveyUpdate
 from coachloop.store import QuarantineRow, Store, content_hash
 
@@ -260,6 +260,7 @@ def evaluate_store(
     """
     if not rubrics:
         raise CoachloopError("no rubric to evaluate with")
+    check_encoder(rubrics)
     if store.count_interactions() == 0:
         raise CoachloopError("the store holds no interactions yet: run `coachloop ingest FILE...` first")
     pending = {r.name: set(store.pending_evaluation(r.name, r.version, r.fingerprint)) for r in rubrics}

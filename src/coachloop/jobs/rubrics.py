@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from coachloop.errors import RubricError
+from coachloop.errors import ConfigError, RubricError
 from coachloop.evaluate import CompiledRubric, applies, load_rubric
 from coachloop.evaluate.compile import compile_text
 from coachloop.model import Interaction
@@ -35,6 +35,7 @@ __all__ = [
     "AmbiguousRubrics",
     "AvailableRubric",
     "available_rubrics",
+    "check_encoder",
     "choose_rubric",
     "default_rubrics",
     "register_rubric",
@@ -137,6 +138,24 @@ def require_evaluated(store: Store, name: str) -> None:
         f"no rubric named {name!r} (evaluated: {', '.join(evaluated) or 'none yet'}; "
         f"`coachloop rubric list` shows every rubric)"
     )
+
+
+def check_encoder(rubrics: Sequence[CompiledRubric], active: str | None = None) -> None:
+    """Refuse rubrics whose semantic thresholds were learned with another encoder than the
+    one evaluation would use (`COACHLOOP_ENCODER`, or `active`)."""
+    from coachloop.language.embeddings import default_encoder_name
+
+    active = active or default_encoder_name()
+    for r in rubrics:
+        learned_with = r.spec.encoder
+        if learned_with is None or learned_with == active:
+            continue
+        if any(item.spec.detect == "semantic" for item in r.items):
+            raise ConfigError(
+                f"rubric {r.name!r}: its semantic thresholds were learned with encoder "
+                f"{learned_with!r}, but the encoder in use is {active!r}; set "
+                f"COACHLOOP_ENCODER={learned_with} or learn the rubric again with {active!r}"
+            )
 
 
 def register_rubric(store: Store, path: Path) -> tuple[RegisteredRubric, RegisteredRubric | None]:

@@ -143,6 +143,9 @@ class RubricSpec(_Strict):
     """Interactions this rubric is chosen for; none means any (the fallback rubric)."""
     audit: bool = False
     """An audit rubric runs only when asked for by name."""
+    encoder: str | None = None
+    """The encoder its semantic thresholds were learned with (`rubric learn` writes it);
+    evaluating with another encoder is refused, since thresholds do not carry over."""
     vars: dict[str, list[str]] = Field(default_factory=dict)
     """Values that phrases can name as `{var}`, e.g. the brand's spellings."""
     events: list[EventSpec] = Field(default_factory=list)
