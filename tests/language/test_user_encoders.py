@@ -103,3 +103,19 @@ def test_reason_model_records_its_encoder_and_refuses_another(server: str, tmp_p
     assert ReasonClassifier.load(path).encoder is encoder_named(url)
     with pytest.raises(ConfigError, match=f"trained with encoder '{url}'"):
         ReasonClassifier.load(path, encoder=encoder_named(f"{url}#another-model"))
+
+
+def test_an_onnx_model_folder_is_an_encoder(tmp_path: Path) -> None:
+    import shutil
+
+    from coachloop.language.embeddings import _model_files
+
+    model, tokenizer = _model_files("minilm-l6-int8")  # the shipped export, as a user's folder
+    shutil.copy(model, tmp_path / "model.onnx")
+    shutil.copy(tokenizer, tmp_path / "tokenizer.json")
+
+    encoder = encoder_named(str(tmp_path))
+    card, card_too, balance = encoder.encode(["i lost my card", "my card is lost", "what is my balance"])
+
+    assert encoder.name == str(tmp_path) and encoder.dim == 384
+    assert float(card @ card_too) > float(card @ balance) + 0.2

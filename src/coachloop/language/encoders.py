@@ -18,11 +18,13 @@ it and refuses to be used with another (see `ReasonClassifier.load`).
 
 from __future__ import annotations
 
+import importlib
 import os
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import orjson
@@ -138,15 +140,19 @@ class SentenceTransformersEncoder:
 
     def __init__(self, folder: Path) -> None:
         try:
-            from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
+            # Imported by name: an optional package, typed or not wherever it is installed.
+            sentence_transformers: Any = importlib.import_module("sentence_transformers")
         except ImportError:
             raise ConfigError(
                 f"encoder {folder}: a sentence-transformers folder without model.onnx needs "
                 "`pip install sentence-transformers torch` (or export it to ONNX)"
             ) from None
         self.name = str(folder)
-        self._model = SentenceTransformer(str(folder), device="cpu")
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        self._model: Any = sentence_transformers.SentenceTransformer(str(folder), device="cpu")
+        dimension = getattr(self._model, "get_embedding_dimension", None) or (
+            self._model.get_sentence_embedding_dimension
+        )
+        self.dim = int(dimension())
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> NDArray[np.float32]:
         vectors = self._model.encode(list(texts), batch_size=batch_size, convert_to_numpy=True)
