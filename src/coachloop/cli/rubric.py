@@ -31,6 +31,8 @@ def rubric_check(
     from coachloop.evaluate.check import rubric_problems
 
     problems, r = rubric_problems(file)
+    if len(problems) == 1:
+        raise problems[0]  # one mistake, one line
     if problems or r is None:
         for problem in problems:
             err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
