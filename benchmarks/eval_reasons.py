@@ -21,6 +21,7 @@ Embeddings are memoised per text inside this process (each text is encoded once,
 many models see it); that changes run time only. Speed is `bench_reasons`' job.
 
 Run: .venv/bin/python -m benchmarks.eval_reasons banking77|hvb [--data DIR] [--seed 0]
+[--encoder NAME_FOLDER_OR_URL ...] (each encoder measured in turn, same split)
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from benchmarks.paths import SHARED_DATA
 from coachloop.agreement.classification import accuracy, expected_calibration_error, macro_f1
 from coachloop.agreement.reasons import cross_validate
 from coachloop.jobs.texts import load_labelled
-from coachloop.language.embeddings import CachedEncoder, default_encoder
+from coachloop.language.embeddings import CachedEncoder, default_encoder, encoder_named
 from coachloop.language.reasons import ReasonClassifier
 
 DEFAULT_DATA = SHARED_DATA
@@ -152,18 +153,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dataset", choices=["banking77", "hvb"])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--encoder",
+        action="append",
+        help="encoder name, model folder or embeddings URL (repeatable: each is measured in the "
+        "same run; default: COACHLOOP_ENCODER or the shipped MiniLM)",
+    )
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"{args.data} is absent: set --data or COACHLOOP_SHARED_DATA", file=sys.stderr)
         return 2
-    encoder = CachedEncoder(default_encoder(), max_texts=1_000_000)
-    print(f"encoder {encoder.name} ({encoder.dim} dimensions)")
-    start = time.perf_counter()
-    if args.dataset == "banking77":
-        run_banking77(args.data, args.seed, encoder)
-    else:
-        run_hvb(args.data, args.seed, encoder)
-    print(f"done in {time.perf_counter() - start:.0f} s")
+    for inner in [encoder_named(e) for e in args.encoder] if args.encoder else [default_encoder()]:
+        encoder = CachedEncoder(inner, max_texts=1_000_000)
+        print(f"encoder {encoder.name} ({encoder.dim} dimensions)")
+        start = time.perf_counter()
+        if args.dataset == "banking77":
+            run_banking77(args.data, args.seed, encoder)
+        else:
+            run_hvb(args.data, args.seed, encoder)
+        print(f"done in {time.perf_counter() - start:.0f} s")
     return 0
 
 

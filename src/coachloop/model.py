@@ -201,6 +201,9 @@ class Evaluation:
     input_hash: str | None = None
     """Hash of the interaction content evaluated, to find what changed since."""
     insights: Insights | None = None
+    rubric_fingerprint: str | None = None
+    """Hash of what in the rubric can change an evaluation (see `rubric_fingerprint`), to
+    find evaluations made by a rubric edited under the same version."""
 
 
 @dataclass(slots=True, frozen=True)

@@ -97,6 +97,7 @@ def test_evaluation_dict_round_trips_and_has_the_export_shape() -> None:
         "input_hash",
         "behaviors",
         "insights",
+        "rubric_fingerprint",
     ]
     assert record["insights"] is None
     assert record["contact_reason"] == {"label": "replace card", "confidence": 0.93, "model": "reasons-v2"}

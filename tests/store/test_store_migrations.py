@@ -17,7 +17,7 @@ from coachloop.store.engine import MIGRATIONS_DIR, alembic_config, create_store_
 from coachloop.store.tables import metadata
 from tests.store.store_builders import interaction
 
-TABLES = {"agents", "interactions", "utterances", "evaluations", "behavior_results", "quarantine", "reviews"}
+TABLES = {"agents", "interactions", "utterances", "evaluations", "behavior_results", "quarantine", "reviews", "rubrics"}
 
 
 def head() -> str | None:

@@ -61,8 +61,10 @@ FastOption = Annotated[
 ]
 
 
-def open_db(db: str | None) -> Store:
-    return open_store(db or default_url())
+def open_db(db: str | None, *, create: bool = True) -> Store:
+    """The store at `db` (or the default); commands that only read pass `create=False`, so a
+    mistyped path is an error, not a new empty database."""
+    return open_store(db or default_url(), create=create)
 
 
 def progress_bar() -> Progress:

@@ -8,7 +8,7 @@ import typer
 
 from coachloop import jobs
 from coachloop.errors import CoachloopError
-from coachloop.evaluate import load_rubric
+from coachloop.jobs.rubrics import require_evaluated, resolve_rubric
 from coachloop.render import render_evaluation
 
 if TYPE_CHECKING:
@@ -26,8 +26,8 @@ def evaluate_cmd(
         typer.Option(
             "--rubric",
             "-r",
-            help="Rubric name or YAML file (repeatable). Default: for each interaction the most "
-            "specific shipped rubric that applies.",
+            help="Rubric name (shipped or registered) or YAML file (repeatable). Default: for "
+            "each interaction the most specific shipped or registered rubric that applies.",
         ),
     ] = None,
     all_: Annotated[
@@ -69,8 +69,8 @@ def evaluate_cmd(
     """Evaluate stored interactions and store the evaluations (default: only new or changed ones)."""
     if reasons is not None and no_reasons:
         raise CoachloopError("give --reasons or --no-reasons, not both")
-    rubrics = [load_rubric(r) for r in rubric] if rubric else jobs.default_rubrics()
-    store = open_db(db)
+    store = open_db(db, create=False)
+    rubrics = [resolve_rubric(store, r) for r in rubric] if rubric else jobs.default_rubrics(store)
     if reasons is None and not no_reasons:
         reasons = latest_reason_model(store)
         if reasons is not None:
@@ -108,7 +108,9 @@ def show(
     """Show a conversation: its agent and date, each behaviour's title, outcome, evidence and
     any reviewer's override, the coaching text of each missed behaviour, and which critical
     behaviour caused an auto-fail."""
-    store = open_db(db)
+    store = open_db(db, create=False)
+    if rubric is not None:
+        require_evaluated(store, rubric)
     interaction = store.get_interaction(interaction_id)
     if interaction is None:
         raise CoachloopError(f"no interaction {interaction_id!r} in the store")

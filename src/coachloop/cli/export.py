@@ -17,6 +17,7 @@ from coachloop.jobs.export import (
     interaction_exporter,
     interaction_formats,
 )
+from coachloop.jobs.rubrics import require_evaluated
 
 export_app = typer.Typer(help="Write stored results for other tools.", no_args_is_help=True)
 
@@ -42,7 +43,9 @@ def export_evaluations_command(
 ) -> None:
     """Write stored evaluations, one record per interaction (and rubric)."""
     evaluation_exporter(format)  # an unknown format fails before the output file is made
-    store = open_db(db)
+    store = open_db(db, create=False)
+    if rubric is not None:
+        require_evaluated(store, rubric)
     _write(output, "evaluations", lambda f: export_evaluations(store, f, format, rubric=rubric))
 
 
@@ -59,7 +62,7 @@ def export_interactions_command(
 ) -> None:
     """Write the stored conversations (redacted, as stored) as native records."""
     interaction_exporter(format)  # an unknown format fails before the output file is made
-    store = open_db(db)
+    store = open_db(db, create=False)
     _write(output, "interactions", lambda f: export_interactions(store, f, format))
 
 

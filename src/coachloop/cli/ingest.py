@@ -123,7 +123,7 @@ def ingest(
 @quarantine_app.command("list")
 def quarantine_list(db: DbOption = None) -> None:
     """Records that were rejected, with where and why."""
-    rows = open_db(db).list_quarantine()
+    rows = open_db(db, create=False).list_quarantine()
     for q in rows:
         where = f"{q.file or '?'}" + (f":{q.line}" if q.line else "") + (f" {q.field}" if q.field else "")
         out.print(f"{q.id:6} {q.format:12} {where}: {q.reason}", highlight=False, soft_wrap=True)
@@ -133,7 +133,7 @@ def quarantine_list(db: DbOption = None) -> None:
 @quarantine_app.command("show")
 def quarantine_show(qid: Annotated[int, typer.Argument(metavar="QID")], db: DbOption = None) -> None:
     """Print a quarantined record as it was read (redacted), to fix it."""
-    row = next((q for q in open_db(db).list_quarantine() if q.id == qid), None)
+    row = next((q for q in open_db(db, create=False).list_quarantine() if q.id == qid), None)
     if row is None:
         raise CoachloopError(f"no quarantined record {qid}")
     sys.stdout.write(row.raw + "\n")

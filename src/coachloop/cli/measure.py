@@ -120,7 +120,7 @@ def eval_behaviors(
         stored = (
             read_predictions(predictions)
             if predictions is not None
-            else list(open_db(db).iter_evaluations(rubric))
+            else list(open_db(db, create=False).iter_evaluations(rubric))
         )
         sources = [("", stored)]
     comparisons = []
@@ -265,7 +265,7 @@ def eval_reasons(
 
     labelled = load_labelled(labels, fmt=input_format, use_asr=asr)
     if model is not None:
-        classifier = load_reason_model(open_db(db), model)
+        classifier = load_reason_model(open_db(db, create=False), model)
         predicted = classifier.predict(labelled.texts)
         method = f"stored model {model!r}"
     else:

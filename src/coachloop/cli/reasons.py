@@ -88,7 +88,7 @@ def reasons_predict(
 ) -> None:
     """Predict each input's contact reason: CSV id,label,confidence in input order
     (id = the row number for CSV, the conversation id for JSONL)."""
-    classifier = load_reason_model(open_db(db), model, fast_confidence)
+    classifier = load_reason_model(open_db(db, create=False), model, fast_confidence)
     inputs = load_unlabelled(file, fmt=format)
     predictions = classifier.predict(inputs.texts) if inputs.texts else []
     with output_to(output) as f:

@@ -2,30 +2,41 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from coachloop.errors import CoachloopError
-from coachloop.evaluate import load_rubric
+from coachloop.evaluate import CompiledRubric, load_rubric
 from coachloop.rubric.load import shipped_rubrics
+from coachloop.store import default_url, missing_sqlite_file
 
 if TYPE_CHECKING:
     pass
 
-from coachloop.cli.common import err, out, progress_bar
+from coachloop.cli.common import DbOption, err, open_db, out, progress_bar
 from coachloop.jobs.labelled import labelled_calls
 
-rubric_app = typer.Typer(help="Check and list rubrics.", no_args_is_help=True)
+rubric_app = typer.Typer(help="Check, register and list rubrics.", no_args_is_help=True)
 
 
 @rubric_app.command("check")
 def rubric_check(
     file: Annotated[str, typer.Argument(help="Rubric YAML file or shipped rubric name.")],
 ) -> None:
-    """Validate a rubric file; errors name the file, line and path inside the rubric."""
-    r = load_rubric(file)
+    """Validate a rubric file and report every error in it, each naming the file, line and
+    path inside the rubric; exits 1 when there is any."""
+    from coachloop.evaluate.check import rubric_problems
+
+    problems, r = rubric_problems(file)
+    if len(problems) == 1:
+        raise problems[0]  # one mistake, one line
+    if problems or r is None:
+        for problem in problems:
+            err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+        raise CoachloopError(f"{file}: {len(problems)} error(s) in this rubric")
     behaviours = sum(len(s.behaviors) for s in r.spec.sections)
     critical = sum(b.critical for s in r.spec.sections for b in s.behaviors)
     out.print(
@@ -80,11 +91,12 @@ def rubric_learn(
     with progress_bar() as bar:
         bar.add_task(f"learning {len(chosen)} behaviours from {len(interactions)} transcripts", total=None)
         try:
-            learned = learn_behaviors(base, interactions, by_id, chosen, default_encoder())
+            encoder = default_encoder()
+            learned = learn_behaviors(base, interactions, by_id, chosen, encoder)
         except ValueError as e:
             raise CoachloopError(str(e)) from None
     note = f"(Semantic examples learned from {len(interactions)} labelled transcripts in {labels.name}.)"
-    output.write_text(learned_rubric_yaml(rubric, learned, note), encoding="utf-8")
+    output.write_text(learned_rubric_yaml(rubric, learned, note, encoder.name), encoding="utf-8")
     load_rubric(output)  # what was written must load
     for b in learned:
         out.print(
@@ -96,13 +108,95 @@ def rubric_learn(
 
 
 @rubric_app.command("list")
-def rubric_list() -> None:
-    """The rubrics shipped with coachloop."""
-    for name, path in sorted(shipped_rubrics().items()):
-        r = load_rubric(path)
+def rubric_list(db: DbOption = None) -> None:
+    """The rubrics shipped with coachloop and those registered in the store, with when a
+    plain `evaluate` chooses each (the most specific `applies_to` that holds wins)."""
+    from coachloop.jobs.rubrics import available_rubrics
+
+    # Listing works without a store: then only the shipped rubrics exist.
+    store = None if missing_sqlite_file(db or default_url()) else open_db(db, create=False)
+    for name, found in available_rubrics(store).items():
+        r = found.rubric
+        applies_to = r.spec.applies_to
         kind = (
-            "audit"
+            "audit (only by name)"
             if r.spec.audit
-            else ("fallback" if r.spec.applies_to is None else "chosen when it applies")
+            else ("fallback" if applies_to is None else f"when {_conditions(r)}")
         )
-        out.print(f"{name:20} v{r.version:4} {kind:24} {r.spec.title}", highlight=False)
+        out.print(f"{name:20} v{r.version:4} {found.origin:29} {kind:32} {r.spec.title}", highlight=False)
+
+
+def _conditions(r: CompiledRubric) -> str:
+    applies_to = r.spec.applies_to
+    if applies_to is None:
+        return "always"
+    given = applies_to.model_dump(exclude_none=True, mode="json")
+    return "; ".join(
+        f"{key}={','.join(v) if isinstance(v, list) else v}" for key, v in given.items()
+    )
+
+
+@rubric_app.command("add")
+def rubric_add(
+    file: Annotated[Path, typer.Argument(help="Rubric YAML file to register.")],
+    db: DbOption = None,
+) -> None:
+    """Register a rubric in the store: a plain `evaluate` then chooses it by its
+    `applies_to` among the shipped and registered rubrics. Adding a rubric under a name
+    already registered replaces it; under a shipped rubric's name, it is used instead of
+    the shipped one. Evaluations made by other content of the rubric are redone by the
+    next `evaluate`, even when the version did not change."""
+    from coachloop.jobs.rubrics import register_rubric
+
+    row, replaced = register_rubric(open_db(db), file)
+    what = f"registered rubric {row.name!r} version {row.version} from {file}"
+    if replaced is not None and replaced.fingerprint == row.fingerprint:
+        what += " (same evaluation content as before: nothing to re-evaluate)"
+    elif replaced is not None:
+        what += (
+            f" (replaces version {replaced.version} from {replaced.source}; "
+            "`coachloop evaluate` re-evaluates what it produced)"
+        )
+    elif row.name in shipped_rubrics():
+        what += " (used instead of the shipped rubric of that name)"
+    out.print(what, highlight=False)
+
+
+@rubric_app.command("remove")
+def rubric_remove(
+    name: Annotated[str, typer.Argument(help="Name of a registered rubric.")],
+    db: DbOption = None,
+) -> None:
+    """Unregister a rubric (its evaluations stay until re-evaluated or exported)."""
+    store = open_db(db, create=False)
+    if not store.remove_rubric(name):
+        known = ", ".join(r.name for r in store.list_rubrics()) or "none"
+        raise CoachloopError(f"no registered rubric named {name!r} (registered: {known})")
+    out.print(f"removed rubric {name!r}", highlight=False)
+
+
+@rubric_app.command("detectors")
+def rubric_detectors(
+    name: Annotated[str | None, typer.Argument(help="One detector (default: all).")] = None,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print docs/detectors.md: every detector as Markdown.")
+    ] = False,
+) -> None:
+    """Each detector's settings (type, default, meaning) and an example behaviour, generated
+    from the settings model that rubric files are checked against."""
+    import yaml
+
+    from coachloop.detect.base import detectors
+    from coachloop.detect.docs import detector_example, detector_settings, detectors_markdown
+
+    if markdown:
+        sys.stdout.write(detectors_markdown())
+        return
+    if name is not None and name not in detectors:
+        raise CoachloopError(f"unknown detector {name!r} (known: {', '.join(detectors)})")
+    for detector in [name] if name else list(detectors):
+        out.print(f"detect: {detector}", style="bold", highlight=False)
+        for field, kind, default, text in detector_settings(detector):
+            out.print(f"  {field:18} {kind:28} {default[:40]:40} {text}", highlight=False, markup=False)
+        example = yaml.safe_dump([detector_example(detector)], sort_keys=False, allow_unicode=True)
+        out.print("  example:\n" + "\n".join("    " + line for line in example.splitlines()), markup=False)

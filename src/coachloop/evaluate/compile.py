@@ -7,7 +7,6 @@ rules reading others come after them, and rejects cycles.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -18,7 +17,7 @@ import coachloop.detect  # noqa: F401  (registers the built-in detectors)
 from coachloop.detect.base import Detector, detectors
 from coachloop.detect.matcher import Matcher, MatcherBuilder
 from coachloop.rubric.load import first_error, load_spec, resolve_rubric_path, spec_of
-from coachloop.rubric.schema import BehaviorSpec, EventSpec, RubricSpec
+from coachloop.rubric.schema import BehaviorSpec, EventSpec, RubricSpec, rubric_fingerprint
 from coachloop.rubric.yamlsource import LocatedDocument, PathKey, load_located
 
 __all__ = ["CompiledItem", "CompiledRubric", "ScoredBehavior", "compile_spec", "compile_text", "load_rubric"]
@@ -54,7 +53,8 @@ class CompiledRubric:
     matcher: Matcher
     source: str
     fingerprint: str
-    """Hash of the file's text: two files claiming the same name and version can be told apart."""
+    """`rubric_fingerprint(spec)`: what in the rubric can change an evaluation. Two files
+    claiming the same name and version but evaluating differently are told apart."""
     scored: tuple[ScoredBehavior, ...]
     """The behaviours in file order, as scoring reads them."""
 
@@ -146,7 +146,6 @@ def compile_spec(spec: RubricSpec, doc: LocatedDocument) -> CompiledRubric:
         raise doc.error(
             paths[rule], f"order rules form a cycle: {' before '.join(reversed(cycle))}"
         ) from None
-    text = Path(doc.file).read_bytes() if Path(doc.file).exists() else repr(doc.data).encode()
     scored = tuple(
         ScoredBehavior(b.id, s.id, b.weight, b.critical, s.compliance)
         for s in spec.sections
@@ -157,7 +156,7 @@ def compile_spec(spec: RubricSpec, doc: LocatedDocument) -> CompiledRubric:
         tuple(compiled[i] for i in evaluation_order),
         builder.build(),
         doc.file,
-        hashlib.sha256(text).hexdigest()[:16],
+        rubric_fingerprint(spec),
         scored,
     )
 

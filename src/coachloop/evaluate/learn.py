@@ -180,14 +180,15 @@ def learn_behaviors(
 
 
 def learned_rubric(
-    document: Mapping[str, Any], learned: Iterable[LearnedBehavior], note: str
+    document: Mapping[str, Any], learned: Iterable[LearnedBehavior], note: str, encoder: str | None = None
 ) -> dict[str, Any]:
     """A copy of a rubric document with each learned behaviour's detector made semantic.
 
     The behaviour keeps its id, title, coaching, weight, criticality, speaker, window and
     applicability; its detector settings are replaced. `note` goes into the description
     (say what the examples were learned from) and the version gets a `+learned` suffix,
-    so its evaluations are never mistaken for the original rubric's.
+    so its evaluations are never mistaken for the original rubric's. `encoder` names the
+    encoder the thresholds were fitted with; evaluating with another is then refused.
     """
     import copy
 
@@ -209,17 +210,21 @@ def learned_rubric(
             )
             behaviors[i] = replaced
     out["description"] = f"{out.get('description', '').strip()} {note}".strip()
+    if encoder is not None:
+        out["encoder"] = encoder
     out["version"] = f"{out.get('version', '1')}+learned"
     return out
 
 
-def learned_rubric_yaml(rubric: str | Path, learned: Iterable[LearnedBehavior], note: str) -> str:
+def learned_rubric_yaml(
+    rubric: str | Path, learned: Iterable[LearnedBehavior], note: str, encoder: str | None = None
+) -> str:
     """`learned_rubric` of a shipped rubric (by name) or rubric file, as YAML text."""
     import yaml
 
     document = yaml.safe_load(resolve_rubric_path(str(rubric)).read_text(encoding="utf-8"))
     return yaml.safe_dump(
-        learned_rubric(document, learned, note), sort_keys=False, allow_unicode=True, width=100
+        learned_rubric(document, learned, note, encoder), sort_keys=False, allow_unicode=True, width=100
     )
 
 

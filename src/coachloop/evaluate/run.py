@@ -168,6 +168,7 @@ def evaluate(rubric: CompiledRubric, interaction: Interaction, input_hash: str |
         results=results,
         section_scores={s: _share(acc) for s, acc in sections.items()},
         input_hash=input_hash,
+        rubric_fingerprint=rubric.fingerprint,
     )
 
 

@@ -19,7 +19,7 @@ import orjson
 
 import coachloop.ingest  # noqa: F401  (registers the readers)
 from coachloop.errors import CoachloopError, IngestError, RecordError
-from coachloop.evaluate import CompiledRubric, applies, evaluate, load_rubric
+from coachloop.evaluate import CompiledRubric, applies, evaluate
 from coachloop.ingest.checks import interaction_problem
 from coachloop.ingest.csv_tables import column_notice
 from coachloop.ingest.detect import detect_format
@@ -28,8 +28,8 @@ from coachloop.ingest.native import to_native
 from coachloop.ingest.records import ReadOptions, reader_for
 from coachloop.ingest.redact import RedactionConfig, Redactor
 from coachloop.ingest.sources import Sources
+from coachloop.jobs.rubrics import check_encoder, choose_rubric, default_rubrics
 from coachloop.model import ContactReason, Evaluation, Interaction, ReadItem, Rejected, SurveyUpdate
-from coachloop.rubric.load import shipped_rubrics
 from coachloop.store import QuarantineRow, Store, content_hash
 
 if TYPE_CHECKING:
@@ -422,22 +422,6 @@ def replay_quarantine(
     return report, rows
 
 
-def default_rubrics() -> list[CompiledRubric]:
-    """The shipped rubrics that `evaluate` chooses from when none is named."""
-    loaded = [load_rubric(p) for p in shipped_rubrics().values()]
-    return sorted((r for r in loaded if not r.spec.audit), key=lambda r: r.name)
-
-
-def choose_rubric(rubrics: Sequence[CompiledRubric], interaction: Interaction) -> CompiledRubric | None:
-    """The most specific rubric that applies: one whose `applies_to` matches beats the fallback."""
-    specific = [
-        r for r in rubrics if r.spec.applies_to is not None and applies(r.spec.applies_to, interaction)
-    ]
-    if specific:
-        return specific[0]
-    return next((r for r in rubrics if r.spec.applies_to is None), None)
-
-
 @dataclass
 class EvaluateReport:
     evaluated: int = 0
@@ -519,7 +503,10 @@ def evaluate_store(
         from coachloop.jobs.reasons import require_reason_model
 
         require_reason_model(store, reasons)  # an unknown name fails before anything is read
-    pending = {r.name: set(store.pending_evaluation(r.name, r.version)) for r in rubrics}
+    check_encoder(rubrics)
+    if store.count_interactions() == 0:
+        raise CoachloopError("the store holds no interactions yet: run `coachloop ingest FILE...` first")
+    pending = {r.name: set(store.pending_evaluation(r.name, r.version, r.fingerprint)) for r in rubrics}
     ids: list[str] | None = None if everything else sorted(set().union(*pending.values()))
     if ids and not explicit and reasons is None:
         # An interaction is pending under every rubric that has not evaluated it, but only

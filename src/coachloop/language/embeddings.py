@@ -27,6 +27,9 @@ encoder therefore runs each text on its own: a text always gets the same vector,
   ~15 MB whatever the batch size. Loading either peaks at ~0.7 GB (the graph is
   rewritten in memory) and settles at ~0.4 GB resident.
 
+or a URL of an OpenAI-compatible `/v1/embeddings` server, or a local model folder
+(ONNX export or sentence-transformers; see `coachloop.language.encoders`).
+
 `COACHLOOP_ENCODER_THREADS` (default 1) sets onnxruntime's threads per encoder: one
 thread per process is what a contact-center batch job on a shared machine wants.
 """
@@ -65,6 +68,7 @@ __all__ = [
     "cached_encoder",
     "default_cached_encoder",
     "default_encoder",
+    "default_encoder_name",
     "encoder_named",
 ]
 
@@ -330,8 +334,21 @@ def cached_encoder(name: str) -> CachedEncoder:
 
 @cache
 def encoder_named(name: str) -> Encoder:
-    """The encoder called `name` (see `ENCODERS`), loaded once per process."""
-    return MiniLMEncoder(name)
+    """The encoder called `name` (see `ENCODERS`), an OpenAI-compatible embeddings URL, or a
+    local model folder (see `coachloop.language.encoders`), loaded once per process."""
+    if name in ENCODERS:
+        return MiniLMEncoder(name)
+    from coachloop.language.encoders import HttpEncoder, folder_encoder, is_url
+
+    if is_url(name):
+        return HttpEncoder(name)
+    if Path(name).is_dir():
+        return folder_encoder(Path(name))
+    known = ", ".join(sorted(ENCODERS))
+    raise ConfigError(
+        f"unknown encoder {name!r}: give one of {known}, an http(s)://.../v1/embeddings URL, "
+        "or a model folder"
+    )
 
 
 def default_encoder() -> Encoder:
@@ -342,6 +359,11 @@ def default_encoder() -> Encoder:
 def default_cached_encoder() -> CachedEncoder:
     """`default_encoder()` remembering recent texts' vectors (what evaluation uses)."""
     return cached_encoder(_default_name())
+
+
+def default_encoder_name() -> str:
+    """The name `default_encoder` loads (`COACHLOOP_ENCODER`), without loading it."""
+    return _default_name()
 
 
 def _default_name() -> str:

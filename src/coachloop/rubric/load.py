@@ -9,17 +9,26 @@ from importlib import resources
 from pathlib import Path
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from coachloop.errors import RubricError
 from coachloop.rubric.schema import RubricSpec
 from coachloop.rubric.yamlsource import LocatedDocument, PathKey, read_located
 
-__all__ = ["first_error", "load_spec", "resolve_rubric_path", "shipped_rubrics", "spec_of"]
+__all__ = ["all_errors", "first_error", "load_spec", "resolve_rubric_path", "shipped_rubrics", "spec_of"]
 
 
 def first_error(err: ValidationError, doc: LocatedDocument, prefix: PathKey = ()) -> RubricError:
     """The first validation error as a `RubricError` pointing at its line and path."""
-    e = err.errors(include_url=False)[0]
+    return all_errors(err, doc, prefix)[0]
+
+
+def all_errors(err: ValidationError, doc: LocatedDocument, prefix: PathKey = ()) -> list[RubricError]:
+    """Every validation error, each a `RubricError` pointing at its line and path."""
+    return [_located(e, doc, prefix) for e in err.errors(include_url=False)]
+
+
+def _located(e: ErrorDetails, doc: LocatedDocument, prefix: PathKey) -> RubricError:
     loc = tuple(p for p in e["loc"] if isinstance(p, str | int))
     # Discriminated/union members add their class name to the path; drop those.
     path = tuple(p for p in (*prefix, *loc) if not (isinstance(p, str) and p[:1].isupper()))

@@ -12,22 +12,37 @@ so a behaviour reads like a sentence:
 
 from __future__ import annotations
 
+import hashlib
 import re
-from typing import Any
+from enum import Enum
+from typing import Annotated, Any
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from coachloop.model import Channel, Speaker
 
 __all__ = [
+    "CONDITION_FIELDS",
     "Applicability",
     "BehaviorSpec",
     "EventSpec",
     "Link",
+    "Presentation",
     "RubricSpec",
     "SectionSpec",
     "Window",
+    "evaluated_content",
+    "rubric_fingerprint",
 ]
+
+
+class Presentation:
+    """Marks a field that changes how results read (titles, coaching text, links), never
+    what an evaluation finds: editing it does not make stored evaluations stale."""
+
+
+PRESENTATION = Presentation()
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
@@ -46,18 +61,35 @@ class Window(_Strict):
 
 
 class Applicability(_Strict):
-    """When a behaviour (or a whole rubric) applies; every condition given must hold."""
+    """When a behaviour (or a whole rubric) applies; every condition given must hold.
+
+    Each field but `metadata` names the `Interaction` attribute it reads; the store
+    hashes exactly these attributes (`CONDITION_FIELDS`) with the transcript, so an
+    interaction whose value changes is due for evaluation again.
+    """
 
     channel: list[Channel] | None = None
-    queue: list[str] | None = None
-    contact_reason: list[str] | None = None
     language: list[str] | None = None
+    contact_reason: list[str] | None = None
+    queue: list[str] | None = None
     metadata: dict[str, list[str]] | None = None
+
+    def conditions(self) -> int:
+        """How specific this is: the number of conditions given (each metadata key counts)."""
+        given = sum(getattr(self, name) is not None for name in CONDITION_FIELDS)
+        return given + len(self.metadata or {})
+
+
+CONDITION_FIELDS: tuple[str, ...] = tuple(name for name in Applicability.model_fields if name != "metadata")
+"""The interaction attributes rubrics condition on (free metadata aside), in schema order."""
 
 
 class Link(_Strict):
     title: str
     url: str
+
+
+Shown = Annotated[str, PRESENTATION]
 
 
 class _Item(BaseModel):
@@ -86,17 +118,17 @@ class EventSpec(_Item):
 
 
 class BehaviorSpec(_Item):
-    title: str
-    coaching: str = Field(description="What the agent is told, in their language.")
+    title: Shown
+    coaching: Shown = Field(description="What the agent is told, in their language.")
     weight: float = Field(default=1.0, ge=0)
     critical: bool = False
     applies_when: Applicability | None = None
-    training: list[Link] = Field(default_factory=list)
+    training: Annotated[list[Link], PRESENTATION] = Field(default_factory=list)
 
 
 class SectionSpec(_Strict):
     id: str = Field(pattern=ID_PATTERN)
-    title: str
+    title: Shown
     compliance: bool = False
     """Compliance sections are reported apart from the quality score."""
     behaviors: list[BehaviorSpec] = Field(min_length=1)
@@ -105,12 +137,15 @@ class SectionSpec(_Strict):
 class RubricSpec(_Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
     version: str
-    title: str
-    description: str = ""
+    title: Shown
+    description: Shown = ""
     applies_to: Applicability | None = None
     """Interactions this rubric is chosen for; none means any (the fallback rubric)."""
     audit: bool = False
     """An audit rubric runs only when asked for by name."""
+    encoder: str | None = None
+    """The encoder its semantic thresholds were learned with (`rubric learn` writes it);
+    evaluating with another encoder is refused, since thresholds do not carry over."""
     vars: dict[str, list[str]] = Field(default_factory=dict)
     """Values that phrases can name as `{var}`, e.g. the brand's spellings."""
     events: list[EventSpec] = Field(default_factory=list)
@@ -128,3 +163,33 @@ class RubricSpec(_Strict):
             if not re.fullmatch(ID_PATTERN, key):
                 raise ValueError(f"variable name {key!r} must match {ID_PATTERN}")
         return value
+
+
+def evaluated_content(value: object) -> Any:
+    """`value` as plain data without its `Presentation` fields: what evaluation reads.
+
+    Detector settings (the keys a behaviour's model does not declare) are kept whole.
+    """
+    if isinstance(value, BaseModel):
+        fields = type(value).model_fields
+        out = {
+            name: evaluated_content(getattr(value, name))
+            for name, info in fields.items()
+            if not any(isinstance(m, Presentation) for m in info.metadata)
+        }
+        out.update((key, evaluated_content(v)) for key, v in (value.model_extra or {}).items())
+        return out
+    if isinstance(value, dict):
+        return {str(k): evaluated_content(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [evaluated_content(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def rubric_fingerprint(spec: RubricSpec) -> str:
+    """Hash of what in `spec` can change an evaluation: the same for two files that differ
+    only in comments, layout, titles, coaching text or links."""
+    payload = orjson.dumps(evaluated_content(spec), option=orjson.OPT_SORT_KEYS)
+    return hashlib.blake2b(payload, digest_size=12).hexdigest()

@@ -8,7 +8,8 @@ two never drift apart. `evaluation_from_dict` inverts it exactly.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from enum import Enum
 from typing import Any
 
 import orjson
@@ -16,7 +17,6 @@ import orjson
 from coachloop.errors import StoreError
 from coachloop.model import (
     BehaviorResult,
-    Channel,
     ContactReason,
     Evaluation,
     Evidence,
@@ -27,6 +27,7 @@ from coachloop.model import (
     Speaker,
     Utterance,
 )
+from coachloop.rubric.schema import CONDITION_FIELDS
 
 __all__ = [
     "behavior_from_dict",
@@ -58,35 +59,27 @@ def transcript_hash(utterances: Iterable[Utterance]) -> str:
     return _digest([(u.index, u.speaker, u.text, u.start, u.end, u.alt_text, u.metadata) for u in turns])
 
 
-def content_hash_of(
-    transcript: str,
-    channel: Channel | str,
-    language: str | None,
-    contact_reason: str | None,
-    queue: str | None,
-) -> str:
-    """Combine a transcript hash with the interaction fields a rubric may condition on.
+def content_hash_of(transcript: str, conditions: Sequence[object]) -> str:
+    """Combine a transcript hash with the values of the interaction's `CONDITION_FIELDS`.
 
     Kept separate from `content_hash` so the store can re-hash after a metadata update
     (say a corrected language) without reloading the utterances.
     """
-    return _digest([transcript, str(channel), language, contact_reason, queue])
+    return _digest([transcript, *(str(v) if isinstance(v, Enum) else v for v in conditions)])
 
 
 def content_hash(interaction: Interaction) -> str:
     """What `Evaluation.input_hash` should hold for an evaluation of `interaction`.
 
-    Covers the utterances, channel, language, source contact reason and queue: the inputs
-    that can change an evaluation or which rubric applies. Agent, times, survey and free
+    Covers the utterances and the fields a rubric's `applies_to`/`applies_when` can
+    condition on (`CONDITION_FIELDS`, derived from the rubric schema): the inputs that
+    can change an evaluation or which rubric applies. Agent, times, survey and free
     metadata do not, so loading a survey does not make an interaction due for
     re-evaluation (a rubric conditioning on metadata is re-run with `evaluate --all`).
     """
     return content_hash_of(
         transcript_hash(interaction.utterances),
-        interaction.channel,
-        interaction.language,
-        interaction.contact_reason,
-        interaction.queue,
+        [getattr(interaction, name) for name in CONDITION_FIELDS],
     )
 
 
@@ -168,7 +161,7 @@ def evaluation_head(ev: Evaluation) -> dict[str, Any]:
 def evaluation_to_dict(ev: Evaluation) -> dict[str, Any]:
     """The export record of an evaluation (see DESIGN.md, `coachloop export evaluations`).
 
-    Beyond the documented keys it carries `input_hash`, and `contact_reason.model` when a
+    Beyond the documented keys it carries `input_hash`, `rubric_fingerprint`, and `contact_reason.model` when a
     model is named, so that `evaluation_from_dict` restores the evaluation exactly.
     """
     reason: dict[str, Any] | None = None
@@ -182,6 +175,7 @@ def evaluation_to_dict(ev: Evaluation) -> dict[str, Any]:
         "input_hash": ev.input_hash,
         "behaviors": [behavior_to_dict(r) for r in ev.results],
         "insights": insights_to_dict(ev.insights) if ev.insights is not None else None,
+        "rubric_fingerprint": ev.rubric_fingerprint,
     }
 
 
@@ -234,6 +228,7 @@ def evaluation_from_dict(d: Mapping[str, Any]) -> Evaluation:
             ),
             input_hash=d.get("input_hash"),
             insights=insights_from_dict(d["insights"]) if d.get("insights") else None,
+            rubric_fingerprint=d.get("rubric_fingerprint"),
         )
     except KeyError as err:
         raise StoreError(f"evaluation record {d.get('interaction_id')!r}: missing key {err}") from None

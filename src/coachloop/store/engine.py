@@ -90,6 +90,18 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
 
+def missing_sqlite_file(url: str) -> Path | None:
+    """The file of a `sqlite:///PATH` URL when it does not exist (None for anything else)."""
+    try:
+        sa_url = make_url(url)
+    except ArgumentError:
+        return None  # create_store_engine says what is wrong with it
+    if sa_url.get_backend_name() != "sqlite" or sa_url.database in (None, "", ":memory:"):
+        return None
+    path = Path(sa_url.database)
+    return None if path.exists() else path
+
+
 def create_store_engine(url: str) -> Engine:
     """An engine for `sqlite:///PATH` or `postgresql[+psycopg]://...`, errors as StoreError."""
     try:

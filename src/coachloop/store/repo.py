@@ -31,11 +31,25 @@ from coachloop.store.tables import (
     interactions,
     models,
     quarantine,
+    rubrics,
     utterances,
 )
 from coachloop.store.writer import WriteStats, chunked, upsert_agent_rows, write_items
 
-__all__ = ["QuarantineRow", "Store", "StoredModel"]
+__all__ = ["QuarantineRow", "RegisteredRubric", "Store", "StoredModel"]
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredRubric:
+    """A rubric a team registered (`coachloop rubric add`): its YAML text as given."""
+
+    name: str
+    version: str
+    fingerprint: str
+    source: str
+    """Where the text came from (the file name given to `rubric add`)."""
+    text: str
+    added_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +119,7 @@ def _evaluation_from_row(r: RowMapping) -> Evaluation:
             "input_hash": r["input_hash"],
             "behaviors": r["results"],
             "insights": r["insights"],
+            "rubric_fingerprint": r["rubric_fingerprint"],
         }
     )
 
@@ -139,6 +154,7 @@ def _evaluation_row(ev: Evaluation, content_hashes: dict[str, str], now: datetim
         "insights": insights_to_dict(ev.insights) if ev.insights is not None else None,
         "evaluated_at": now,
         "results": [behavior_to_dict(r) for r in ev.results],
+        "rubric_fingerprint": ev.rubric_fingerprint,
     }
 
 
@@ -321,20 +337,26 @@ class Store(ReviewMethods, DrilldownMethods):
 
     # -- evaluations --------------------------------------------------------------------
 
-    def pending_evaluation(self, rubric: str, rubric_version: str) -> list[str]:
+    def pending_evaluation(
+        self, rubric: str, rubric_version: str, rubric_fingerprint: str | None = None
+    ) -> list[str]:
         """Ids (sorted) of interactions with a transcript whose evaluation under `rubric` is
-        missing, from another rubric version, or of content that has changed since."""
+        missing, from another rubric version, of content that has changed since, or (given
+        `rubric_fingerprint`) made by other rubric content under the same version."""
         i, e = interactions, evaluations
+        stale = [
+            e.c.interaction_id.is_(None),
+            e.c.rubric_version != rubric_version,
+            e.c.input_hash.is_distinct_from(i.c.content_hash),
+        ]
+        if rubric_fingerprint is not None:
+            stale.append(e.c.rubric_fingerprint.is_distinct_from(rubric_fingerprint))
         query = (
             select(i.c.id)
             .select_from(i.outerjoin(e, and_(e.c.interaction_id == i.c.id, e.c.rubric == rubric)))
             .where(
                 i.c.utterance_count > 0,
-                or_(
-                    e.c.interaction_id.is_(None),
-                    e.c.rubric_version != rubric_version,
-                    e.c.input_hash.is_distinct_from(i.c.content_hash),
-                ),
+                or_(*stale),
             )
             .order_by(i.c.id)
         )
@@ -436,6 +458,53 @@ class Store(ReviewMethods, DrilldownMethods):
         query = select(evaluations.c.rubric).distinct().order_by(evaluations.c.rubric)
         with self._read("cannot read evaluations") as conn:
             return list(conn.execute(query).scalars())
+
+    def delete_evaluations(self, rubric: str) -> int:
+        """Remove every evaluation made under `rubric`; returns how many there were."""
+        with self._write("cannot delete evaluations") as conn:
+            conn.execute(delete(behavior_results).where(behavior_results.c.rubric == rubric))
+            return conn.execute(delete(evaluations).where(evaluations.c.rubric == rubric)).rowcount
+
+    # -- registered rubrics -------------------------------------------------------------
+
+    def save_rubric(self, rubric: RegisteredRubric) -> RegisteredRubric | None:
+        """Register `rubric` under its name, replacing (and returning) one registered before."""
+        with self._write("cannot save the rubric") as conn:
+            before = self._select_rubrics(conn, rubric.name)
+            conn.execute(delete(rubrics).where(rubrics.c.name == rubric.name))
+            conn.execute(
+                rubrics.insert().values(
+                    name=rubric.name,
+                    version=rubric.version,
+                    fingerprint=rubric.fingerprint,
+                    source=rubric.source,
+                    text=rubric.text,
+                    added_at=rubric.added_at,
+                )
+            )
+        return before[0] if before else None
+
+    def list_rubrics(self) -> list[RegisteredRubric]:
+        """The registered rubrics, by name."""
+        with self._read("cannot read rubrics") as conn:
+            return self._select_rubrics(conn, None)
+
+    def remove_rubric(self, name: str) -> bool:
+        """Unregister `name` (its evaluations stay); False when it was not registered."""
+        with self._write("cannot remove the rubric") as conn:
+            return bool(conn.execute(delete(rubrics).where(rubrics.c.name == name)).rowcount)
+
+    @staticmethod
+    def _select_rubrics(conn: Connection, name: str | None) -> list[RegisteredRubric]:
+        query = select(rubrics).order_by(rubrics.c.name)
+        if name is not None:
+            query = query.where(rubrics.c.name == name)
+        return [
+            RegisteredRubric(
+                r["name"], r["version"], r["fingerprint"], r["source"], r["text"], r["added_at"]
+            )
+            for r in conn.execute(query).mappings()
+        ]
 
     def agent_scorecards(self, rubric: str) -> list[Scorecard]:
         """Per-agent aggregates of the evaluations under `rubric` (see `scorecards.py`)."""

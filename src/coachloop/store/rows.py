@@ -26,6 +26,7 @@ from sqlalchemy import RowMapping
 
 from coachloop.errors import StoreError
 from coachloop.model import Channel, Interaction, InteractionUpdate, Speaker, Survey, Utterance
+from coachloop.rubric.schema import CONDITION_FIELDS
 from coachloop.store.codec import content_hash_of, dumps, transcript_hash
 
 __all__ = [
@@ -150,9 +151,7 @@ def apply_survey(row: Row, survey: Survey) -> None:
 
 def finish_row(row: Row, now: datetime) -> None:
     """Stamp a row about to be written: its content hash follows its merged fields."""
-    row["content_hash"] = content_hash_of(
-        row["transcript_hash"], row["channel"], row["language"], row["contact_reason"], row["queue"]
-    )
+    row["content_hash"] = content_hash_of(row["transcript_hash"], [row[name] for name in CONDITION_FIELDS])
     row["updated_at"] = now
 
 

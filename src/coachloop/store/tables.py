@@ -44,6 +44,7 @@ __all__ = [
     "models",
     "quarantine",
     "reviews",
+    "rubrics",
     "schedules",
     "utterances",
 ]
@@ -153,6 +154,7 @@ evaluations = Table(
     Column("evaluated_at", UTCDateTime, nullable=False),
     Column("results", Json, nullable=False),
     Column("insights", Json),
+    Column("rubric_fingerprint", String),
     Index("ix_evaluations_rubric", "rubric"),
 )
 
@@ -279,3 +281,15 @@ incentive_weights = Table(
     Column("source_file", String),
 )
 """Incentive plans: how much each KPI weighs in pay, and which direction it rewards."""
+rubrics = Table(
+    "rubrics",
+    metadata,
+    Column("name", Key, primary_key=True),
+    Column("version", String, nullable=False),
+    Column("fingerprint", String, nullable=False),
+    Column("source", String, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
+)
+"""Rubrics a team registered (`coachloop rubric add`), as the YAML text they gave, by name:
+`evaluate` chooses among these and the shipped ones."""

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_kpi_inputs"
-down_revision: str | None = "0004_reviews"
+down_revision: str | None = "0005_rubrics"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
