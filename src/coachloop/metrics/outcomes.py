@@ -1,24 +1,25 @@
-"""Behaviour outcomes as every KPI and signal reads them: the one place they come from.
+"""Behaviour outcomes as every KPI reads them: the one place they come from.
 
-Human review overrides (a `reviews` table, built on another branch) are to be joined here
-and nowhere else: an overridden outcome counts as the reviewer decided. Until that table
-exists, the outcome is the machine's.
+They are `store.reviews.effective_outcomes`: an outcome a reviewer overrode counts as the
+reviewer decided (the machine's outcome is kept beside it in the store, not here).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Subquery, select
+from sqlalchemy import Subquery
 
-from coachloop.store.tables import behavior_results
+from coachloop.store.reviews import effective_outcomes
 
 __all__ = ["behavior_outcomes"]
 
 
 def behavior_outcomes(rubric: str | None = None) -> Subquery:
     """Columns interaction_id, rubric, behavior_id, section, critical, outcome (met, missed,
-    not_applicable): one row per evaluated behaviour, optionally of one rubric only."""
-    b = behavior_results
-    query = select(b.c.interaction_id, b.c.rubric, b.c.behavior_id, b.c.section, b.c.critical, b.c.outcome)
-    if rubric is not None:
-        query = query.where(b.c.rubric == rubric)
-    return query.subquery("outcomes")
+    not_applicable; a reviewer's override applied): one row per evaluated behaviour,
+    optionally of one rubric only."""
+    e = effective_outcomes(rubric).subquery("effective")
+    return (
+        e.select()
+        .with_only_columns(e.c.interaction_id, e.c.rubric, e.c.behavior_id, e.c.section, e.c.critical, e.c.outcome)
+        .subquery("outcomes")
+    )

@@ -27,7 +27,8 @@ import numpy.typing as npt
 from sqlalchemy import Connection, Float, Select, and_, case, cast, func, literal, select
 
 from coachloop.model import Outcome
-from coachloop.store.tables import agents, behavior_results, evaluations, interactions
+from coachloop.store.reviews import effective_outcomes
+from coachloop.store.tables import agents, evaluations, interactions
 
 __all__ = ["REPEAT_WINDOW", "CallFrame", "behavior_outcomes", "load_frame"]
 
@@ -81,19 +82,16 @@ class CallFrame:
 def behavior_outcomes(rubric: str | None) -> Select[Any]:
     """Every applicable behaviour outcome: (interaction_id, behavior_id, met, critical).
 
-    The one place signals read outcomes: human review overrides (an overridden outcome
-    counts as the reviewer decided) join here, as a COALESCE over the reviews table.
+    The one place signals read outcomes, from `store.reviews.effective_outcomes`: an
+    outcome a reviewer overrode counts as the reviewer decided.
     """
-    outcome = behavior_results.c.outcome
-    query = select(
-        behavior_results.c.interaction_id,
-        behavior_results.c.behavior_id,
-        case((outcome == str(Outcome.MET), 1), else_=0).label("met"),
-        behavior_results.c.critical,
-    ).where(outcome != str(Outcome.NOT_APPLICABLE))
-    if rubric is not None:
-        query = query.where(behavior_results.c.rubric == rubric)
-    return query
+    e = effective_outcomes(rubric).subquery("effective")
+    return select(
+        e.c.interaction_id,
+        e.c.behavior_id,
+        case((e.c.outcome == str(Outcome.MET), 1), else_=0).label("met"),
+        e.c.critical,
+    ).where(e.c.outcome != str(Outcome.NOT_APPLICABLE))
 
 
 def _peaks(conn: Connection) -> Any:
