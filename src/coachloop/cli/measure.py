@@ -75,7 +75,7 @@ def eval_behaviors(
         typer.Option(
             "--calls",
             help="Labelled call files: evaluate them in memory with the rubric (no store) and score "
-            "each --reader's transcript (e.g. --reader hvb --reader hvb-asr).",
+            "each --input-format's transcript (e.g. --input-format hvb --input-format hvb-asr).",
         ),
     ] = None,
     part: Annotated[
