@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 import orjson
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from coachloop.detect.text import locate, normalize
@@ -64,6 +64,8 @@ def interactions(draw: st.DrawFn) -> Interaction:
             )
         )
         clock += length
+    # A transcript in which every turn is blank is refused on reading (nothing to evaluate).
+    assume(any(u.text.strip() for u in utterances))
     survey = draw(st.none() | st.builds(Survey, csat=st.none() | st.integers(1, 5)))
     return Interaction(
         id=draw(names),

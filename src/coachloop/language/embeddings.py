@@ -41,7 +41,7 @@ import logging
 import os
 import tempfile
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -255,6 +255,10 @@ class MiniLMEncoder:
         self.name = name
         self.dim = int(self._session.get_outputs()[0].shape[-1])
 
+    def __reduce__(self) -> tuple[Callable[[str], Encoder], tuple[str]]:
+        # A runtime session cannot be pickled: a worker process loads the encoder by name.
+        return encoder_named, (self.name,)
+
     def token_counts(self, texts: Sequence[str]) -> list[int]:
         """Tokens per text after truncation, [CLS] and [SEP] included."""
         return [len(e.ids) for e in self._tokenizer.encode_batch(list(texts))]
@@ -308,6 +312,10 @@ class CachedEncoder:
         self.hits = 0
         self.misses = 0
         self._vectors: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
+
+    def __reduce__(self) -> tuple[Callable[[str], CachedEncoder], tuple[str]]:
+        # Pickled (for a worker process) as the process-wide cache of the same encoder.
+        return cached_encoder, (self.name,)
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> NDArray[np.float32]:
         vectors = self._vectors

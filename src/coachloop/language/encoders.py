@@ -22,7 +22,7 @@ import importlib
 import os
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ import orjson
 from numpy.typing import NDArray
 
 from coachloop.errors import ConfigError
+from coachloop.language.embeddings import Encoder, encoder_named
 
 __all__ = ["API_KEY_ENV", "HttpEncoder", "OnnxFolderEncoder", "folder_encoder", "is_url"]
 
@@ -112,6 +113,10 @@ class OnnxFolderEncoder:
         self._tokenizer = tokenizer
         self.dim = int(self.encode(["dimension probe"]).shape[1])
 
+    def __reduce__(self) -> tuple[Callable[[str], Encoder], tuple[str]]:
+        # A loaded model cannot be pickled: a worker process loads the folder by name.
+        return encoder_named, (self.name,)
+
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> NDArray[np.float32]:
         if batch_size < 1:
             raise ValueError("batch_size must be 1 or more")
@@ -153,6 +158,10 @@ class SentenceTransformersEncoder:
             self._model.get_sentence_embedding_dimension
         )
         self.dim = int(dimension())
+
+    def __reduce__(self) -> tuple[Callable[[str], Encoder], tuple[str]]:
+        # A loaded model cannot be pickled: a worker process loads the folder by name.
+        return encoder_named, (self.name,)
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> NDArray[np.float32]:
         vectors = self._model.encode(list(texts), batch_size=batch_size, convert_to_numpy=True)

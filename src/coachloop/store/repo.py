@@ -459,12 +459,6 @@ class Store(ReviewMethods, DrilldownMethods):
         with self._read("cannot read evaluations") as conn:
             return list(conn.execute(query).scalars())
 
-    def delete_evaluations(self, rubric: str) -> int:
-        """Remove every evaluation made under `rubric`; returns how many there were."""
-        with self._write("cannot delete evaluations") as conn:
-            conn.execute(delete(behavior_results).where(behavior_results.c.rubric == rubric))
-            return conn.execute(delete(evaluations).where(evaluations.c.rubric == rubric)).rowcount
-
     # -- registered rubrics -------------------------------------------------------------
 
     def save_rubric(self, rubric: RegisteredRubric) -> RegisteredRubric | None:
