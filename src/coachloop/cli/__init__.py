@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from coachloop.cli import demo, evaluate, export, ingest, language, measure, reasons, rubric
+from coachloop.cli import demo, evaluate, export, ingest, language, live, measure, reasons, rubric
 from coachloop.cli.common import app, err
 from coachloop.errors import CoachloopError
 
@@ -23,6 +23,7 @@ app.add_typer(ingest.quarantine_app, name="quarantine")
 app.add_typer(language.language_app, name="language")
 app.add_typer(reasons.reasons_app, name="reasons")
 app.add_typer(measure.eval_app, name="eval")
+app.add_typer(live.users_app, name="users")
 _COMMAND_MODULES = (demo, evaluate)
 
 

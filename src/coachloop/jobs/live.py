@@ -35,8 +35,13 @@ class LiveRubrics:
         self.defaults = default_rubrics()
         self.by_name: dict[str, CompiledRubric] = {r.name: r for r in self.defaults}
         self.by_name.update({r.name: r for r in loaded})
-        # Files given on the command line come first when choosing for a session.
-        self.choices = [*loaded, *[r for r in self.defaults if r.name not in {x.name for x in loaded}]]
+        # A session that names no rubric gets the one batch evaluation would choose; a
+        # file given here competes only through its `applies_to` (else it is used by name).
+        names = {r.name for r in loaded}
+        self.choices = [
+            *[r for r in loaded if r.spec.applies_to is not None and not r.spec.audit],
+            *[r for r in self.defaults if r.name not in names],
+        ]
 
     def for_start(self, start: Start) -> CompiledRubric:
         """The rubric the start message names, or the one batch evaluation would choose."""

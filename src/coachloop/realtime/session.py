@@ -180,6 +180,11 @@ class LiveSession:
         self.overdue: set[str] = set()
         self.ended = False
 
+    @property
+    def frustrated(self) -> bool:
+        """Whether a sentiment prompt is standing (raised, not yet cleared)."""
+        return self._frustrated
+
     # -- what the connector sends ---------------------------------------------------------
 
     def utterance(self, msg: UtteranceIn) -> list[SessionEvent]:
