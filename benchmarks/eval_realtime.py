@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from benchmarks.paths import REPO
 from coachloop.evaluate import load_rubric
@@ -40,7 +41,7 @@ def main() -> None:
     labels = [json.loads(line) for line in (SET / "labels.jsonl").read_text().splitlines() if line.strip()]
     rules = LiveRules(load_rubric(SET / "rubric.yaml"), load_catalogue())
     scores = score_prompts(replay_in_process(calls, rules), labels)
-    rows = {
+    rows: dict[str, dict[str, Any]] = {
         kind: {
             "precision": None if s.precision is None else round(s.precision, 3),
             "recall": None if s.recall is None else round(s.recall, 3),

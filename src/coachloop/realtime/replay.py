@@ -42,6 +42,7 @@ class SessionOutcome:
     prompts: list[dict[str, Any]] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
+    server_ms: list[float] = field(default_factory=list)
     ended: dict[str, Any] | None = None
     error: str | None = None
     disagreements: list[str] = field(default_factory=list)
@@ -150,6 +151,7 @@ async def _stream(
                     elif kind == "ack":
                         outcome.acked += 1
                         outcome.latencies_ms.append((time.perf_counter() - sent) * 1000)
+                        outcome.server_ms.append(float(reply.get("server_ms", 0.0)))
                         break
                     elif kind == "error":
                         outcome.error = reply.get("message")
