@@ -53,6 +53,12 @@ class LiveService:
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="coachloop-live-writer")
     )
     """One thread writes to the store, in order (a prompt before its feedback)."""
+    evaluator: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="coachloop-live-eval")
+    )
+    """One thread evaluates utterances, so the event loop keeps reading and writing frames
+    meanwhile (the encoder releases the interpreter while it runs); one, because the
+    encoder's cache is not shared across threads."""
     _rules: dict[str, LiveRules] = field(default_factory=dict)
 
     def rules_for(self, start: Start) -> LiveRules:
@@ -76,6 +82,7 @@ class LiveService:
         future.add_done_callback(_log_failure)
 
     def close(self) -> None:
+        self.evaluator.shutdown(wait=True)
         self.writer.shutdown(wait=True)
 
 
@@ -131,7 +138,7 @@ async def live_session(ws: WebSocket) -> None:
                 if session is None:
                     return
             elif isinstance(msg, UtteranceIn):
-                events = session.utterance(msg)
+                events = await loop.run_in_executor(service.evaluator, session.utterance, msg)
                 for event in events:
                     await ws.send_json(_event_message(event))
                 ms = (time.perf_counter() - received) * 1000
