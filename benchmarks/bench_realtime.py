@@ -25,7 +25,7 @@ Targets (issue 14, this 2-core machine): p99 <= 50 ms lexical, <= 150 ms semanti
 sentiment, nothing lost, memory flat over 10 minutes.
 
 Run: .venv/bin/python -m benchmarks.bench_realtime [--sessions 200] [--seconds 90]
-     [--minutes 10] [--steps 400,800,1200] [--step-seconds 40] [--mode lexical|semantic|both]
+     [--minutes 10] [--steps 250,300,400] [--step-seconds 40] [--mode lexical|semantic|both]
 """
 
 from __future__ import annotations
@@ -208,7 +208,7 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=90.0, help="length of each replayed call")
     parser.add_argument("--minutes", type=float, default=0.0, help="soak: keep sessions going this long")
-    parser.add_argument("--steps", default="400,800,1200", help="concurrencies tried for the 150 ms crossing")
+    parser.add_argument("--steps", default="250,300,400", help="concurrencies tried for the 150 ms crossing")
     parser.add_argument("--step-seconds", type=float, default=40.0)
     parser.add_argument("--mode", choices=["lexical", "semantic", "both"], default="both")
     parser.add_argument("--seed", type=int, default=14)
