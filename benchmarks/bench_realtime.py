@@ -137,7 +137,10 @@ class Server:
         else:
             cmd += ["--no-sentiment"]
         self.rubric = "bench_live_semantic" if mode == "semantic" else "general"
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        # The server's log goes to a file: a pipe nobody reads fills up and stalls the server.
+        self.log = tmp / f"{mode}.log"
+        with self.log.open("w") as log:
+            self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, text=True)
         self.base = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 120
         while True:
@@ -147,7 +150,7 @@ class Server:
             except httpx.HTTPError:
                 pass
             if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"server did not start: {self.proc.stderr.read() if self.proc.stderr else ''}")
+                raise SystemExit(f"server did not start: {self.log.read_text()[-2000:]}")
             time.sleep(0.2)
 
     def stop(self) -> None:
