@@ -18,6 +18,7 @@ from coachloop.cli import (
     export,
     ingest,
     language,
+    live,
     measure,
     metrics,
     reasons,
@@ -38,7 +39,8 @@ app.add_typer(reasons.reasons_app, name="reasons")
 app.add_typer(measure.eval_app, name="eval")
 app.add_typer(review.review_app, name="review")
 app.add_typer(evaluations.evaluations_app, name="evaluations")
-_COMMAND_MODULES = (demo, evaluate, metrics, signals)
+app.add_typer(live.users_app, name="users")
+_COMMAND_MODULES = (demo, evaluate, live, metrics, signals)
 
 
 def main(argv: list[str] | None = None) -> None:

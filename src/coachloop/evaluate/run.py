@@ -14,7 +14,7 @@ from coachloop.evaluate.compile import CompiledItem, CompiledRubric
 from coachloop.model import BehaviorResult, Evaluation, Interaction, Outcome, Speaker
 from coachloop.rubric.schema import Applicability, BehaviorSpec, Window
 
-__all__ = ["applies", "evaluate", "prepare", "scope_of"]
+__all__ = ["applies", "evaluate", "evaluate_prepared", "prepare", "scope_of"]
 
 
 def applies(condition: Applicability | None, interaction: Interaction) -> bool:
@@ -108,14 +108,25 @@ _UNSET = object()
 
 
 def evaluate(rubric: CompiledRubric, interaction: Interaction, input_hash: str | None = None) -> Evaluation:
-    conv = prepare(rubric, interaction)
-    prior: dict[str, Finding] = {}
+    return evaluate_prepared(rubric, prepare(rubric, interaction), input_hash)
+
+
+def evaluate_prepared(
+    rubric: CompiledRubric,
+    conv: Conversation,
+    input_hash: str | None = None,
+    findings: dict[str, Finding] | None = None,
+) -> Evaluation:
+    """`evaluate` on a conversation already prepared, which the live path reads again after;
+    `findings`, when given, is filled with every item's finding (events too)."""
+    interaction = conv.interaction
+    prior: dict[str, Finding] = {} if findings is None else findings
     if interaction.utterances:
         for item in rubric.items:
             prior[item.spec.id] = _find(item, conv, prior)
     else:
         empty = Finding(Outcome.NOT_APPLICABLE, 1.0, note="the interaction has no utterances")
-        prior = {item.spec.id: empty for item in rubric.items}
+        prior.update({item.spec.id: empty for item in rubric.items})
 
     results: list[BehaviorResult] = []
     # Per section and for quality overall: [met weight, applicable weight].

@@ -28,6 +28,9 @@ __all__ = [
     "BehaviorSpec",
     "EventSpec",
     "Link",
+    "LiveBehavior",
+    "LiveDeadline",
+    "LiveRubric",
     "Presentation",
     "RubricSpec",
     "SectionSpec",
@@ -92,6 +95,39 @@ class Link(_Strict):
 Shown = Annotated[str, PRESENTATION]
 
 
+class LiveDeadline(_Strict):
+    """When a live prompt is due if the behaviour is still unmet: after the agent's Nth
+    substantive turn, or once the call is this many seconds old."""
+
+    turns: int | None = Field(default=None, ge=1)
+    seconds: float | None = Field(default=None, gt=0)
+
+
+class LiveBehavior(_Strict):
+    """Optional real-time settings of a behaviour (`realtime:`); batch evaluation ignores them."""
+
+    prompt: str | None = None
+    """What the agent is shown; the behaviour's `coaching` when not given."""
+    deadline: LiveDeadline | None = None
+    """Compliance prompt deadline; without one, a window (`first_turns`, `first_seconds`) sets it."""
+    after: list[str] = Field(default_factory=list)
+    """Next-best-action: prompt this behaviour once every id listed here is met."""
+    enabled: bool = True
+
+
+class LiveRubric(_Strict):
+    """Optional real-time settings of a whole rubric (`realtime:`)."""
+
+    budget: int = Field(default=6, ge=0)
+    """Prompts per live session at most; compliance prompts count too."""
+    cooldown_seconds: float = Field(default=20.0, ge=0)
+    """Between two prompts of the same kind (compliance prompts are never held back)."""
+    frustration_raise: float = Field(default=0.5, gt=0, le=1)
+    """Customer distress (0-1) that raises a sentiment prompt ..."""
+    frustration_clear: float = Field(default=0.2, ge=0, le=1)
+    """... and the level it must fall back under before another can be raised."""
+
+
 class _Item(BaseModel):
     """What behaviours and events share: an id, a speaker, a detector and a window.
 
@@ -124,6 +160,8 @@ class BehaviorSpec(_Item):
     critical: bool = False
     applies_when: Applicability | None = None
     training: Annotated[list[Link], PRESENTATION] = Field(default_factory=list)
+    realtime: Annotated[LiveBehavior | None, PRESENTATION] = None
+    """Live-assist settings: they change prompts, never a batch outcome."""
 
 
 class SectionSpec(_Strict):
@@ -150,6 +188,8 @@ class RubricSpec(_Strict):
     """Values that phrases can name as `{var}`, e.g. the brand's spellings."""
     events: list[EventSpec] = Field(default_factory=list)
     sections: list[SectionSpec] = Field(min_length=1)
+    realtime: Annotated[LiveRubric | None, PRESENTATION] = None
+    """Live-assist settings (prompt budget, cooldown, frustration levels); optional."""
 
     @field_validator("version", mode="before")
     @classmethod

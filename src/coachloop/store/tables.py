@@ -40,12 +40,15 @@ __all__ = [
     "evaluations",
     "incentive_weights",
     "interactions",
+    "live_prompts",
     "metadata",
     "models",
+    "prompt_feedback",
     "quarantine",
     "reviews",
     "rubrics",
     "schedules",
+    "users",
     "utterances",
 ]
 
@@ -293,3 +296,45 @@ rubrics = Table(
 )
 """Rubrics a team registered (`coachloop rubric add`), as the YAML text they gave, by name:
 `evaluate` chooses among these and the shipped ones."""
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", Key, nullable=False, unique=True),
+    Column("role", String, nullable=False),
+    Column("agent_id", Key),
+    Column("team", String),
+    Column("token_hash", String, nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+"""People and systems that use the web app and live sessions; tokens are kept as SHA-256."""
+
+live_prompts = Table(
+    "live_prompts",
+    metadata,
+    Column("id", Key, primary_key=True),
+    Column("session", Key, nullable=False, index=True),
+    Column("agent_id", Key),
+    Column("team", String),
+    Column("rubric", String),
+    Column("kind", String, nullable=False),
+    Column("behavior", String),
+    Column("article", String),
+    Column("text", Text, nullable=False),
+    Column("at_utterance", Integer, nullable=False),
+    Column("evidence", Json),
+    Column("raised_at", UTCDateTime, nullable=False),
+    Column("withdrawn_at_utterance", Integer),
+)
+"""Real-time prompts as sent to agents (evidence redacted), to measure precision in production."""
+
+prompt_feedback = Table(
+    "prompt_feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("prompt_id", Key, ForeignKey("live_prompts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("action", String, nullable=False),
+    Column("user_name", String),
+    Column("at", UTCDateTime, nullable=False),
+)
+"""What the agent did with each prompt: used or dismissed (the last word counts)."""

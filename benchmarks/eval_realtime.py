@@ -1,0 +1,70 @@
+"""Precision and recall of live-assist prompts on the labelled replay set.
+
+Data: `eval/realtime/` (22 hand-written calls with the moments where each kind of prompt
+should fire, and traps where a noisy tool would: a disclosure in other words, a product
+named in passing, a customer loud but delighted, a customer quoting a prohibited phrase;
+see its README). Each call is fed turn by turn through `LiveSession` (the server's code
+path without the socket; `coachloop replay eval/realtime/calls.jsonl --rubric live_eval
+-r eval/realtime/rubric.yaml` sends the same calls over the socket and raises the same
+prompts) with the set's rubric and the shipped example knowledge catalogue.
+
+Targets (issue 14): precision >= 0.90 and recall >= 0.80 per prompt kind. Not held out:
+the rubric, the catalogue and the calls were written by the same person at the same
+time, so read the figures as a check that the rules do what they say on the traps, not
+as an estimate for production traffic (that is what the stored agent feedback is for).
+
+Run: .venv/bin/python -m benchmarks.eval_realtime [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from benchmarks.paths import REPO
+from coachloop.evaluate import load_rubric
+from coachloop.ingest.native import read_native
+from coachloop.model import Interaction
+from coachloop.realtime.knowledge import load_catalogue
+from coachloop.realtime.measure import replay_in_process, score_prompts
+from coachloop.realtime.session import LiveRules
+
+SET = REPO / "eval" / "realtime"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = parser.parse_args()
+    calls = [i for i in read_native(SET / "calls.jsonl") if isinstance(i, Interaction)]
+    labels = [json.loads(line) for line in (SET / "labels.jsonl").read_text().splitlines() if line.strip()]
+    rules = LiveRules(load_rubric(SET / "rubric.yaml"), load_catalogue())
+    scores = score_prompts(replay_in_process(calls, rules), labels)
+    rows: dict[str, dict[str, Any]] = {
+        kind: {
+            "precision": None if s.precision is None else round(s.precision, 3),
+            "recall": None if s.recall is None else round(s.recall, 3),
+            "tp": s.true_positives, "fp": s.false_positives, "fn": s.false_negatives,
+            "traps": s.traps, "traps_fallen": s.traps_fallen,
+            "false_alarms": s.false_alarms, "misses": s.misses,
+        }
+        for kind, s in scores.items()
+    }
+    if args.json:
+        print(json.dumps({"calls": len(calls), "kinds": rows}, indent=2))
+        return
+    print(f"{len(calls)} calls, {sum(len(lab['prompts']) for lab in labels)} labelled prompts, "
+          f"{sum(len(lab['traps']) for lab in labels)} traps")
+    print(f"{'kind':<18}{'precision':>10}{'recall':>8}{'tp':>5}{'fp':>5}{'fn':>5}{'traps fallen':>14}")
+    for kind, r in rows.items():
+        p = "-" if r["precision"] is None else f"{r['precision']:.2f}"
+        rc = "-" if r["recall"] is None else f"{r['recall']:.2f}"
+        print(f"{kind:<18}{p:>10}{rc:>8}{r['tp']:>5}{r['fp']:>5}{r['fn']:>5}{r['traps_fallen']:>8} of {r['traps']}")
+        for what in ("false_alarms", "misses"):
+            if r[what]:
+                print(f"    {what}: {', '.join(r[what])}")
+
+
+if __name__ == "__main__":
+    main()
