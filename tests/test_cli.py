@@ -138,7 +138,7 @@ def test_failures_are_one_readable_line_and_a_nonzero_exit(tmp_path: Path) -> No
         "      - {id: b, title: B, coaching: c, detect: regex, regex: 'a(b'}\n"
     )
     (tmp_path / "empty.jsonl").write_text("")
-    run(["ingest", str(tmp_path / "empty.jsonl")], tmp_path)  # commands that read need a store
+    assert run(["ingest", str(tmp_path / "empty.jsonl")], tmp_path, ok=False).returncode == 4  # makes the store
     for args, expected in (
         (["rubric", "check", str(bad_rubric)], "sections[0].behaviors[0].regex: missing )"),
         (["show", "nope"], "no interaction 'nope'"),

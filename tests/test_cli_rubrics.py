@@ -148,7 +148,7 @@ def test_evaluate_on_an_empty_store_is_one_line(
 ) -> None:
     empty = tmp_path / "empty.jsonl"
     empty.write_text("", encoding="utf-8")
-    cli(["ingest", str(empty)], capsys)  # nothing to store, but the database now exists
+    cli(["ingest", str(empty)], capsys, code=4)  # nothing stored (exit 4), but the database exists
 
     _, err = cli(["evaluate"], capsys, code=1)
 

@@ -249,7 +249,7 @@ def test_shipped_resources_are_small_and_documented() -> None:
     readme = (RESOURCES / "README.md").read_text(encoding="utf-8")
     for name in (p.name for p in files if p.name != "README.md"):
         assert name in readme, f"{name} is not described in resources/README.md"
-    assert "CC BY-SA 4.0" in readme and "langid_build" in readme
+    assert "CC BY-SA 4.0" in readme and "langid/build.py" in readme
 
 
 @pytest.mark.shared_data

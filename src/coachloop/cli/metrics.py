@@ -15,6 +15,7 @@ from rich.table import Table
 from coachloop.cli.common import DbOption, app, open_db, out, print_json, print_rejections
 from coachloop.errors import CoachloopError
 from coachloop.jobs.metrics import REPORT_KPIS, build_report, load_kpi_inputs, metric_rows
+from coachloop.jobs.rubrics import require_evaluated
 from coachloop.metrics import GROUPINGS, KPIS, MetricRow, MetricsQuery, parse_groupings
 
 __all__ = ["inputs", "metrics", "report"]
@@ -236,7 +237,9 @@ def report(
     `coachloop metrics`)."""
     if by not in (None, "week"):
         raise CoachloopError(f"--by takes only `week`, got {by!r}")
-    store = open_db(db)
+    store = open_db(db, create=False)
+    if rubric is not None:
+        require_evaluated(store, rubric)
     if not store.evaluated_rubrics() and store.count_interactions() == 0:
         raise CoachloopError(
             "nothing in the store yet: run `coachloop ingest` and `coachloop evaluate` first"
