@@ -98,6 +98,7 @@ def run_demo(
     console.print("[bold]Where to look next[/]")
     console.print(f"  .venv/bin/coachloop report {db_arg}", highlight=False)
     console.print(f"  .venv/bin/coachloop metrics --by team,week {db_arg}", highlight=False)
+    console.print(f"  .venv/bin/coachloop signals --limit 10 {db_arg}", highlight=False)
     if example is not None:
         console.print(f"  .venv/bin/coachloop show {example.interaction_id} {db_arg}", highlight=False)
     console.print(
