@@ -210,3 +210,20 @@ def test_a_reviewers_override_counts_as_the_reviewer_decided(center: Store) -> N
     row = one(center)
     assert value(row["behavior_pass_rate"], "greet") == (pytest.approx(2 / 3), 3)
     assert value(row["section_pass_rate"], "opening") == (pytest.approx(2 / 3), 3)
+
+
+def test_counts_asked_for_alone_count_every_contact(center: Store) -> None:
+    # A count names no column: the query must still read the contacts.
+    row = one(center, kpis=("contacts", "evaluations"))
+    assert value(row, "contacts") == (7, 7)
+    assert value(row, "evaluations") == (4, 4)
+
+
+def test_a_transcript_without_a_start_time_counts_when_no_period_is_asked(center: Store) -> None:
+    from coachloop.model import Interaction, Speaker, Utterance
+
+    recorded = Interaction("rec-1", utterances=[Utterance(0, Speaker.AGENT, "hello")])
+    center.write([recorded], source_format="native")
+    assert value(one(center, kpis=("contacts",)), "contacts") == (8, 8)
+    since = datetime(2026, 8, 1, tzinfo=UTC)
+    assert value(one(center, kpis=("contacts",), since=since), "contacts") == (7, 7)

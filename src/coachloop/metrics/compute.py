@@ -27,6 +27,7 @@ from sqlalchemy import (
     func,
     literal,
     null,
+    or_,
     select,
 )
 from sqlalchemy.sql.functions import FunctionElement
@@ -199,14 +200,16 @@ def _contacts(q: MetricsQuery, *, chains: bool, context: bool) -> Subquery:
             func.lead(t).over(partition_by=same, order_by=order).label("next_same"),
             func.lag(t).over(partition_by=same, order_by=order).label("prev_same"),
         ]
-    # A contact without a start time is a bare row made by a survey or an update naming an
-    # id with no conversation or metadata stored: it is not a contact (yet).
+    # A row with neither a start time nor a transcript is a bare row made by a survey or an
+    # update naming an id with no conversation stored: it is not a contact (yet). A
+    # transcript without a start time (a recorded call dataset) is a contact of no period:
+    # counted when no period is asked for, in no day, week or hour.
     query: Select[Any] = (
         select(*columns)
         .select_from(
             i.outerjoin(a, a.c.id == i.c.agent_id).outerjoin(predicted, predicted.c.interaction_id == i.c.id)
         )
-        .where(i.c.started_at.is_not(None))
+        .where(or_(i.c.started_at.is_not(None), i.c.utterance_count > 0))
     )
     if chains:
         # The neighbours come from the whole store; only then is the period cut.
@@ -442,7 +445,8 @@ def _collect(
     keys = [_key_expr(base, g).label(f"k{n}") for n, g in enumerate(by)]
     member = base.c[family] if family is not None else None
     aggs = [a for n, k in enumerate(kpis) for a in _aggregates(k, base, params, f"m{n}")]
-    query = select(*keys, *([member] if member is not None else []), *aggs)
+    # From `base` explicitly: a count of every row names no column of it.
+    query = select(*keys, *([member] if member is not None else []), *aggs).select_from(base)
     group = [*keys, *([member] if member is not None else [])]
     if group:
         query = query.group_by(*group)
