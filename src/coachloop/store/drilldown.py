@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, RowMapping, and_, delete, exists, func, or_, select
+from sqlalchemy import ColumnElement, Connection, RowMapping, and_, delete, exists, func, select
 
 from coachloop.model import Channel, Evaluation, Outcome
+from coachloop.store.rows import after_evaluation
 from coachloop.store.tables import agents, behavior_results, evaluations, interactions, reviews
 
 __all__ = ["DrilldownMethods", "EvaluationFilter", "EvaluationHeader", "FoundEvaluation"]
@@ -206,12 +207,7 @@ class DrilldownMethods(ABC):
             if rubric is not None:
                 query = query.where(e.c.rubric == rubric)
             if last is not None:
-                query = query.where(
-                    or_(
-                        e.c.interaction_id > last[0],
-                        and_(e.c.interaction_id == last[0], e.c.rubric > last[1]),
-                    )
-                )
+                query = query.where(after_evaluation(last))
             with self._read("cannot read evaluations") as conn:
                 page = [(_evaluation_from_row(r), _header(r)) for r in conn.execute(query).mappings()]
             if not page:

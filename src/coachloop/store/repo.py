@@ -410,12 +410,7 @@ class Store(ReviewMethods, DrilldownMethods):
             if rubric is not None:
                 query = query.where(e.c.rubric == rubric)
             if last is not None:
-                query = query.where(
-                    or_(
-                        e.c.interaction_id > last[0],
-                        and_(e.c.interaction_id == last[0], e.c.rubric > last[1]),
-                    )
-                )
+                query = query.where(rows.after_evaluation(last))
             with self._read("cannot read evaluations") as conn:
                 page = [_evaluation_from_row(r) for r in conn.execute(query).mappings()]
             if not page:

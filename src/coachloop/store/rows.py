@@ -22,12 +22,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping
+from sqlalchemy import ColumnElement, RowMapping, and_, or_
 
 from coachloop.errors import StoreError
 from coachloop.model import Channel, Interaction, InteractionUpdate, Speaker, Survey, Utterance
 from coachloop.rubric.schema import CONDITION_FIELDS
 from coachloop.store.codec import content_hash_of, dumps, transcript_hash
+from coachloop.store.tables import evaluations
 
 __all__ = [
     "UPDATABLE_FIELDS",
@@ -216,3 +217,9 @@ def interaction_from_row(row: RowMapping, utterances: list[Utterance]) -> Intera
         escalated=row["escalated"],
         **{name: row[name] for name in _SCALARS},
     )
+
+
+def after_evaluation(last: tuple[str, str]) -> ColumnElement[bool]:
+    """Evaluations after (interaction_id, rubric) `last` in their stored order: the next page."""
+    e = evaluations
+    return or_(e.c.interaction_id > last[0], and_(e.c.interaction_id == last[0], e.c.rubric > last[1]))
