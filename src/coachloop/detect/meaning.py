@@ -22,7 +22,7 @@ from coachloop.detect.base import Conversation, Detector, Finding, Scope, detect
 from coachloop.detect.lexicon import Lexicon, lexicon_hits, lexicon_slots
 from coachloop.detect.matcher import Hit, MatcherBuilder
 from coachloop.detect.phrase import MET_CONFIDENCE
-from coachloop.detect.semantic import DEFAULT_THRESHOLD, embed_positions, met_confidence
+from coachloop.detect.semantic import DEFAULT_THRESHOLD, embed_positions, embedded_examples, met_confidence
 from coachloop.model import Outcome
 
 MISSED_CONFIDENCE = 0.85
@@ -120,12 +120,7 @@ class CueMatcher:
         import numpy as np
 
         encoder = self.encoder
-        found = self._vectors.get(encoder.name)
-        if found is None:
-            vectors = encoder.encode(self.examples + self.negatives)
-            n = len(self.examples)
-            found = self._vectors[encoder.name] = (vectors[:n], vectors[n:] if self.negatives else None)
-        positive, negative = found
+        positive, negative = embedded_examples(self._vectors, encoder, self.examples, self.negatives)
         if self.cue.sentences:
             utterances = conv.interaction.utterances
             split = [sentences(utterances[p].text) for p in positions]

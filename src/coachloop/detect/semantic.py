@@ -147,6 +147,22 @@ def _max_similarity(vectors: Vector, against: Vector) -> tuple[NDArray[np.float3
     return sims.max(axis=1), sims.argmax(axis=1)
 
 
+def embedded_examples(
+    cache: dict[str, tuple[Vector, Vector | None]],
+    encoder: Encoder,
+    examples: Sequence[str],
+    negatives: Sequence[str],
+) -> tuple[Vector, Vector | None]:
+    """The examples' and near misses' vectors under `encoder` (None without near misses),
+    embedded on first use and kept in `cache` by encoder name."""
+    found = cache.get(encoder.name)
+    if found is None:
+        vectors = encoder.encode([*examples, *negatives])
+        n = len(examples)
+        found = cache[encoder.name] = (vectors[:n], vectors[n:] if negatives else None)
+    return found
+
+
 @detectors.register("semantic")
 class SemanticDetector(Detector):
     """Scores the scope's utterances against the examples by embedding similarity."""
@@ -186,12 +202,7 @@ class SemanticDetector(Detector):
 
     def example_vectors(self, encoder: Encoder) -> tuple[Vector, Vector | None]:
         """The examples' and negatives' vectors under `encoder`, embedded once per detector."""
-        found = self._examples.get(encoder.name)
-        if found is None:
-            vectors = encoder.encode(self.positives + self.negatives)
-            n = len(self.positives)
-            found = self._examples[encoder.name] = (vectors[:n], vectors[n:] if self.negatives else None)
-        return found
+        return embedded_examples(self._examples, encoder, self.positives, self.negatives)
 
     def calibrate(
         self, positives: Sequence[str], negatives: Sequence[str], encoder: Encoder | None = None

@@ -40,8 +40,8 @@ from typing import Any
 
 import orjson
 
-from coachloop.errors import IngestError, RecordError
-from coachloop.ingest.lines import located, read_json_document
+from coachloop.errors import FieldError, IngestError, RecordError
+from coachloop.ingest.lines import aware_datetime, located, read_json_document
 from coachloop.ingest.records import readers
 from coachloop.model import Channel, Interaction, ReadItem, Rejected, Speaker, Utterance
 
@@ -57,47 +57,30 @@ _ROLES = {
 _MEDIUM = {"PHONE_CALL": Channel.VOICE, "CHAT": Channel.CHAT}
 
 
-class _Bad(Exception):
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(reason)
-        self.field = field
-        self.reason = reason
-
-
 def _text(obj: dict[str, Any], where: str) -> str:
     text = obj.get("text")
     if text is None:
-        raise _Bad(f"{where}.text", "is missing")
+        raise FieldError(f"{where}.text", "is missing")
     if not isinstance(text, str):
-        raise _Bad(f"{where}.text", f"is not text (got {orjson.dumps(text).decode()[:40]})")
+        raise FieldError(f"{where}.text", f"is not text (got {orjson.dumps(text).decode()[:40]})")
     if not text.strip():
-        raise _Bad(f"{where}.text", "is empty")
+        raise FieldError(f"{where}.text", "is empty")
     return text.strip()
 
 
 def _offset(value: object, field: str) -> float:
     """A protobuf Duration as JSON ("1.500s") in seconds."""
     if not isinstance(value, str) or not value.endswith("s"):
-        raise _Bad(field, "is missing" if value is None else f"{value!r} is not a duration like '1.5s'")
+        raise FieldError(field, "is missing" if value is None else f"{value!r} is not a duration like '1.5s'")
     try:
         seconds = float(value[:-1])
     except ValueError:
-        raise _Bad(field, f"{value!r} is not a duration like '1.5s'") from None
+        raise FieldError(field, f"{value!r} is not a duration like '1.5s'") from None
     if not math.isfinite(seconds) or seconds < 0:
-        raise _Bad(field, f"{value!r} is negative")
+        raise FieldError(field, f"{value!r} is negative")
     return seconds
 
 
-def _time(value: object, field: str) -> datetime:
-    if not isinstance(value, str):
-        raise _Bad(field, "is missing" if value is None else f"{value!r} is not a date-time")
-    try:
-        at = datetime.fromisoformat(value)
-    except ValueError:
-        raise _Bad(field, f"{value!r} is not an RFC 3339 date-time") from None
-    if at.tzinfo is None:
-        raise _Bad(field, f"{value!r} has no time zone")
-    return at
 
 
 @readers.register("ccai-insights")
@@ -119,7 +102,7 @@ def read_ccai_insights(path: Path) -> Iterator[ReadItem]:
         )
 
 
-def _rejected(err: _Bad, raw: object, path: Path, data: bytes, interaction_id: str) -> Rejected:
+def _rejected(err: FieldError, raw: object, path: Path, data: bytes, interaction_id: str) -> Rejected:
     return located(
         Rejected(
             RecordError(err.reason, file=str(path), field=err.field, record_id=interaction_id),
@@ -142,8 +125,8 @@ def _conversation(path: Path, data: bytes, doc: dict[str, Any]) -> Iterator[Read
         by_tag[call["customerChannel"]] = Speaker.CUSTOMER
     started: datetime | None = None
     try:
-        started = _time(doc["startTime"], "startTime") if "startTime" in doc else None
-    except _Bad:
+        started = aware_datetime(doc["startTime"], "startTime") if "startTime" in doc else None
+    except FieldError:
         started = None
     rejected: list[Rejected] = []
     timed: list[tuple[float | None, datetime | None, Utterance]] = []
@@ -151,7 +134,7 @@ def _conversation(path: Path, data: bytes, doc: dict[str, Any]) -> Iterator[Read
         where = f"transcript.transcriptSegments[{i}]"
         try:
             if not isinstance(seg, dict):
-                raise _Bad(where, "is not an object")
+                raise FieldError(where, "is not an object")
             text = _text(seg, where)
             participant = seg.get("segmentParticipant")
             role = participant.get("role") if isinstance(participant, dict) else None
@@ -159,7 +142,7 @@ def _conversation(path: Path, data: bytes, doc: dict[str, Any]) -> Iterator[Read
             if speaker is None:
                 speaker = by_tag.get(seg["channelTag"]) if isinstance(seg.get("channelTag"), int) else None
             if speaker is None:
-                raise _Bad(
+                raise FieldError(
                     f"{where}.segmentParticipant.role",
                     f"unknown speaker: role {role!r} and no channelTag that callMetadata names",
                 )
@@ -168,12 +151,12 @@ def _conversation(path: Path, data: bytes, doc: dict[str, Any]) -> Iterator[Read
             if isinstance(words, list) and words and all(isinstance(w, dict) for w in words):
                 start = _offset(words[0].get("startOffset"), f"{where}.words[0].startOffset")
                 end = _offset(words[-1].get("endOffset"), f"{where}.words[{len(words) - 1}].endOffset")
-            at = _time(seg["messageTime"], f"{where}.messageTime") if "messageTime" in seg else None
+            at = aware_datetime(seg["messageTime"], f"{where}.messageTime") if "messageTime" in seg else None
             meta: dict[str, Any] = {"participant_role": role} if role is not None else {}
             sentiment = seg.get("sentiment")
             if isinstance(sentiment, dict) and isinstance(sentiment.get("score"), int | float):
                 meta["sentiment_score"] = float(sentiment["score"])
-        except _Bad as err:
+        except FieldError as err:
             rejected.append(_rejected(err, seg, path, data, interaction_id))
             continue
         timed.append(
@@ -216,19 +199,19 @@ def _entries(path: Path, data: bytes, entries: list[Any]) -> Iterator[ReadItem]:
         where = f"entries[{i}]"
         try:
             if not isinstance(entry, dict):
-                raise _Bad(where, "is not an object")
+                raise FieldError(where, "is not an object")
             text = _text(entry, where)
             role = entry.get("role")
             speaker = _ROLES.get(str(role).upper()) if isinstance(role, str) else None
             if speaker is None:
-                raise _Bad(f"{where}.role", f"unknown speaker: role {role!r} (expected AGENT or CUSTOMER)")
+                raise FieldError(f"{where}.role", f"unknown speaker: role {role!r} (expected AGENT or CUSTOMER)")
             usec = entry.get("start_timestamp_usec")
             if isinstance(usec, bool) or not isinstance(usec, int | float) or usec < 0:
-                raise _Bad(
+                raise FieldError(
                     f"{where}.start_timestamp_usec",
                     "is missing" if usec is None else f"{usec!r} is not a time",
                 )
-        except _Bad as err:
+        except FieldError as err:
             rejected.append(_rejected(err, entry, path, data, interaction_id))
             continue
         meta: dict[str, Any] = {"participant_role": role}

@@ -49,7 +49,7 @@ import orjson
 
 from coachloop.errors import FieldError, IngestError, RecordError
 from coachloop.ingest.detect import format_of_record
-from coachloop.ingest.lines import line_of, located, read_json_document
+from coachloop.ingest.lines import aware_datetime, line_of, located, read_json_document
 from coachloop.ingest.pii import has_tokens, mask_char_spans, mask_entities, mask_time_spans, token_for
 from coachloop.ingest.records import readers
 from coachloop.model import Channel, Interaction, ReadItem, Rejected, Speaker, Utterance
@@ -67,10 +67,7 @@ _ROLES: dict[str, Speaker] = {
 _CHANNELS = {"VOICE": Channel.VOICE, "CHAT": Channel.CHAT}
 
 
-_BadField = FieldError  # one error class for a bad field, shared by every reader
-
-
-_Reject = Callable[[_BadField, object], None]
+_Reject = Callable[[FieldError, object], None]
 
 
 @readers.register("contact-lens")
@@ -102,7 +99,7 @@ def _read(path: Path, fmt: str) -> Iterator[ReadItem]:
     interaction_id = _interaction_id(doc, path)
     rejected: list[Rejected] = []
 
-    def reject(err: _BadField, raw: object) -> None:
+    def reject(err: FieldError, raw: object) -> None:
         rejected.append(
             located(
                 Rejected(
@@ -195,23 +192,23 @@ def _speaker(turn: dict[str, Any], where: str, participants: dict[str, str]) -> 
         # Redacted files name participants by their role.
         role = pid
     if role is None:
-        raise _BadField(
+        raise FieldError(
             f"{where}.ParticipantId", f"unknown speaker: participant {pid!r} is not in Participants"
         )
     speaker = _ROLES.get(role)
     if speaker is None:
-        raise _BadField(f"{where}.ParticipantRole", f"unknown speaker: participant role {role!r}")
+        raise FieldError(f"{where}.ParticipantRole", f"unknown speaker: participant role {role!r}")
     return speaker, role
 
 
 def _content(turn: dict[str, Any], where: str) -> str:
     content = turn.get("Content")
     if content is None:
-        raise _BadField(f"{where}.Content", "is missing")
+        raise FieldError(f"{where}.Content", "is missing")
     if not isinstance(content, str):
-        raise _BadField(f"{where}.Content", f"is not text (got {orjson.dumps(content).decode()[:40]})")
+        raise FieldError(f"{where}.Content", f"is not text (got {orjson.dumps(content).decode()[:40]})")
     if not content.strip():
-        raise _BadField(f"{where}.Content", "is empty")
+        raise FieldError(f"{where}.Content", "is empty")
     return content
 
 
@@ -253,14 +250,14 @@ def _marked_pii(turn: dict[str, Any], text: str, start: float | None, end: float
 
 def _number(raw: object, field: str) -> float:
     if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
-        raise _BadField(field, "is missing" if raw is None else f"{raw!r} is not a number")
+        raise FieldError(field, "is missing" if raw is None else f"{raw!r} is not a number")
     return float(raw)
 
 
 def _millis(raw: object, field: str) -> float:
     value = _number(raw, field)
     if value < 0:
-        raise _BadField(field, f"{value:g} is negative")
+        raise FieldError(field, f"{value:g} is negative")
     return value / 1000.0
 
 
@@ -272,13 +269,13 @@ def _voice_turns(
         where = f"Transcript[{i}]"
         try:
             if not isinstance(turn, dict):
-                raise _BadField(where, "is not an object")
+                raise FieldError(where, "is not an object")
             speaker, role = _speaker(turn, where, participants)
             text = _content(turn, where)
             start = _millis(turn.get("BeginOffsetMillis"), f"{where}.BeginOffsetMillis")
             end = _millis(turn.get("EndOffsetMillis"), f"{where}.EndOffsetMillis")
             if end < start:
-                raise _BadField(
+                raise FieldError(
                     f"{where}.EndOffsetMillis", f"ends at {end:g} s, before it begins at {start:g} s"
                 )
             if raw_file:
@@ -299,7 +296,7 @@ def _voice_turns(
             loudness = turn.get("LoudnessScore")
             if isinstance(loudness, list) and loudness:
                 meta["loudness"] = [float(v) for v in loudness if isinstance(v, int | float)]
-        except _BadField as err:
+        except FieldError as err:
             reject(err, turn)
             continue
         kept.append(Utterance(index=0, speaker=speaker, text=text, start=start, end=end, metadata=meta))
@@ -363,8 +360,8 @@ def _chat_messages(
         where = f"Transcript[{i}]"
         try:
             if not isinstance(item, dict):
-                raise _BadField(where, "is not an object")
-            at = _absolute_time(item.get("AbsoluteTime"), f"{where}.AbsoluteTime")
+                raise FieldError(where, "is not an object")
+            at = aware_datetime(item.get("AbsoluteTime"), f"{where}.AbsoluteTime")
             if item.get("Type") != "MESSAGE":
                 # Events (joined, left, typing...) still bound the chat in time.
                 timed.append((at, None))
@@ -385,7 +382,7 @@ def _chat_messages(
                 )
                 if spans:
                     meta["redacted_chars"] = spans
-        except _BadField as err:
+        except FieldError as err:
             reject(err, item)
             continue
         timed.append((at, Utterance(index=0, speaker=speaker, text=text, metadata=meta)))
@@ -402,17 +399,6 @@ def _chat_messages(
     return utterances, first, last
 
 
-def _absolute_time(raw: object, field: str) -> datetime:
-    if not isinstance(raw, str):
-        raise _BadField(field, "is missing" if raw is None else f"{raw!r} is not a date-time")
-    try:
-        at = datetime.fromisoformat(raw)
-    except ValueError:
-        raise _BadField(field, f"{raw!r} is not an ISO 8601 date-time") from None
-    if at.tzinfo is None:
-        # Mixing naive and aware times cannot be ordered; Contact Lens writes UTC ("Z").
-        raise _BadField(field, f"{raw!r} has no time zone")
-    return at
 
 
 def _contact_metadata(doc: dict[str, Any]) -> dict[str, Any]:
@@ -458,7 +444,7 @@ def _characteristics(cc: dict[str, Any], meta: dict[str, Any], reject: _Reject) 
             return None
         try:
             return _millis(part[key], f"{where}.{section}.{key}")
-        except _BadField as err:
+        except FieldError as err:
             reject(err, part)
             return None
 
@@ -467,7 +453,7 @@ def _characteristics(cc: dict[str, Any], meta: dict[str, Any], reject: _Reject) 
             meta["duration_seconds"] = _millis(
                 cc["TotalConversationDurationMillis"], f"{where}.TotalConversationDurationMillis"
             )
-        except _BadField as err:
+        except FieldError as err:
             reject(err, {"TotalConversationDurationMillis": cc["TotalConversationDurationMillis"]})
     talk_seconds = seconds("TalkTime", "TotalTimeMillis")
     talk = cc.get("TalkTime")

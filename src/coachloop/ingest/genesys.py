@@ -36,7 +36,7 @@ from typing import Any
 
 import orjson
 
-from coachloop.errors import IngestError, RecordError
+from coachloop.errors import FieldError, IngestError, RecordError
 from coachloop.ingest.lines import located, read_json_document
 from coachloop.ingest.records import readers
 from coachloop.model import Channel, Interaction, ReadItem, Rejected, Speaker, Utterance
@@ -60,20 +60,13 @@ _MEDIA = {"call": Channel.VOICE, "callback": Channel.VOICE, "chat": Channel.CHAT
 _MEDIA["email"] = Channel.EMAIL
 
 
-class _Bad(Exception):
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(reason)
-        self.field = field
-        self.reason = reason
-
-
 def _millis(value: object, field: str) -> float:
     if isinstance(value, dict):
         value = value.get("milliseconds")
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise _Bad(field, "is missing" if value is None else f"{value!r} is not a number of milliseconds")
+        raise FieldError(field, "is missing" if value is None else f"{value!r} is not a number of milliseconds")
     if value < 0:
-        raise _Bad(field, f"{value:g} is negative")
+        raise FieldError(field, f"{value:g} is negative")
     return float(value)
 
 
@@ -109,7 +102,7 @@ def read_genesys(path: Path) -> Iterator[ReadItem]:
     for where, phrase in phrases:
         try:
             kept.append(_utterance(phrase, where, base))
-        except _Bad as err:
+        except FieldError as err:
             rejected.append(
                 located(
                     Rejected(
@@ -151,24 +144,24 @@ def read_genesys(path: Path) -> Iterator[ReadItem]:
 
 def _utterance(phrase: object, where: str, base: float) -> Utterance:
     if not isinstance(phrase, dict):
-        raise _Bad(where, "is not an object")
+        raise FieldError(where, "is not an object")
     text = phrase.get("decoratedText") or phrase.get("text")
     if text is None:
-        raise _Bad(f"{where}.text", "is missing")
+        raise FieldError(f"{where}.text", "is missing")
     if not isinstance(text, str):
-        raise _Bad(f"{where}.text", f"is not text (got {orjson.dumps(text).decode()[:40]})")
+        raise FieldError(f"{where}.text", f"is not text (got {orjson.dumps(text).decode()[:40]})")
     if not text.strip():
-        raise _Bad(f"{where}.text", "is empty")
+        raise FieldError(f"{where}.text", "is empty")
     purpose = phrase.get("participantPurpose")
     speaker = _PURPOSES.get(str(purpose).lower()) if isinstance(purpose, str) else None
     if speaker is None:
-        raise _Bad(f"{where}.participantPurpose", f"unknown speaker: participant purpose {purpose!r}")
+        raise FieldError(f"{where}.participantPurpose", f"unknown speaker: participant purpose {purpose!r}")
     if "offset" in phrase:
         start = _millis(phrase["offset"], f"{where}.offset") / 1000.0
     else:
         start = (_millis(phrase.get("startTimeMs"), f"{where}.startTimeMs") - base) / 1000.0
         if start < 0:
-            raise _Bad(f"{where}.startTimeMs", "is before the communication's startTime")
+            raise FieldError(f"{where}.startTimeMs", "is before the communication's startTime")
     end = start + _millis(phrase["duration"], f"{where}.duration") / 1000.0 if "duration" in phrase else None
     meta: dict[str, Any] = {"participant_purpose": purpose}
     confidence = phrase.get("confidence")

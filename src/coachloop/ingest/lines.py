@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from coachloop.errors import IngestError, RecordError
+from coachloop.errors import FieldError, IngestError, RecordError
 from coachloop.model import Rejected
 
 __all__ = [
@@ -216,3 +217,17 @@ def located(rejected: Rejected, data: bytes) -> Rejected:
         return rejected
     error = RecordError(e.reason, file=e.file, line=line, field=e.field, record_id=e.record_id)
     return Rejected(error, rejected.raw, rejected.format)
+
+
+def aware_datetime(raw: object, field: str) -> datetime:
+    """An ISO 8601 / RFC 3339 date-time with its time zone, as vendor exports write them;
+    a `FieldError` naming `field` otherwise (naive and aware times cannot be ordered)."""
+    if not isinstance(raw, str):
+        raise FieldError(field, "is missing" if raw is None else f"{raw!r} is not a date-time")
+    try:
+        at = datetime.fromisoformat(raw)
+    except ValueError:
+        raise FieldError(field, f"{raw!r} is not an ISO 8601 date-time") from None
+    if at.tzinfo is None:
+        raise FieldError(field, f"{raw!r} has no time zone")
+    return at

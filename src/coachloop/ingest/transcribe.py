@@ -74,9 +74,6 @@ _PII_TYPES = frozenset({"NAME", "ADDRESS"})
 redaction, or rare) become `[PII]`."""
 
 
-_BadField = FieldError  # one error class for a bad field, shared by every reader
-
-
 @dataclass(slots=True)
 class _Word:
     text: str
@@ -87,7 +84,7 @@ class _Word:
     """Confidence of the word, and of nothing else: punctuation has none."""
 
 
-_Reject = Callable[[_BadField, object], None]
+_Reject = Callable[[FieldError, object], None]
 
 
 def read_transcribe(
@@ -206,7 +203,7 @@ def _collect_words(
     """Words with punctuation attached, each attributed to a label; bad items rejected."""
     rejected: list[Rejected] = []
 
-    def reject(err: _BadField, raw: object) -> None:
+    def reject(err: FieldError, raw: object) -> None:
         rejected.append(
             Rejected(
                 RecordError(err.reason, file=file, field=err.field, record_id=interaction_id),
@@ -218,7 +215,7 @@ def _collect_words(
     if items is None or items == []:
         return _words_from_segments(results, reject), rejected
     if not isinstance(items, list):
-        reject(_BadField("results.items", "is not a list"), items)
+        reject(FieldError("results.items", "is not a list"), items)
         return [], rejected
 
     by_id, by_times, by_channel = _label_lookups(results)
@@ -229,7 +226,7 @@ def _collect_words(
         where = f"results.items[{i}]"
         try:
             if not isinstance(item, dict):
-                raise _BadField(where, "is not an object")
+                raise FieldError(where, "is not an object")
             kind = item.get("type")
             content, confidence = _alternative(item, where)
             if kind == "punctuation":
@@ -245,13 +242,13 @@ def _collect_words(
                     target.text += content
                 continue
             if kind != "pronunciation":
-                raise _BadField(f"{where}.type", f"unknown item type {kind!r}")
+                raise FieldError(f"{where}.type", f"unknown item type {kind!r}")
             start = _seconds(item.get("start_time"), f"{where}.start_time")
             end = _seconds(item.get("end_time"), f"{where}.end_time")
             if end < start:
-                raise _BadField(f"{where}.end_time", f"end_time {end:g} is before start_time {start:g}")
+                raise FieldError(f"{where}.end_time", f"end_time {end:g} is before start_time {start:g}")
             label = _label_of(item, where, by_id, by_times, by_channel, content)
-        except _BadField as err:
+        except FieldError as err:
             reject(err, item)
             continue
         word = _Word(
@@ -286,18 +283,18 @@ def _words_from_segments(results: dict[str, Any], reject: _Reject) -> list[_Word
         where = f"results.audio_segments[{i}]"
         try:
             if not isinstance(seg, dict):
-                raise _BadField(where, "is not an object")
+                raise FieldError(where, "is not an object")
             text = seg.get("transcript")
             if not isinstance(text, str) or not text.strip():
-                raise _BadField(f"{where}.transcript", "is missing or empty")
+                raise FieldError(f"{where}.transcript", "is missing or empty")
             start = _seconds(seg.get("start_time"), f"{where}.start_time")
             end = _seconds(seg.get("end_time"), f"{where}.end_time")
             if end < start:
-                raise _BadField(f"{where}.end_time", f"end_time {end:g} is before start_time {start:g}")
+                raise FieldError(f"{where}.end_time", f"end_time {end:g} is before start_time {start:g}")
             label = seg.get("speaker_label") or seg.get("channel_label")
             if not isinstance(label, str) or not label:
-                raise _BadField(f"{where}.speaker_label", "no speaker_label or channel_label")
-        except _BadField as err:
+                raise FieldError(f"{where}.speaker_label", "no speaker_label or channel_label")
+        except FieldError as err:
             reject(err, seg)
             continue
         words.append(_Word(text.strip(), start, end, label))
@@ -365,7 +362,7 @@ def _label_of(
         return by_times[times]
     if (*times, content) in by_channel:
         return by_channel[(*times, content)]
-    raise _BadField(
+    raise FieldError(
         f"{where}.speaker_label",
         "unknown speaker: no speaker_label or channel_label for this word "
         "(was the job run with speaker or channel identification?)",
@@ -375,10 +372,10 @@ def _label_of(
 def _alternative(item: dict[str, Any], where: str) -> tuple[str, float | None]:
     alts = item.get("alternatives")
     if not isinstance(alts, list) or not alts or not isinstance(alts[0], dict):
-        raise _BadField(f"{where}.alternatives", "is missing or empty")
+        raise FieldError(f"{where}.alternatives", "is missing or empty")
     content = alts[0].get("content")
     if not isinstance(content, str) or not content:
-        raise _BadField(f"{where}.alternatives[0].content", "is missing or empty")
+        raise FieldError(f"{where}.alternatives[0].content", "is missing or empty")
     marked = alts[0].get("redactions")
     if isinstance(marked, list) and marked and item.get("type") != "punctuation":
         kinds = {str(r.get("type", "")).upper() for r in marked if isinstance(r, dict)}
@@ -389,28 +386,28 @@ def _alternative(item: dict[str, Any], where: str) -> tuple[str, float | None]:
         return content, None
     confidence = _number(raw, f"{where}.alternatives[0].confidence")
     if not 0.0 <= confidence <= 1.0:
-        raise _BadField(f"{where}.alternatives[0].confidence", f"{confidence:g} is outside 0-1")
+        raise FieldError(f"{where}.alternatives[0].confidence", f"{confidence:g} is outside 0-1")
     return content, confidence
 
 
 def _number(raw: object, field: str) -> float:
     if raw is None:
-        raise _BadField(field, "is missing")
+        raise FieldError(field, "is missing")
     if isinstance(raw, bool):
-        raise _BadField(field, f"{raw!r} is not a number")
+        raise FieldError(field, f"{raw!r} is not a number")
     try:
         value = float(raw) if isinstance(raw, int | float | str) else math.nan
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
-        raise _BadField(field, f"{raw!r} is not a number")
+        raise FieldError(field, f"{raw!r} is not a number")
     return value
 
 
 def _seconds(raw: object, field: str) -> float:
     value = _number(raw, field)
     if value < 0:
-        raise _BadField(field, f"{value:g} is negative")
+        raise FieldError(field, f"{value:g} is negative")
     return value
 
 
