@@ -23,20 +23,15 @@ import os
 import statistics
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from benchmarks.workload import make_calls
 from coachloop import jobs
 from coachloop.evaluate import evaluate
 from coachloop.model import Interaction
 from coachloop.store import Store, open_store
-from coachloop.store.engine import create_store_engine
+from coachloop.store.engine import scratch_schema
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, float]:
@@ -92,24 +87,6 @@ def run_backend(label: str, store: Store, calls: list[Interaction], repeats: int
     )
 
 
-@contextmanager
-def fresh_schema(base: str) -> Iterator[str]:
-    """A URL whose tables live in a new schema of `base`'s database, dropped afterwards."""
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_store_engine(base)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = make_url(admin.url.render_as_string(hide_password=False))
-        yield url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False
-        )
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    finally:
-        admin.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=4000)
@@ -120,7 +97,7 @@ def main() -> None:
         run_backend("SQLite (WAL)", store, calls, args.repeats)
     pg = os.environ.get("COACHLOOP_BENCH_PG_URL") or os.environ.get("COACHLOOP_TEST_PG_URL")
     if pg:
-        with fresh_schema(pg) as url, open_store(url) as store:
+        with scratch_schema(pg, "bench") as url, open_store(url) as store:
             run_backend("PostgreSQL", store, calls, args.repeats)
     else:
         print("\nPostgreSQL skipped: set COACHLOOP_BENCH_PG_URL to a database to include it")

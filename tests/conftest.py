@@ -9,16 +9,13 @@ schema of its own, dropped afterwards, so tests never see each other's rows.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from coachloop.store import Store, open_store
-from coachloop.store.engine import create_store_engine
+from coachloop.store.engine import scratch_schema
 
 PG_URL_ENV = "COACHLOOP_TEST_PG_URL"
 
@@ -34,18 +31,8 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
             f"PostgreSQL backend not tested: set {PG_URL_ENV}, e.g. "
             "postgresql+psycopg://postgres@localhost/coachloop_test"
         )
-    schema = f"test_{uuid.uuid4().hex[:16]}"
-    admin = create_store_engine(base)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = make_url(admin.url.render_as_string(hide_password=False))
-        url = url.update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    finally:
-        admin.dispose()
+    with scratch_schema(base, "test") as url:
+        yield url
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +38,7 @@ __all__ = [
     "db_errors",
     "default_url",
     "migrate",
+    "scratch_schema",
 ]
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -186,3 +188,20 @@ def migrate(engine: Engine) -> None:
                 f"(head {head!r}): upgrade coachloop"
             )
         command.upgrade(alembic_config(conn), "head")
+
+
+@contextmanager
+def scratch_schema(base_url: str, prefix: str = "scratch") -> Iterator[str]:
+    """A URL to a new, empty PostgreSQL schema of `base_url`'s database, dropped on exit:
+    for tests and benchmarks that must not see each other's rows."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:16]}"
+    admin = create_store_engine(base_url)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = make_url(admin.url.render_as_string(hide_password=False))
+        yield url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    finally:
+        admin.dispose()
