@@ -14,6 +14,7 @@ from typing import Any
 from coachloop.errors import RecordError
 
 __all__ = [
+    "SIGNAL_KINDS",
     "Agent",
     "BehaviorResult",
     "Channel",
@@ -212,6 +213,10 @@ class Period:
 
     start: datetime
     end: datetime
+
+
+SIGNAL_KINDS = ("drift", "friction", "root_cause", "rubric_validity", "engagement", "incentive")
+"""Every kind of signal, in the order `coachloop signals --help` lists them."""
 
 
 @dataclass(slots=True)

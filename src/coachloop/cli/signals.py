@@ -10,8 +10,7 @@ from rich.table import Table
 
 from coachloop.cli.common import DbOption, ReportFormat, app, open_db, out, print_json
 from coachloop.errors import CoachloopError
-from coachloop.jobs.signals import find_signals
-from coachloop.signals import KINDS, signal_to_dict
+from coachloop.model import SIGNAL_KINDS as KINDS
 
 
 def _day(value: str | None, option: str) -> datetime | None:
@@ -51,6 +50,9 @@ def signals_cmd(
     JSON: a ranked list of {"kind", "subject", "behavior", "period": {"from", "to"},
     "strength", "sentence", "evidence"}.
     """
+    from coachloop.jobs.signals import find_signals
+    from coachloop.signals import signal_to_dict
+
     store = open_db(db)
     try:
         found = find_signals(

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from coachloop.model import Signal
+from coachloop.model import SIGNAL_KINDS, Signal
 from coachloop.signals.drift import find_drift
 from coachloop.signals.frame import CallFrame, load_frame
 from coachloop.signals.friction import find_friction
@@ -44,7 +44,7 @@ FINDERS: dict[str, Finder] = {
     "root_cause": lambda s: find_root_causes(s.frame),
     "rubric_validity": lambda s: find_validity(s.frame),
 }
-KINDS = ("drift", "friction", "root_cause", "rubric_validity", "engagement", "incentive")
+KINDS = SIGNAL_KINDS
 """Every kind of signal; engagement and incentive read their own inputs (`jobs.signals`)."""
 
 
