@@ -3,6 +3,7 @@ live outcomes agreeing with batch ingest + evaluate of the same transcripts."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,6 +148,32 @@ def test_feedback_on_a_prompt_is_stored_over_the_socket_and_the_api(server: Serv
         send(ws, {"type": "end"})
         until(ws, "ended")
     assert [p["feedback"] for p in list_prompts(server.store, "s-fb")] == ["dismissed"]
+
+
+def test_a_call_dropped_without_end_is_stored_partial_and_evaluated(server: Server) -> None:
+    with server.socket("sam") as ws:
+        send(ws, {"type": "start", "session": "s-drop", "rubric": "assist_test"})
+        until(ws, "started")
+        send(ws, {"type": "utterance", "id": "u0", "speaker": "agent", "text": "hello, this call is recorded"})
+        until(ws, "ack")
+        send(ws, {"type": "utterance", "id": "u1", "speaker": "customer", "text": "my card 4111 1111 1111 1111 is lost"})
+        until(ws, "ack")
+    # the connection closed without `end`: the call is stored by the writer thread
+    stored = None
+    for _ in range(100):
+        stored = server.store.get_interaction("s-drop")
+        if stored is not None and server.store.get_evaluations("s-drop"):
+            break
+        time.sleep(0.05)
+    assert stored is not None and len(stored.utterances) == 2
+    assert stored.metadata["partial"] is True
+    assert stored.metadata["dropped"][0]["field"] == "end"
+    assert "4111" not in stored.utterances[1].text
+    evaluations = server.store.get_evaluations("s-drop")
+    assert [e.rubric for e in evaluations] == ["assist_test"]
+    with server.http("sue") as http:
+        listed = {s["session"]: s["ended"] for s in http.get("/api/live/sessions").json()["sessions"]}
+    assert listed["s-drop"] is True
 
 
 def test_roles_supervisor_sees_only_their_team_and_others_are_refused(server: Server) -> None:

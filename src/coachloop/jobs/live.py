@@ -21,7 +21,7 @@ from coachloop.realtime.session import LiveSession, Prompt
 from coachloop.store import Store, content_hash
 from coachloop.store.live import ROLES, PromptRecord, add_user, user_exists
 
-__all__ = ["LiveRubrics", "create_user", "finish_session", "prompt_record"]
+__all__ = ["DISCONNECTED", "LiveRubrics", "create_user", "finish_session", "prompt_record"]
 
 LIVE_FORMAT = "live"
 """`source_format` of interactions stored from live sessions."""
@@ -62,12 +62,23 @@ class LiveRubrics:
         return chosen
 
 
-def finish_session(store: Store, session: LiveSession, redactor: Redactor | None = None) -> Evaluation:
+DISCONNECTED = {"field": "end", "reason": "the connection closed before the call ended"}
+"""What a live call that dropped without `end` records in `metadata.dropped`."""
+
+
+def finish_session(
+    store: Store, session: LiveSession, redactor: Redactor | None = None, *, disconnected: bool = False
+) -> Evaluation:
     """Store the finished call through batch ingest's checks and redaction, then evaluate
     the stored interaction with the session's rubric and store the evaluation, as
-    `coachloop ingest` followed by `coachloop evaluate` would."""
+    `coachloop ingest` followed by `coachloop evaluate` would. A call whose connection
+    closed before `end` (`disconnected`) is stored as a partial interaction, marked as
+    batch ingest marks a partly read call, so it is evaluated and counted, not lost."""
     redactor = redactor or Redactor()
     raw = session.interaction(session.raw)
+    if disconnected:
+        raw.metadata["partial"] = True
+        raw.metadata["dropped"] = [dict(DISCONNECTED)]
     items = [_redact_item(redactor, item) for item in _checked([raw], f"live:{session.id}")]
     store.write(items, source_format=LIVE_FORMAT)
     stored = store.get_interaction(session.id)

@@ -77,8 +77,8 @@ class LiveService:
         if withdrawn:
             self._background(withdraw_prompts, self.store, withdrawn)
 
-    def _background(self, fn: Any, *args: Any) -> None:
-        future: Future[Any] = self.writer.submit(fn, *args)
+    def _background(self, fn: Any, *args: Any, **kwargs: Any) -> None:
+        future: Future[Any] = self.writer.submit(fn, *args, **kwargs)
         future.add_done_callback(_log_failure)
 
     def close(self) -> None:
@@ -189,7 +189,9 @@ async def live_session(ws: WebSocket) -> None:
                 await ws.send_json({"type": "error", "message": "the session has already started"})
     except WebSocketDisconnect:
         if session is not None and not session.ended:
-            service.hub.end(session)  # a dropped call: listed as ended, not stored
+            service.hub.end(session)
+            if session.raw:  # a dropped call is stored and evaluated as a partial one
+                service._background(finish_session, service.store, session, service.redactor, disconnected=True)
 
 
 async def _start(ws: WebSocket, service: LiveService, user: UserRecord, msg: Start) -> LiveSession | None:
