@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from coachloop.errors import ConfigError
 from coachloop.language.langid import (
     LanguageIdentifier,
     LanguageTag,
@@ -175,22 +176,28 @@ def test_fit_learns_your_labelling_and_survives_save_and_load(tmp_path: Path) ->
     assert langs(shipped.tag("kya haal h bhai"))[2] == "hi"
     trained = LanguageIdentifier(load_lexicons()).fit(_toy_corpus(), epochs=5)
     assert langs(trained.tag("kya haal h bhai")) == ["hi", "hi", "en", "hi"]
-    for name in ("model.json", "model.json.gz"):
-        path = tmp_path / name
-        trained.save(path)
-        again = LanguageIdentifier.load(path)
-        assert again.tag("kya haal h bhai") == trained.tag("kya haal h bhai")
-    with gzip.open(tmp_path / "model.json.gz") as packed:
-        assert packed.read(1) == b"{"
+    path = trained.save(tmp_path / "model")
+    assert path.name == "model.npz"
+    again = LanguageIdentifier.load(path)
+    assert again.tag("kya haal h bhai") == trained.tag("kya haal h bhai")
+    assert trained.tagger is None and trained.tagger_ is not None  # fit keeps what was given
+    with np.load(path, allow_pickle=False) as data:  # no pickled objects: loading runs no code
+        assert all(data[name].dtype != object for name in data.files)
 
 
 def test_saving_the_shipped_model_or_loading_a_foreign_file_fails_clearly(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="call fit"):
-        LanguageIdentifier().save(tmp_path / "x.json")
+    with pytest.raises(ConfigError, match="call fit"):
+        LanguageIdentifier().save(tmp_path / "x.npz")
     bogus = tmp_path / "bogus.json"
-    bogus.write_text('{"format": "something else"}', encoding="utf-8")
-    with pytest.raises(ValueError, match="not a coachloop language model"):
+    bogus.write_text('{"format": "coachloop-langid-perceptron/1"}', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"bogus\.json: not a saved language model"):
         LanguageIdentifier.load(bogus)
+    other = tmp_path / "other.npz"
+    np.savez(other, weights=np.zeros(3))
+    with pytest.raises(ConfigError, match="not a saved language model"):
+        LanguageIdentifier.load(other)
+    with pytest.raises(ConfigError, match="cannot read the language model"):
+        LanguageIdentifier.load(tmp_path / "missing.npz")
 
 
 def test_read_labelled_splits_sentences_and_names_a_bad_line() -> None:

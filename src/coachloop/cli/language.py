@@ -48,7 +48,7 @@ def language_train(
     data: Annotated[
         Path, typer.Option("--data", help="token<TAB>label lines, blank line between sentences.")
     ],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Model file to write (.json or .json.gz).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Model file to write (.npz is appended if missing).")],
 ) -> None:
     """Train a word-level language model on your own labelled sentences (kept locally, not shipped)."""
     from coachloop.language.langid import LanguageIdentifier, read_labelled
@@ -59,5 +59,5 @@ def language_train(
         raise CoachloopError(f"{data}: no labelled sentences (expected token<TAB>label lines)")
     identifier = LanguageIdentifier()
     identifier.fit(sentences)
-    identifier.save(output)
-    out.print(f"trained on {len(sentences)} sentences; model written to {output}", highlight=False)
+    written = identifier.save(output)
+    out.print(f"trained on {len(sentences)} sentences; model written to {written}", highlight=False)

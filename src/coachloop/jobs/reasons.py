@@ -6,10 +6,8 @@ serialised and loaded one way.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coachloop.errors import CoachloopError
@@ -53,8 +51,7 @@ def train_reasons(
     if len(set(labels)) < 2:
         raise CoachloopError(f"{source}: need at least two different labels to train on")
     model = ReasonClassifier(name_examples=name_examples).fit(list(texts), list(labels))
-    with tempfile.TemporaryDirectory(prefix="coachloop-model-") as tmp:
-        payload = model.save(Path(tmp) / "model.npz").read_bytes()
+    payload = model.to_bytes()
     info = {"labels": model.labels, "trained_on": source, "texts": len(texts)}
     version = store.save_model(name, REASON_MODEL_KIND, payload, info)
     return TrainedReasons(name, version, model, len(texts))
@@ -81,10 +78,7 @@ def load_reason_model(store: Store, name: str, fast_confidence: float | None = N
     from coachloop.language.reasons import ReasonClassifier
 
     stored = require_reason_model(store, name)
-    with tempfile.TemporaryDirectory(prefix="coachloop-model-") as tmp:
-        path = Path(tmp) / "model.npz"
-        path.write_bytes(stored.payload)
-        model = ReasonClassifier.load(path)
+    model = ReasonClassifier.from_bytes(stored.payload, source=f"stored model {name!r}")
     if fast_confidence is not None:
         model.fast_confidence = fast_confidence
     return model

@@ -39,6 +39,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from coachloop.errors import ConfigError
+from coachloop.language import modelfile
+from coachloop.language.langid import perceptron
 from coachloop.language.langid.decode import viterbi
 from coachloop.language.langid.lexicon import Lexicons, load_lexicons
 from coachloop.language.langid.perceptron import PerceptronTagger
@@ -136,6 +139,12 @@ class LanguageIdentifier:
     def __init__(self, lexicons: Lexicons | None = None, tagger: PerceptronTagger | None = None) -> None:
         self.lexicons = lexicons if lexicons is not None else load_lexicons()
         self.tagger = tagger
+        self.tagger_: PerceptronTagger | None = None
+        """The sequence model `fit` trained (scikit-learn style: `tagger` is what was given)."""
+
+    @property
+    def _tagger(self) -> PerceptronTagger | None:
+        return self.tagger_ if self.tagger_ is not None else self.tagger
 
     # -- tagging ----------------------------------------------------------------------
 
@@ -144,7 +153,7 @@ class LanguageIdentifier:
         tokens = text.split()
         infos = [analyze(t) for t in tokens]
         labels: list[str | None] = [None] * len(tokens)
-        if self.tagger is not None:
+        if self._tagger is not None:
             self._decode_trained(tokens, infos, labels)
         else:
             self._decode_lexicon(tokens, infos, labels)
@@ -195,18 +204,19 @@ class LanguageIdentifier:
         self, tokens: Sequence[str], infos: Sequence[TokenInfo], labels: list[str | None]
     ) -> None:
         """Trained model: every token but other-script words in one sequence; Devanagari stays Hindi."""
-        assert self.tagger is not None
+        tagger = self._tagger
+        assert tagger is not None
         positions = [i for i, info in enumerate(infos) if info.script is not Script.OTHER]
         if not positions:
             return
-        tagger_labels = self.tagger.labels
+        tagger_labels = tagger.labels
         allowed = None
         if "hi" in tagger_labels:
             allowed = [
                 [label == "hi" or infos[i].script is not Script.DEVANAGARI for label in tagger_labels]
                 for i in positions
             ]
-        predicted = self.tagger.predict([tokens[i] for i in positions], allowed)
+        predicted = tagger.predict([tokens[i] for i in positions], allowed)
         for i, label in zip(positions, predicted, strict=True):
             labels[i] = label
 
@@ -271,22 +281,24 @@ class LanguageIdentifier:
         your spellings and labelling conventions.
         """
         data = [[(token, label.lower()) for token, label in sentence] for sentence in sentences]
-        self.tagger = PerceptronTagger.train(
+        self.tagger_ = PerceptronTagger.train(
             [s for s in data if s], evidence=self.lexicons.evidence, epochs=epochs, seed=seed
         )
         return self
 
-    def save(self, path: str | Path) -> None:
-        """Write the trained model (JSON, gzip when the name ends in .gz)."""
-        if self.tagger is None:
-            raise ValueError("nothing to save: the shipped model is built in; call fit() first")
-        self.tagger.save(Path(path))
+    def save(self, path: str | Path) -> Path:
+        """Write the trained model (`.npz`, as every coachloop model: `modelfile`); the path written."""
+        tagger = self._tagger
+        if tagger is None:
+            raise ConfigError("nothing to save: the shipped model is built in; call fit() first")
+        return modelfile.write(path, tagger.to_bytes())
 
     @classmethod
     def load(cls, path: str | Path) -> LanguageIdentifier:
         """An identifier using a model written by `save` (with the shipped lexicons)."""
         lexicons = load_lexicons()
-        return cls(lexicons, PerceptronTagger.load(Path(path), evidence=lexicons.evidence))
+        data = modelfile.read(path, perceptron.WHAT)
+        return cls(lexicons, PerceptronTagger.from_bytes(data, evidence=lexicons.evidence, source=str(path)))
 
 
 @cache

@@ -13,19 +13,23 @@ hundred thousand words.
 
 from __future__ import annotations
 
-import gzip
-import json
 import random
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
+import numpy as np
+
+from coachloop.errors import ConfigError
+from coachloop.language import modelfile
 from coachloop.language.langid.decode import viterbi
 from coachloop.language.langid.romanize import skeleton
 from coachloop.language.langid.text import Script, analyze
 
-__all__ = ["FORMAT", "PerceptronTagger"]
+__all__ = ["FORMAT", "FORMAT_VERSION", "PerceptronTagger"]
 
-FORMAT = "coachloop-langid-perceptron/1"
+FORMAT = "coachloop-langid-perceptron"
+FORMAT_VERSION = 2
+"""Version 1 was a JSON file; models are now kept as every coachloop model is (`modelfile`)."""
+WHAT = "language model"
 
 Evidence = Callable[[str], float]
 """Lexicon evidence of a Latin lookup form: log P(form | en) - log P(form | hi)."""
@@ -245,39 +249,37 @@ class PerceptronTagger:
 
     # -- persistence ------------------------------------------------------------------
 
-    def to_json(self) -> dict[str, object]:
-        return {
-            "format": FORMAT,
-            "labels": self.labels,
-            "uses_lexicon_evidence": self.evidence is not None,
-            "start": [round(v, 4) for v in self.start],
-            "transitions": [[round(v, 4) for v in row] for row in self.transitions],
-            "weights": {f: [round(v, 4) for v in vec] for f, vec in sorted(self.weights.items())},
-        }
-
-    def save(self, path: Path) -> None:
-        """Write the model as JSON (gzip-compressed when the name ends in .gz)."""
-        text = json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
-        if path.suffix == ".gz":
-            with gzip.open(path, "wt", encoding="utf-8") as handle:
-                handle.write(text)
-        else:
-            path.write_text(text, encoding="utf-8")
+    def to_bytes(self) -> bytes:
+        """The model as model bytes (`coachloop.language.modelfile`): features, their
+        weights per label, transitions and start scores as arrays."""
+        features = sorted(self.weights)
+        k = len(self.labels)
+        weights = np.array([self.weights[f] for f in features], dtype=np.float64).reshape(len(features), k)
+        return modelfile.dump(
+            FORMAT,
+            FORMAT_VERSION,
+            {"labels": self.labels, "uses_lexicon_evidence": self.evidence is not None},
+            {
+                "features": np.array(features, dtype=np.str_),
+                "weights": weights,
+                "transitions": np.array(self.transitions, dtype=np.float64).reshape(k, k),
+                "start": np.array(self.start, dtype=np.float64),
+            },
+        )
 
     @classmethod
-    def load(cls, path: Path, evidence: Evidence | None = None) -> PerceptronTagger:
-        """Read a model written by `save`; `evidence` must be given if it was trained with it."""
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "rt", encoding="utf-8") as handle:
-            data = json.load(handle)
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise ValueError(f"{path}: not a coachloop language model (expected format {FORMAT!r})")
-        labels = [str(label) for label in data["labels"]]
-        weights = {str(f): [float(v) for v in vec] for f, vec in data["weights"].items()}
-        transitions = [[float(v) for v in row] for row in data["transitions"]]
-        start = [float(v) for v in data["start"]]
-        if data.get("uses_lexicon_evidence") and evidence is None:
-            raise ValueError(f"{path}: the model uses lexicon evidence; pass the lexicons' evidence function")
+    def from_bytes(cls, data: bytes, evidence: Evidence | None = None, *, source: str = "model") -> PerceptronTagger:
+        """A model from `to_bytes`; `evidence` must be given if it was trained with it."""
+        header, arrays = modelfile.load(data, FORMAT, FORMAT_VERSION, source=source, what=WHAT)
+        if header.get("uses_lexicon_evidence") and evidence is None:
+            raise ConfigError(f"{source}: the model uses lexicon evidence; pass the lexicons' evidence function")
+        labels = [str(label) for label in header["labels"]]
+        features = [str(f) for f in arrays["features"]]
+        weights = {f: [float(v) for v in row] for f, row in zip(features, arrays["weights"], strict=True)}
         return cls(
-            labels, weights, transitions, start, evidence if data.get("uses_lexicon_evidence") else None
+            labels,
+            weights,
+            [[float(v) for v in row] for row in arrays["transitions"]],
+            [float(v) for v in arrays["start"]],
+            evidence if header.get("uses_lexicon_evidence") else None,
         )

@@ -40,7 +40,6 @@ Training and prediction texts are read (and redacted, as ingest does) by
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import warnings
@@ -62,6 +61,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
 from coachloop.errors import ConfigError
+from coachloop.language import modelfile
 from coachloop.language.embeddings import Encoder, default_encoder, encoder_named
 from coachloop.model import Speaker, Utterance
 
@@ -79,6 +79,8 @@ __all__ = [
 
 FORMAT = "coachloop-reasons"
 FORMAT_VERSION = 1
+WHAT = "reason classifier"
+"""How error lines name a model file of this kind."""
 EMBEDDING_WEIGHTS = (1.0, 2.0, 4.0)
 """Candidate weights of the embedding against the (unit-norm) word features."""
 DEFAULT_EMBEDDING_WEIGHT = 2.0
@@ -402,16 +404,11 @@ class ReasonClassifier:
 
     # -- persistence -----------------------------------------------------------------
 
-    def save(self, path: str | Path) -> Path:
-        """Write the trained classifier to `path` (`.npz` is appended if missing)."""
+    def to_bytes(self) -> bytes:
+        """The trained classifier as model bytes (`coachloop.language.modelfile`)."""
         if self._word is None or self._char is None or self._fast is None or self.trained_at is None:
             raise ConfigError("the reason classifier is not trained: nothing to save")
-        target = Path(path)
-        if target.suffix != ".npz":
-            target = target.with_name(target.name + ".npz")
         header = {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
             "encoder": self.encoder.name if self._full is not None and self.encoder is not None else None,
             "encoder_dim": self.encoder.dim if self._full is not None and self.encoder is not None else None,
             "labels": self.labels,
@@ -429,7 +426,6 @@ class ReasonClassifier:
             "char": _vectorizer_header(self._char),
         }
         arrays: dict[str, Any] = {
-            "header": np.array(json.dumps(header)),
             "word_idf": np.asarray(self._word.idf_, dtype=np.float64),
             "char_idf": np.asarray(self._char.idf_, dtype=np.float64),
             "fast_coef": self._fast.coef,
@@ -438,31 +434,21 @@ class ReasonClassifier:
         if self._full is not None:
             arrays["coef"] = self._full.coef
             arrays["intercept"] = self._full.intercept
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("wb") as f:
-            np.savez_compressed(f, **arrays)
-        return target
+        return modelfile.dump(FORMAT, FORMAT_VERSION, header, arrays)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the trained classifier to `path` (`.npz` is appended if missing)."""
+        return modelfile.write(path, self.to_bytes())
 
     @classmethod
     def load(cls, path: str | Path, encoder: Encoder | None = None) -> ReasonClassifier:
         """A classifier saved by `save`; its encoder is loaded by the name it was trained with."""
-        source = Path(path)
-        try:
-            with np.load(source, allow_pickle=False) as data:
-                arrays = {name: data[name] for name in data.files}
-        except (OSError, ValueError) as err:
-            raise ConfigError(f"{source}: not a saved reason classifier ({err})") from None
-        try:
-            header = json.loads(str(arrays["header"]))
-        except (KeyError, json.JSONDecodeError):
-            raise ConfigError(f"{source}: not a saved reason classifier (no header)") from None
-        if header.get("format") != FORMAT:
-            raise ConfigError(f"{source}: not a saved reason classifier (format {header.get('format')!r})")
-        if header.get("format_version") != FORMAT_VERSION:
-            raise ConfigError(
-                f"{source}: saved in format version {header.get('format_version')}, this coachloop "
-                f"reads version {FORMAT_VERSION}: train it again"
-            )
+        return cls.from_bytes(modelfile.read(path, WHAT), encoder, source=str(path))
+
+    @classmethod
+    def from_bytes(cls, data: bytes, encoder: Encoder | None = None, *, source: str = "model") -> ReasonClassifier:
+        """A classifier from `to_bytes`; `source` names where the bytes came from in errors."""
+        header, arrays = modelfile.load(data, FORMAT, FORMAT_VERSION, source=source, what=WHAT)
         model = cls(
             encoder,
             use_embeddings=header["encoder"] is not None,
