@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
 
@@ -9,7 +10,7 @@ from coachloop.language.langid import default_identifier
 from coachloop.language.sentiment import trajectory
 from coachloop.model import Insights, Interaction
 
-__all__ = ["insights_of"]
+__all__ = ["insights_of", "language_key", "word_languages"]
 
 # Tags that are not a language (no words, undetermined).
 _NOT_LANGUAGES = frozenset({"und", "xx"})
@@ -19,13 +20,32 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+_LETTER_OR_WIDE = re.compile(r"[^\x00-\x7f]|[A-Za-z]")
+
+
+def language_key(text: str) -> str:
+    """`text` as the language identifier sees it, with every run of ASCII digits in a
+    token without letters written as one `0`: "$533.99" and "$12.50" tag alike (a token of
+    digits and punctuation is tagged by its script alone), so the scripted lines agents
+    repeat with other amounts, dates and times are recognised as seen before. Tokens with
+    letters or any non-ASCII character ("3rd", Devanagari digits) are kept as they are."""
+    if not any(ch.isdigit() for ch in text):
+        return text
+    return " ".join(
+        tok if _LETTER_OR_WIDE.search(tok) else _ASCII_DIGITS.sub("0", tok) for tok in text.split()
+    )
+
+
+def word_languages(text: str) -> tuple[tuple[tuple[str, int], ...], bool]:
+    """How many words of `text` are in each language, and whether it switches language."""
+    return _word_languages(language_key(text))
+
+
 @lru_cache(maxsize=20_000)
 def _word_languages(text: str) -> tuple[tuple[tuple[str, int], ...], bool]:
-    """How many words of `text` are in each language, and whether it switches language.
-
-    Remembered for the last 20,000 distinct texts: agents repeat scripted lines, and a
-    text's tags do not depend on anything but the text.
-    """
+    """`word_languages` of a `language_key`, remembered for the last 20,000 distinct keys:
+    agents repeat scripted lines, and a text's tags depend on nothing but the text."""
     tag = default_identifier().tag(text)
     counted = Counter(t.lang for t in tag.tokens if t.lang not in _NOT_LANGUAGES)
     return tuple(counted.items()), tag.code_mixed
@@ -36,7 +56,7 @@ def insights_of(interaction: Interaction) -> Insights:
     words: Counter[str] = Counter()
     mixed = turns = 0
     for u in interaction.utterances:
-        counted, code_mixed = _word_languages(u.text)
+        counted, code_mixed = word_languages(u.text)
         if not counted:
             continue
         turns += 1
