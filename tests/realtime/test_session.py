@@ -12,7 +12,7 @@ from coachloop.evaluate.compile import compile_text
 from coachloop.model import Speaker
 from coachloop.realtime.knowledge import Catalogue, load_catalogue
 from coachloop.realtime.policy import AlertPolicy
-from coachloop.realtime.session import LiveRules
+from coachloop.realtime.session import FRUSTRATION_DECAY, LiveRules, carried_distress
 from tests.realtime.conftest import FIXTURES, Call, kinds
 
 
@@ -79,6 +79,23 @@ def test_frustration_raises_once_with_hysteresis_and_clears_after_calm_turns(
         cleared += call.say("customer", "okay thank you")
     assert kinds(cleared) == [("withdraw", "sentiment", "calm_response")]
     assert call.session.frustrated is False
+
+
+def test_a_problem_stated_once_raises_no_sentiment_prompt_but_repeated_it_does(
+    assist_rubric: CompiledRubric,
+) -> None:
+    call = Call(rules(assist_rubric))
+    call.say("agent", "hello this call is recorded")
+    assert call.say("customer", "i paid for concert tickets but never got them") == []
+    events = call.say("customer", "and i still haven't got my money back either")
+    assert kinds(events) == [("prompt", "sentiment", "calm_response")]
+
+
+def test_distress_carries_over_decayed_and_adds_up_as_independent_evidence() -> None:
+    assert carried_distress(0.0, 0.5) == pytest.approx(0.5)
+    assert carried_distress(0.5, 0.5) == pytest.approx(1 - 0.7 * 0.5)
+    assert carried_distress(0.5, 0.0) == pytest.approx(0.5 * FRUSTRATION_DECAY)
+    assert carried_distress(1.0, 0.0) < 1.0 and carried_distress(0.9, 0.9) <= 1.0
 
 
 def test_loud_but_happy_customer_raises_no_sentiment_prompt(assist_rubric: CompiledRubric) -> None:

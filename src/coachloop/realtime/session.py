@@ -13,7 +13,8 @@ evaluation says of the transcript so far. The prompt rules read those outcomes:
   is withdrawn when the behaviour is then met (the same detector, outside the window);
 * knowledge - a catalogue article the utterance calls for (`coachloop.realtime.knowledge`);
 * sentiment - the customer's distress (`coachloop.language.sentiment`) crossing
-  `frustration_raise`, with hysteresis: the level decays over calm turns and must fall
+  `frustration_raise` (`carried_distress`: weak cues add up over turns), with
+  hysteresis: the level decays over calm turns and must fall
   under `frustration_clear` (the prompt is then withdrawn) before another is raised;
 * next_best_action - a behaviour with `realtime.after` once all of those are met and
   it is not yet; withdrawn when it is met.
@@ -38,12 +39,23 @@ from coachloop.realtime.policy import COMPLIANCE, KNOWLEDGE, NEXT_BEST_ACTION, S
 from coachloop.realtime.protocol import Start, UtteranceIn
 from coachloop.rubric.schema import BehaviorSpec, LiveDeadline, LiveRubric
 
-__all__ = ["LiveRules", "LiveSession", "Prompt", "SessionEvent"]
+__all__ = ["LiveRules", "LiveSession", "Prompt", "SessionEvent", "carried_distress"]
 
 VIOLATION_DETECTORS = frozenset({"prohibited", "order"})
 """Detectors whose miss is a rule broken at a moment, not a deadline passed."""
 FRUSTRATION_DECAY = 0.6
 """How much of the customer's distress level carries over to their next turn."""
+
+
+def carried_distress(level: float, turn: float) -> float:
+    """The customer's distress level after a turn of distress `turn`, from `level` before it.
+
+    The level decays over calm turns, and turns of distress add up as independent
+    evidence (1 - (1 - a)(1 - b)): one weak cue ("I never got them": a problem stated)
+    stays under the default raise line, the same cue twice in a row, or a weak cue
+    with negative words, crosses it."""
+    carried = level * FRUSTRATION_DECAY
+    return 1.0 - (1.0 - carried) * (1.0 - turn)
 DEFAULT_SENTIMENT_TEXT = "The customer sounds frustrated: acknowledge how they feel before moving on."
 
 
@@ -374,7 +386,7 @@ class LiveSession:
         assessed = assess_many([u.text])[0]
         if not assessed.substantive:
             return
-        level = max(distress(assessed), self.frustration * FRUSTRATION_DECAY)
+        level = carried_distress(self.frustration, distress(assessed))
         self.frustration = level
         settings = self.rules.settings
         subject = f"episode-{self._episodes}"

@@ -122,8 +122,9 @@ class LiveRubric(_Strict):
     """Prompts per live session at most; compliance prompts count too."""
     cooldown_seconds: float = Field(default=20.0, ge=0)
     """Between two prompts of the same kind (compliance prompts are never held back)."""
-    frustration_raise: float = Field(default=0.5, gt=0, le=1)
-    """Customer distress (0-1) that raises a sentiment prompt ..."""
+    frustration_raise: float = Field(default=0.6, gt=0, le=1)
+    """Customer distress (0-1) that raises a sentiment prompt (one weak frustration cue is
+    0.5: a problem stated, not yet frustration; negative words or a second cue cross it) ..."""
     frustration_clear: float = Field(default=0.2, ge=0, le=1)
     """... and the level it must fall back under before another can be raised."""
 
