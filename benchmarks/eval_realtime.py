@@ -13,13 +13,14 @@ the rubric, the catalogue and the calls were written by the same person at the s
 time, so read the figures as a check that the rules do what they say on the traps, not
 as an estimate for production traffic (that is what the stored agent feedback is for).
 
-Run: .venv/bin/python -m benchmarks.eval_realtime [--json]
+Run: .venv/bin/python -m benchmarks.eval_realtime [--json] [--set eval/realtime/heldout]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
 from benchmarks.paths import REPO
@@ -36,9 +37,14 @@ SET = REPO / "eval" / "realtime"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--set", type=Path, default=SET, dest="folder",
+        help="folder with calls.jsonl and labels.jsonl (default: the tuning set; eval/realtime/heldout: the held-out one)",
+    )
     args = parser.parse_args()
-    calls = [i for i in read_native(SET / "calls.jsonl") if isinstance(i, Interaction)]
-    labels = [json.loads(line) for line in (SET / "labels.jsonl").read_text().splitlines() if line.strip()]
+    folder: Path = args.folder
+    calls = [i for i in read_native(folder / "calls.jsonl") if isinstance(i, Interaction)]
+    labels = [json.loads(line) for line in (folder / "labels.jsonl").read_text().splitlines() if line.strip()]
     rules = LiveRules(load_rubric(SET / "rubric.yaml"), load_catalogue())
     scores = score_prompts(replay_in_process(calls, rules), labels)
     rows: dict[str, dict[str, Any]] = {
