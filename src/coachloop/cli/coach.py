@@ -101,14 +101,15 @@ def plans_cmd(
     db: DbOption = None,
 ) -> None:
     """Every agent's plan, as Markdown (and PDF) files a supervisor can hand over."""
-    from coachloop.jobs.coaching import write_plans
+    from coachloop.jobs.coaching import build_plans, write_plans
 
     store = open_db(db, create=False)
     try:
-        written = write_plans(store, folder, pdf=pdf, as_of=_as_of(as_of), rubric=rubric, catalogue=catalogue)
+        plans = build_plans(store, as_of=_as_of(as_of), rubric=rubric, catalogue=catalogue)
     finally:
         store.close()
-    out.print(f"{len(written)} plans written to {folder}/", highlight=False)
+    write_plans(plans, folder, pdf=pdf)
+    out.print(f"{len(plans)} plans written to {folder}/", highlight=False)
 
 
 @coach_app.command("training")

@@ -386,24 +386,18 @@ def build_plans(store: Store, *, coaching: Coaching | None = None, **kw: Any) ->
     return [_plan(c, agent) for agent in sorted(c.standings)]
 
 
-def write_plans(
-    store: Store,
-    folder: Path,
-    *,
-    pdf: bool = False,
-    coaching: Coaching | None = None,
-    **kw: Any,
-) -> list[Path]:
-    """Every agent's plan as `<agent>.md` (and `<agent>.pdf`) in `folder`; the files written."""
+def write_plans(plans: Sequence[Plan], folder: Path, *, pdf: bool = False, first_pdf: bool = False) -> list[Path]:
+    """`plans` as `<agent>.md` in `folder`, with `<agent>.pdf` beside each (`pdf`) or beside
+    the first only (`first_pdf`); the files written."""
     from coachloop.coaching.render import plan_markdown, plan_pdf
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for plan in build_plans(store, coaching=coaching, **kw):
+    for n, plan in enumerate(plans):
         path = folder / f"{plan.agent_id}.md"
         path.write_text(plan_markdown(plan), encoding="utf-8")
         written.append(path)
-        if pdf:
+        if pdf or (first_pdf and n == 0):
             target = folder / f"{plan.agent_id}.pdf"
             target.write_bytes(plan_pdf(plan))
             written.append(target)
