@@ -106,7 +106,7 @@ def plan_pdf(plan: Plan) -> bytes:
     def write(text: str, size: float = 10, style: str = "", indent: float = 0.0) -> None:
         pdf.set_font("Helvetica", style, size)
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(width - indent, size * 0.5, _latin1(text.replace("**", "").replace("`", "")))
+        pdf.multi_cell(width - indent, size * 0.5, _latin1(text.replace("*", "").replace("`", "")))
 
     write(f"Coaching plan: {plan.agent_name or plan.agent_id} ({plan.agent_id})", 16, "B")
     write(
