@@ -81,7 +81,7 @@ def test_show_displays_outcomes_evidence_and_transcript(tmp_path: Path) -> None:
     run(["ingest", "--format", "hvb", str(tmp_path / "one.jsonl")], tmp_path)
     run(["evaluate"], tmp_path)
     shown = run(["show", call["id"]], tmp_path).stdout
-    assert "retail_bank v3" in shown and "greet_with_brand" in shown and "transcript" in shown
+    assert "retail_bank v4" in shown and "greet_with_brand" in shown and "transcript" in shown
     assert call["utterances"][0]["text"] in shown
 
 

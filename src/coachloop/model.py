@@ -158,6 +158,10 @@ class BehaviorResult:
     review_reason: str | None = None
     """Why a person should check this outcome (weak evidence for a critical behaviour, an
     applicability decision made on little), or None when the machine is sure enough."""
+    weight: float = 1.0
+    """The behaviour's weight in its section and in the quality score (from the rubric)."""
+    compliance: bool = False
+    """A behaviour of a compliance section: out of the quality score; missed fails compliance."""
 
 
 @dataclass(slots=True, frozen=True)

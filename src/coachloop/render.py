@@ -89,6 +89,8 @@ def render_evaluation(
     """Behaviour outcomes (titled, from `texts` by rubric) with their evidence and any
     review, the coaching text of each missed behaviour, then the transcript with cited
     turns marked."""
+    from coachloop.evaluate.score import effective_outcome, score_results
+
     console.print(_header(interaction, agent_name))
     for note in _reading_notes(interaction):
         console.print(note)
@@ -98,8 +100,14 @@ def render_evaluation(
         reviewed = {
             r.behavior_id: r for r in reviews if r.rubric == ev.rubric and r.kind == "override" and r.outcome
         }  # the latest override of each behaviour (reviews come oldest first)
+        in_force = {b: r.outcome for b, r in reviewed.items() if not r.stale and r.outcome is not None}
+        effective = score_results(ev.results, in_force)
         score = "n/a" if ev.score is None else f"{ev.score:.2f}"
-        causes = [r.behavior_id for r in ev.results if r.critical and r.outcome is Outcome.MISSED]
+        if in_force:
+            machine = score_results(ev.results)
+            was = "n/a" if machine.score is None else f"{machine.score:.2f}"
+            score += f" (machine {was}{', auto-failed' if machine.auto_failed else ''}; reviewers' overrides applied)"
+        causes = list(effective.auto_fail_causes)
         verdict = (
             f"AUTO-FAIL ({', '.join(causes)})"
             if ev.auto_failed
@@ -159,7 +167,7 @@ def render_evaluation(
         coaching = [
             (r.behavior_id, titles[r.behavior_id].coaching)
             for r in ev.results
-            if r.outcome is Outcome.MISSED and r.behavior_id in titles
+            if effective_outcome(r, in_force) is Outcome.MISSED and r.behavior_id in titles
         ]
         for behavior_id, advice in coaching:
             console.print(Text(f"coaching · {behavior_id}: {advice}", style="yellow"))

@@ -144,3 +144,37 @@ def test_prohibited_detector_outcomes(rubric: CompiledRubric) -> None:
     assert outcome(rubric, polite, "prohibited").outcome is Outcome.MET
     customer_said_it = untimed((C, "calm down? i am calm"), (A, "of course"))
     assert outcome(rubric, customer_said_it, "prohibited").outcome is Outcome.MET
+
+
+def test_prohibited_language_in_other_words_is_found_by_meaning_and_polite_talk_is_not(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "meaning.yaml"
+    path.write_text("""\
+name: meaning
+version: 1
+title: Meaning
+sections:
+  - id: conduct
+    title: Conduct
+    behaviors:
+      - id: no_blame
+        title: No blame
+        coaching: never blame the caller
+        detect: prohibited
+        phrases: [not my problem]
+        examples: [that is your fault not ours, stop yelling at me]
+        negatives: [that mistake is ours not yours, take your time]
+        threshold: 0.55
+        review_margin: 0.0
+        critical: true
+""")
+    rubric = load_rubric(path)
+    blamed = untimed((C, "my card was charged twice"), (A, "this is entirely your own fault."))
+    found = outcome(rubric, blamed, "no_blame")
+    assert found.outcome is Outcome.MISSED
+    assert found.evidence[0].utterance_index == 1 and "similar to" in (found.note or "")
+    shouted = untimed((C, "this is useless"), (A, "Okay. Do not raise your voice at me."))
+    assert outcome(rubric, shouted, "no_blame").outcome is Outcome.MISSED
+    polite = untimed((C, "my card was charged twice"), (A, "i am sorry, that was our mistake, i have refunded it"))
+    assert outcome(rubric, polite, "no_blame").outcome is Outcome.MET

@@ -123,4 +123,4 @@ def test_rubric_learn_writes_a_loadable_rubric_from_labelled_hvb_calls(tmp_path:
     kinds = {item.spec.id: item.spec.detect for item in learned.behaviors()}
     assert kinds["offer_further_help"] == kinds["polite_close"] == "semantic"
     assert kinds["confirm_request"] == "phrase"  # not asked for: unchanged
-    assert learned.version == "3+learned"
+    assert learned.version == "4+learned"

@@ -120,7 +120,8 @@ def test_export_record_carries_who_when_titles_and_reviews_beside_the_machine(ca
         "voice",
     )
     assert r["started_at"] == "2026-11-01T09:00:00+00:00"
-    assert r["auto_failed"] is True and r["score"] == 0.0  # the machine's fields are kept
+    assert r["auto_failed"] is False and r["score"] == 1.0  # the override applied
+    assert r["machine_auto_failed"] is True and r["machine_score"] == 0.0  # the machine's kept beside
     greet, disclosure, _ = r["behaviors"]
     assert greet["title"] == "Greets with the brand and own name" and "review" not in greet
     assert disclosure["outcome"] == "missed"

@@ -118,6 +118,8 @@ def test_evaluation_dict_round_trips_and_has_the_export_shape() -> None:
         "outcome": "missed",
         "confidence": 0.88,
         "critical": True,
+        "weight": 1.0,
+        "compliance": False,
         "note": "no verification before account talk",
         "review_reason": None,
         "evidence": [],

@@ -51,6 +51,10 @@ def _order(call: CallTruth) -> bool | None:
 
 
 def _prohibited(call: CallTruth) -> bool | None:
+    # Truth speaks the rubrics' vocabulary: `no_prohibited_language` False means it was said.
+    clean = call.performed.get("no_prohibited_language")
+    if clean is not None:
+        return not clean
     occurred = call.performed.get("prohibited_language")
     return None if occurred is None else bool(occurred)
 
@@ -97,10 +101,21 @@ class DemoComplianceScore:
     """Chats whose hold_etiquette came out met or missed (it should not apply)."""
     flagged_for_review: int
     """Evaluations with at least one critical outcome that has a review_reason."""
+    flagged_wrong: int = 0
+    """Of those, evaluations where a flagged critical outcome is truly wrong (the review
+    queue's real doubts)."""
+
+    @property
+    def queue_precision(self) -> float | None:
+        return self.flagged_wrong / self.flagged_for_review if self.flagged_for_review else None
+
+    @property
+    def queue_precision_ci(self) -> Interval | None:
+        return wilson_interval(self.flagged_wrong, self.flagged_for_review)
 
 
 def score_demo_compliance(evaluations: Iterable[Evaluation], truth: DemoTruth) -> DemoComplianceScore:
-    calls = auto_failed = false_auto = chats = chats_hold = review = 0
+    calls = auto_failed = false_auto = chats = chats_hold = review = review_wrong = 0
     tallies = {b: [0, 0, 0, 0] for b in CRITICAL_TRUTH}  # violations, caught, flagged, false flags
     for ev in evaluations:
         call = truth.calls.get(ev.interaction_id)
@@ -125,8 +140,10 @@ def score_demo_compliance(evaluations: Iterable[Evaluation], truth: DemoTruth) -
         if ev.auto_failed:
             auto_failed += 1
             false_auto += int(wrongly_failed)
-        if any(r.critical and r.review_reason for r in ev.results):
+        flagged = [r for r in ev.results if r.critical and r.review_reason]
+        if flagged:
             review += 1
+            review_wrong += int(any(_wrong(r.outcome, call, r.behavior_id) for r in flagged))
         if call.channel == "chat":
             chats += 1
             hold = results.get("hold_etiquette")
@@ -162,7 +179,18 @@ def score_demo_compliance(evaluations: Iterable[Evaluation], truth: DemoTruth) -
         chats=chats,
         chats_with_hold_scored=chats_hold,
         flagged_for_review=review,
+        flagged_wrong=review_wrong,
     )
+
+
+def _wrong(outcome: Outcome, call: CallTruth, behavior_id: str) -> bool:
+    """The machine's outcome disagrees with the truth (missed a behaviour that was done, or
+    did not miss one that was violated); False where the truth says nothing."""
+    violated_in = CRITICAL_TRUTH.get(behavior_id)
+    violated = violated_in(call) if violated_in is not None else None
+    if violated is None:
+        return False
+    return (outcome is Outcome.MISSED) != violated
 
 
 def demo_score_to_dict(score: DemoComplianceScore) -> dict[str, Any]:
@@ -194,4 +222,7 @@ def demo_score_to_dict(score: DemoComplianceScore) -> dict[str, Any]:
         "chats": score.chats,
         "chats_with_hold_scored": score.chats_with_hold_scored,
         "flagged_for_review": score.flagged_for_review,
+        "flagged_wrong": score.flagged_wrong,
+        "queue_precision": score.queue_precision,
+        "queue_precision_ci": Interval.as_list(score.queue_precision_ci),
     }

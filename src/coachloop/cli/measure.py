@@ -438,7 +438,9 @@ def eval_demo(
     )
     out.print(
         f"violations caught: {score.caught} of {score.violations}: {fig(score.recall, score.recall_ci)}; "
-        f"evaluations with a critical outcome flagged for review: {score.flagged_for_review}; "
+        f"evaluations with a critical outcome flagged for review: {score.flagged_for_review}, "
+        f"of which truly wrong {score.flagged_wrong} (queue precision "
+        f"{fig(score.queue_precision, score.queue_precision_ci)}); "
         f"chats scored on hold etiquette: {score.chats_with_hold_scored} of {score.chats}",
         highlight=False,
     )

@@ -1,7 +1,12 @@
-"""`detect: prohibited` — a behaviour of restraint: met when none of the phrases is said.
+"""`detect: prohibited` — a behaviour of restraint: met when nothing prohibited is said.
 
-When it is met, the evidence is the first and the last utterance that were checked:
-the absence of a phrase can only be shown by the stretch of talk it was absent from.
+Prohibited language is found by phrase (and per-language variants, regexes) and, with
+`examples`, by meaning, sentence by sentence (the cue matcher of `detect: cue`): blaming
+the caller or telling them to calm down is prohibited in any words, not only in the
+listed ones. A sentence just under the threshold leaves the outcome met but flagged for
+review, with lower confidence. When it is met, the evidence is the first and the last
+utterance that were checked: absence can only be shown by the stretch of talk it was
+absent from.
 """
 
 from __future__ import annotations
@@ -9,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from coachloop.detect.base import Conversation, Detector, Finding, Scope, detectors
-from coachloop.detect.lexicon import Wording, lexicon_hits, lexicon_slots
 from coachloop.detect.matcher import MatcherBuilder
-from coachloop.detect.phrase import MET_CONFIDENCE, first_per_utterance
+from coachloop.detect.meaning import CueMatcher, CueSettings
+from coachloop.detect.phrase import MAX_EVIDENCE, MET_CONFIDENCE
+from coachloop.detect.semantic import met_confidence
 from coachloop.model import Outcome
 
 __all__ = ["ProhibitedDetector"]
@@ -20,8 +26,13 @@ __all__ = ["ProhibitedDetector"]
 CLEAN_CONFIDENCE = 0.85
 
 
-class ProhibitedSettings(Wording):
-    pass
+WEAK_CLEAN_CONFIDENCE = 0.5
+"""Nothing prohibited found, but a sentence came close to an example: flagged for review."""
+
+
+class ProhibitedSettings(CueSettings):
+    """Phrases, variants and regexes that are prohibited, and optionally `examples` of
+    prohibited sentences (with `negatives`, `threshold`, `review_margin`) matched by meaning."""
 
 
 @detectors.register("prohibited")
@@ -32,16 +43,24 @@ class ProhibitedDetector(Detector):
         self, settings: ProhibitedSettings, builder: MatcherBuilder, variables: Mapping[str, list[str]]
     ) -> None:
         super().__init__(settings, builder, variables)
-        self.slots = lexicon_slots(settings, builder, variables)
+        self.cue = CueMatcher(settings, builder, variables)
 
     def detect(self, conv: Conversation, scope: Scope, prior: Mapping[str, Finding]) -> Finding:
-        found = scope.hits(lexicon_hits(conv.hits, self.slots))
+        found, weak = self.cue.find(conv, scope.positions)
         if found:
-            said = ", ".join(sorted({f"'{h.pattern}'" for h in found}))
+            found = found[:MAX_EVIDENCE]
+            lexical = [m for m in found if m.hit is not None]
+            said = ", ".join(sorted({f"'{m.matched}'" if m.hit is not None else m.matched for m in found}))
+            evidence = [
+                conv.evidence(m.hit) if m.hit is not None else conv.whole(m.position, m.matched) for m in found
+            ]
+            confidence = (
+                MET_CONFIDENCE if lexical else met_confidence(found[0].score, self.cue.cue.threshold)
+            )
             return Finding(
                 Outcome.MISSED,
-                MET_CONFIDENCE,
-                [conv.evidence(h) for h in first_per_utterance(found)],
+                confidence,
+                evidence,
                 note=f"prohibited language: {said}",
                 expected_window=scope.window,
             )
@@ -50,4 +69,14 @@ class ProhibitedDetector(Detector):
         first, last = scope.positions[0], scope.positions[-1]
         checked = f"none of the prohibited phrases in {len(scope.positions)} turns"
         evidence = [conv.whole(first, checked)] + ([conv.whole(last, checked)] if last != first else [])
+        if weak is not None:
+            at = conv.interaction.utterances[weak.position].index
+            return Finding(
+                Outcome.MET,
+                WEAK_CLEAN_CONFIDENCE,
+                [*evidence, conv.whole(weak.position, weak.matched)],
+                note=checked,
+                review_reason=f"utterance {at} may be prohibited language in other words ({weak.matched}, "
+                f"threshold {self.cue.cue.threshold:.2f})",
+            )
         return Finding(Outcome.MET, CLEAN_CONFIDENCE, evidence, note=checked)

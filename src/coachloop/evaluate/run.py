@@ -11,6 +11,7 @@ from operator import attrgetter
 from coachloop.detect.base import Conversation, Finding, Scope, noise_only
 from coachloop.detect.text import normalize_segments
 from coachloop.evaluate.compile import CompiledItem, CompiledRubric
+from coachloop.evaluate.score import score_results
 from coachloop.model import BehaviorResult, Evaluation, Interaction, Outcome, Speaker
 from coachloop.rubric.schema import Applicability, BehaviorSpec, Window
 
@@ -128,61 +129,32 @@ def evaluate_prepared(
         empty = Finding(Outcome.NOT_APPLICABLE, 1.0, note="the interaction has no utterances")
         prior.update({item.spec.id: empty for item in rubric.items})
 
-    results: list[BehaviorResult] = []
-    # Per section and for quality overall: [met weight, applicable weight].
-    sections: dict[str, list[float]] = {}
-    quality = [0.0, 0.0]
-    compliance_passed = True
-    auto_failed = False
-    for b in rubric.scored:
-        f = prior[b.id]
-        outcome = f.outcome
-        missed = outcome is Outcome.MISSED
-        results.append(
-            BehaviorResult(
-                b.id,
-                outcome,
-                f.confidence,
-                b.critical,
-                b.section,
-                f.evidence,
-                f.expected_window if missed else None,
-                f.note,
-                f.review_reason,
-            )
+    results = [
+        BehaviorResult(
+            b.id,
+            prior[b.id].outcome,
+            prior[b.id].confidence,
+            b.critical,
+            b.section,
+            prior[b.id].evidence,
+            prior[b.id].expected_window if prior[b.id].outcome is Outcome.MISSED else None,
+            prior[b.id].note,
+            prior[b.id].review_reason,
+            weight=b.weight,
+            compliance=b.compliance,
         )
-        acc = sections.setdefault(b.section, [0.0, 0.0])
-        if outcome is not Outcome.NOT_APPLICABLE:
-            met = b.weight if outcome is Outcome.MET else 0.0
-            acc[0] += met
-            acc[1] += b.weight
-            if not b.compliance:
-                quality[0] += met
-                quality[1] += b.weight
-        if missed:
-            if b.compliance:
-                compliance_passed = False
-            if b.critical:
-                auto_failed = True
-                compliance_passed = False
-
-    score = _share(quality)
+        for b in rubric.scored
+    ]
+    scores = score_results(results)
     return Evaluation(
         interaction_id=interaction.id,
         rubric=rubric.name,
         rubric_version=rubric.version,
-        # An auto-failed evaluation scores zero, as QA teams expect; the section scores
-        # keep what was met so coaching can still use them.
-        score=0.0 if auto_failed and score is not None else score,
-        compliance_passed=compliance_passed,
-        auto_failed=auto_failed,
+        score=scores.score,
+        compliance_passed=scores.compliance_passed,
+        auto_failed=scores.auto_failed,
         results=results,
-        section_scores={s: _share(acc) for s, acc in sections.items()},
+        section_scores=scores.section_scores,
         input_hash=input_hash,
         rubric_fingerprint=rubric.fingerprint,
     )
-
-
-def _share(acc: list[float]) -> float | None:
-    """Met weight over applicable weight; None when nothing (with weight) applied."""
-    return round(acc[0] / acc[1], 4) if acc[1] > 0 else None

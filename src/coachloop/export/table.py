@@ -1,6 +1,8 @@
 """`--format csv`: one row per evaluation, a column per behaviour holding its outcome.
 
-The machine's outcome stays in the behaviour's column; where a reviewer overrode any
+`score`, `compliance_passed` and `auto_failed` follow reviewers' overrides; the
+`machine_*` columns keep the machine's own figures. The machine's outcome stays in the
+behaviour's column; where a reviewer overrode any
 outcome of a behaviour, a `<behaviour>.review` column beside it holds the reviewer's
 outcome (empty where not overridden). Titles are in the JSONL record only."""
 
@@ -28,6 +30,9 @@ EVALUATION_COLUMNS = (
     "queue",
     "channel",
     "started_at",
+    "machine_score",
+    "machine_compliance_passed",
+    "machine_auto_failed",
 )
 """The fixed columns; one column per behaviour id follows, in order of first appearance."""
 
@@ -50,6 +55,7 @@ def write_evaluations(source: Source[ExportedEvaluation], out: TextIO) -> int:
             (f"{b}.review", r.outcome.value) for b, r in item.reviews.items() if r.outcome is not None
         )
         reason = ev.contact_reason
+        machine = item.machine()
         writer.writerow(
             [
                 ev.interaction_id,
@@ -66,6 +72,9 @@ def write_evaluations(source: Source[ExportedEvaluation], out: TextIO) -> int:
                 (h.queue or "") if h else "",
                 h.channel.value if h else "",
                 h.started_at.isoformat() if h and h.started_at else "",
+                "" if machine.score is None else machine.score,
+                machine.compliance_passed,
+                machine.auto_failed,
                 *(outcomes.get(c, "") for c in columns),
             ]
         )

@@ -116,6 +116,8 @@ def behavior_to_dict(r: BehaviorResult) -> dict[str, Any]:
         "outcome": r.outcome.value,
         "confidence": r.confidence,
         "critical": r.critical,
+        "weight": r.weight,
+        "compliance": r.compliance,
         "note": r.note,
         "review_reason": r.review_reason,
         "evidence": [_evidence_to_dict(ev) for ev in r.evidence],
@@ -142,6 +144,8 @@ def behavior_from_dict(d: Mapping[str, Any]) -> BehaviorResult:
         ),
         note=d.get("note"),
         review_reason=d.get("review_reason"),
+        weight=d.get("weight", 1.0),
+        compliance=d.get("compliance", False),
     )
 
 

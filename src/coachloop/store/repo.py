@@ -22,7 +22,7 @@ from coachloop.store import rows
 from coachloop.store.codec import behavior_to_dict, evaluation_from_dict, evaluation_head, insights_to_dict
 from coachloop.store.drilldown import DrilldownMethods
 from coachloop.store.engine import WRITE, db_errors
-from coachloop.store.reviews import ReviewMethods
+from coachloop.store.reviews import ReviewMethods, rescore
 from coachloop.store.scorecards import Scorecard, query_scorecards
 from coachloop.store.tables import (
     agents,
@@ -390,6 +390,8 @@ class Store(ReviewMethods, DrilldownMethods):
             result_rows = [row for ev in latest.values() for row in _behavior_rows(ev)]
             if result_rows:
                 conn.execute(behavior_results.insert(), result_rows)
+            # Overrides of the same input and rubric version stay in force: score with them.
+            rescore(conn, latest, only_overridden=True)
 
     def get_evaluations(self, interaction_id: str) -> list[Evaluation]:
         """Every rubric's evaluation of one interaction, ordered by rubric."""

@@ -14,11 +14,22 @@ A review is one row of `reviews` and is never touched by re-evaluation:
 
 `effective_outcomes()` is the one query for behaviour outcomes with overrides applied:
 metrics and signals join or select from it instead of `behavior_results`.
+
+An evaluation's headline figures follow its overrides: `rescore` scores the stored
+results again (with `coachloop.evaluate.score.score_results`, the evaluation's own
+scoring) with the overrides in force, and writes the section scores, quality score,
+compliance pass and auto-fail into the `evaluations` row. It runs in the transaction that
+records an override and in the one that saves a re-evaluation (where fresh overrides are
+applied again and stale ones fall away), so every reader of `evaluations` (metrics,
+scorecards, `evaluations list --auto-failed`, the export) sees effective figures. The
+machine's outcomes stay in `results` and `behavior_results`; the machine's figures are
+those outcomes scored alone.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -37,6 +48,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    update,
 )
 
 from coachloop.errors import ReviewError
@@ -53,6 +65,7 @@ __all__ = [
     "ReviewMethods",
     "current_overrides",
     "effective_outcomes",
+    "rescore",
 ]
 
 REVIEW_CONFIDENCE = 0.7
@@ -184,6 +197,56 @@ def effective_outcomes(rubric: str | None = None) -> Select[Any]:
     return query
 
 
+def rescore(conn: Connection, keys: Iterable[tuple[str, str]], *, only_overridden: bool = False) -> int:
+    """Score the stored evaluations `keys` ((interaction_id, rubric) pairs) again with the
+    overrides in force and write their figures; with `only_overridden`, only those that
+    have an override in force (the others already hold the machine's figures). Returns
+    how many were scored.
+
+    Raises ReviewError for an evaluation stored before results carried their weights:
+    it cannot be scored again without its rubric, so it is to be re-evaluated first.
+    """
+    from coachloop.evaluate.score import score_results
+    from coachloop.store.codec import behavior_from_dict
+
+    wanted = set(keys)
+    cur = current_overrides()
+    r, e = reviews, evaluations
+    overrides: dict[tuple[str, str], dict[str, Outcome]] = defaultdict(dict)
+    for chunk in chunked(sorted({i for i, _ in wanted})):
+        query = (
+            select(r.c.interaction_id, r.c.rubric, r.c.behavior_id, r.c.outcome)
+            .join(cur, r.c.id == cur.c.review_id)
+            .where(r.c.interaction_id.in_(chunk))
+        )
+        for row in conn.execute(query):
+            if (row.interaction_id, row.rubric) in wanted:
+                overrides[(row.interaction_id, row.rubric)][row.behavior_id] = Outcome(row.outcome)
+    targets = sorted(overrides) if only_overridden else sorted(wanted)
+    for interaction_id, rubric in targets:
+        where = (e.c.interaction_id == interaction_id, e.c.rubric == rubric)
+        stored = conn.execute(select(e.c.results).where(*where)).scalar_one_or_none()
+        if stored is None:
+            continue
+        if any("weight" not in b for b in stored):
+            raise ReviewError(
+                f"the evaluation of {interaction_id!r} under {rubric!r} was stored before results "
+                "kept their weights: re-evaluate it (coachloop evaluate --all) before overriding"
+            )
+        scores = score_results([behavior_from_dict(b) for b in stored], overrides.get((interaction_id, rubric)))
+        conn.execute(
+            update(e)
+            .where(*where)
+            .values(
+                score=scores.score,
+                compliance_passed=scores.compliance_passed,
+                auto_failed=scores.auto_failed,
+                section_scores=scores.section_scores,
+            )
+        )
+    return len(targets)
+
+
 def _review(r: RowMapping, stale: bool = False) -> Review:
     return Review(
         id=r["id"],
@@ -306,6 +369,8 @@ class ReviewMethods(ABC):
                 "created_at": datetime.now(UTC),
             }
             new_id = conn.execute(reviews.insert().values(**values).returning(reviews.c.id)).scalar_one()
+            if kind is ReviewKind.OVERRIDE:
+                rescore(conn, [(interaction_id, chosen.rubric)])
             stored = conn.execute(select(reviews).where(reviews.c.id == new_id)).mappings().one()
             return _review(stored)
 
