@@ -82,7 +82,9 @@ def _each(met: Floats, applies: Floats, base: int, prior: Floats) -> Floats:
 def _trend(met: Floats, applies: Floats) -> Floats:
     """Per (batch, behaviour): the z of the correlation between call position and met among
     the calls where the behaviour applied (negative: sliding). met/applies are (B, calls,
-    behaviours); a behaviour that applied fewer than 3 times or never varied gives 0."""
+    behaviours); a behaviour met fewer than 3 times or missed fewer than 3 times gives 0:
+    a single late miss of an always-met behaviour is no trend, and its z (heavy-tailed
+    with so few events) would only add noise to the sum."""
     t = np.arange(met.shape[1], dtype=np.float64)[None, :, None]
     n = applies.sum(axis=1)
     st = (applies * t).sum(axis=1)
@@ -95,7 +97,7 @@ def _trend(met: Floats, applies: Floats) -> Floats:
         var_t = stt / n - (st / n) ** 2
         r = cov / np.sqrt(var_t * p * (1 - p))
         z = r * np.sqrt(n)
-    out: Floats = np.where((n >= 3) & np.isfinite(z), z, 0.0)
+    out: Floats = np.where((sm >= 3) & (n - sm >= 3) & np.isfinite(z), z, 0.0)
     return out
 
 
