@@ -98,3 +98,44 @@ def test_no_plan_or_too_few_teams_means_no_signal(store: Store) -> None:
     contacts(store, "a0", 30, 20, 300.0, 0)
     assert find_incentive_signals(store) == []
     assert find_engagement_signals(store) == []
+
+
+def _speed_plan(store: Store) -> None:
+    with store.begin("test") as conn:
+        conn.execute(
+            incentive_weights.insert(),
+            [{"plan": "speed", "kpi": "aht_seconds", "weight": 1.0, "better": "lower"}],
+        )
+
+
+def test_rushed_agents_and_slow_thorough_ones_are_not_a_plan_trade(store: Store) -> None:
+    # Fourteen ordinary agents: speed says nothing about resolution. Four unusual ones: two
+    # rushed agents who resolve little and two slow, thorough ones who resolve all. Across
+    # the eighteen a plain rank correlation is clearly negative, but the plan's trade is
+    # not in the body of agents: the four are set aside.
+    resolved = [30, 34, 29, 33, 31, 30, 34, 29, 33, 31, 32, 30, 33, 31]
+    for m, done in enumerate(resolved):
+        store.write([Agent(f"a{m}", team="T")], source_format="csv")
+        contacts(store, f"a{m}", 40, done, 280.0 + 5 * m, m)
+    for k, (name, talk, done) in enumerate(
+        (("r1", 60.0, 12), ("r2", 70.0, 14), ("t1", 1200.0, 40), ("t2", 1100.0, 39))
+    ):
+        store.write([Agent(name, team="T")], source_format="csv")
+        contacts(store, name, 40, done, talk, 20 + k)
+    _speed_plan(store)
+    assert find_incentive_signals(store) == []
+
+
+def test_teams_that_differ_in_speed_and_outcomes_are_not_a_plan_trade(store: Store) -> None:
+    # Team Fast is quicker and resolves less than team Slow, but within each team the
+    # quicker agents resolve as much as the others: that is a team difference.
+    for team, talk, resolved in (
+        ("Fast", 200.0, [22, 26, 21, 25, 23, 24]),
+        ("Slow", 400.0, [36, 39, 35, 38, 37, 36]),
+    ):
+        for m, done in enumerate(resolved):
+            agent = f"{team}{m}"
+            store.write([Agent(agent, team=team)], source_format="csv")
+            contacts(store, agent, 40, done, talk + 10 * m, (m + 1) * (1 if team == "Fast" else 10))
+    _speed_plan(store)
+    assert find_incentive_signals(store) == []

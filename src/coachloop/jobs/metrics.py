@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +21,42 @@ from coachloop.model import Rejected
 from coachloop.store import Store
 from coachloop.store.tables import agent_states, engagement, incentive_weights, schedules
 
-__all__ = ["InputsReport", "build_report", "coaching_texts", "load_kpi_inputs", "metric_rows"]
+__all__ = [
+    "InputsReport",
+    "build_report",
+    "coaching_texts",
+    "compliance_behaviors",
+    "load_kpi_inputs",
+    "metric_rows",
+]
 
 BATCH = 2000
 
 
 def metric_rows(store: Store, query: MetricsQuery) -> list[MetricRow]:
+    """The KPI table of `query`, with the compliance behaviours of the store's rubrics."""
+    if not query.compliance_behaviors:
+        query = replace(query, compliance_behaviors=compliance_behaviors(store))
     with store.connect("cannot compute metrics") as conn:
         return compute_metrics(conn, query)
+
+
+def compliance_behaviors(store: Store) -> frozenset[tuple[str, str]]:
+    """(rubric, behavior_id) of every behaviour in a compliance section of the shipped and
+    registered rubrics (a registered rubric replaces the shipped one of its name)."""
+    from coachloop.rubric.load import load_spec, shipped_rubrics, spec_of
+    from coachloop.rubric.yamlsource import load_located
+
+    specs = {name: load_spec(path)[0] for name, path in shipped_rubrics().items()}
+    for row in store.list_rubrics():
+        specs[row.name] = spec_of(load_located(row.text, row.source))[0]
+    return frozenset(
+        (spec.name, b.id)
+        for spec in specs.values()
+        for section in spec.sections
+        if section.compliance
+        for b in section.behaviors
+    )
 
 
 @dataclass

@@ -104,6 +104,10 @@ class MetricsQuery:
     repeat_window_days: float = 7.0
     rubric: str | None = None
     """Evaluation and behaviour KPIs of this rubric only (default: every rubric)."""
+    compliance_behaviors: frozenset[tuple[str, str]] = frozenset()
+    """(rubric, behavior_id) of the behaviours in compliance sections (the rubric knows them,
+    the stored outcomes do not): with every critical behaviour, a miss of one fails the
+    evaluation's compliance. `jobs.metrics.metric_rows` fills it from the rubric catalogue."""
 
 
 @dataclass(slots=True)
@@ -247,6 +251,12 @@ def _contacts(q: MetricsQuery, *, chains: bool, context: bool) -> Subquery:
 def _evaluations(q: MetricsQuery) -> Subquery:
     c = _contacts(q, chains=False, context=False)
     e, o = evaluations, behavior_outcomes(q.rubric)
+    # Compliance as the outcomes that count have it (a reviewer's override applied), not the
+    # flag the machine stored: a critical or compliance-section behaviour missed fails it.
+    compliance = or_(
+        o.c.critical == literal(True),
+        *(and_(o.c.rubric == r, o.c.behavior_id == b) for r, b in sorted(q.compliance_behaviors)),
+    )
     critical = (
         select(
             o.c.interaction_id,
@@ -254,6 +264,7 @@ def _evaluations(q: MetricsQuery) -> Subquery:
             func.max(case((and_(o.c.critical == literal(True), o.c.outcome == "missed"), 1), else_=0)).label(
                 "critical_missed"
             ),
+            func.max(case((and_(compliance, o.c.outcome == "missed"), 1), else_=0)).label("compliance_missed"),
         )
         .group_by(o.c.interaction_id, o.c.rubric)
         .subquery("critical")
@@ -261,8 +272,8 @@ def _evaluations(q: MetricsQuery) -> Subquery:
     query = select(
         c,
         e.c.score,
-        e.c.compliance_passed,
         func.coalesce(critical.c.critical_missed, 0).label("critical_missed"),
+        func.coalesce(critical.c.compliance_missed, 0).label("compliance_missed"),
     ).select_from(
         e.join(c, c.c.id == e.c.interaction_id).outerjoin(
             critical, and_(critical.c.interaction_id == e.c.interaction_id, critical.c.rubric == e.c.rubric)

@@ -379,8 +379,9 @@ _KPIS = [
         "rate",
         "evaluations",
         "share",
-        "Share of evaluations with no compliance behaviour missed (as the evaluation recorded it).",
-        lambda c, p: Rate(c.compliance_passed == literal(True), literal(True)),
+        "Share of evaluations with no critical and no compliance-section behaviour missed, "
+        "reading the outcomes that count (a reviewer's override applied, see metrics.outcomes).",
+        lambda c, p: Rate(c.compliance_missed == 0, literal(True)),
         better="higher",
     ),
     Kpi(

@@ -1,21 +1,27 @@
 """Drift: an agent's pass rates sliding below their own earlier level.
 
-Per agent, the calls in time order feed one Bernoulli CUSUM (Page's) over every
-behaviour at once: the agent's first `BASELINE_SHARE` of calls set their own level p0 on
-each behaviour (shrunk toward the team's rate by `TEAM_WEIGHT` calls' worth, so a few
-lucky calls do not set an impossible bar), and each later call adds, for every behaviour
-that applied, the log-likelihood ratio of "the odds of meeting it fell `SHIFT`-fold"
-against "still p0". Misses push the sum up, mets pull it down, never below zero. Pooling
-behaviours is what makes a slide visible within weeks: one behaviour of one agent is a
-few calls a week, a drifting agent usually lets several slip together.
+**Whether** an agent drifts is a trend test over their calls in time order. For each
+behaviour, among the calls where it applied, the correlation between the call's position
+and met/missed gives a z (negative: sliding); the agent's slide statistic is the sum of
+the squared negative z's over behaviours (a behaviour that rose counts nothing), so
+several behaviours slipping together weigh most. One behaviour of one agent is a few
+calls a week; a drifting agent usually lets several slip together, gradually, which a
+trend test sees sooner than a test for one step.
 
-The control limit is calibrated per agent by permutation: if the agent is stable, the
-order of their calls is exchangeable, so the CUSUM maximum of the real order is compared
-with its maximum over `PERMUTATIONS` shuffles of their calls (baselines re-estimated in
-each). An agent is flagged when that p-value is at most `ALPHA`, so a stable agent is
-flagged with probability at most 5 %, whatever their volume or pass rates. The alarm is
-the first call at which the CUSUM crossed the limit (the 1 - ALPHA quantile of the
-shuffles); the slide is dated from the last call before it at which the sum was zero.
+The test is calibrated per agent by permutation: if the agent is stable, the order of
+their calls is exchangeable, so the statistic of the real order is compared with its
+value over up to `PERMUTATIONS` shuffles of their calls. An agent is flagged when that
+p-value is at most `ALPHA`, so a stable agent is flagged with probability at most 5 %,
+whatever their volume or pass rates.
+
+**When** it started is dated with one Bernoulli CUSUM (Page's) over every behaviour at once,
+on the same calls and shuffles: the agent's first `BASELINE_SHARE` of calls set their own
+level p0 on each behaviour (shrunk toward the team's rate by `TEAM_WEIGHT` calls' worth,
+so a few lucky calls do not set an impossible bar), and each later call adds, for every
+behaviour that applied, the log-likelihood ratio of "the odds of meeting it fell
+`SHIFT`-fold" against "still p0"; never below zero. The alarm is the first call at which
+the CUSUM crossed its limit (the 1 - ALPHA quantile of its maximum over the shuffles, else
+its peak); the slide is dated from the last call before it at which the sum was zero.
 Each behaviour whose own rate fell after that date (one-sided p < `BEHAVIOR_P`, Bonferroni
 over the agent's behaviours) gets a signal; failing any, the behaviour that added most to
 the CUSUM at its peak; an agent flagged without one gets a single signal, no behaviour.
@@ -73,16 +79,48 @@ def _each(met: Floats, applies: Floats, base: int, prior: Floats) -> Floats:
     return out
 
 
-def _p_value(observed: float, shuffled: Callable[[int], Floats]) -> tuple[float, Floats]:
-    """Permutation p-value, stopping early once it is clearly above `ALPHA` (Besag and
-    Clifford's sequential test: after `EARLY_STOP` exceedances the answer cannot change)."""
+def _trend(met: Floats, applies: Floats) -> Floats:
+    """Per (batch, behaviour): the z of the correlation between call position and met among
+    the calls where the behaviour applied (negative: sliding). met/applies are (B, calls,
+    behaviours); a behaviour met fewer than 3 times or missed fewer than 3 times gives 0:
+    a single late miss of an always-met behaviour is no trend, and its z (heavy-tailed
+    with so few events) would only add noise to the sum."""
+    t = np.arange(met.shape[1], dtype=np.float64)[None, :, None]
+    n = applies.sum(axis=1)
+    st = (applies * t).sum(axis=1)
+    stt = (applies * t * t).sum(axis=1)
+    sm = met.sum(axis=1)
+    stm = (met * t).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = sm / n
+        cov = stm / n - (st / n) * p
+        var_t = stt / n - (st / n) ** 2
+        r = cov / np.sqrt(var_t * p * (1 - p))
+        z = r * np.sqrt(n)
+    out: Floats = np.where((sm >= 3) & (n - sm >= 3) & np.isfinite(z), z, 0.0)
+    return out
+
+
+def _slide(met: Floats, applies: Floats) -> Floats:
+    """The trend statistic per batch: the squared slides summed over behaviours (behaviours
+    that rose count nothing), so several behaviours slipping together weigh most."""
+    z = _trend(met, applies)
+    out: Floats = (np.minimum(z, 0.0) ** 2).sum(axis=1)
+    return out
+
+
+def _p_value(observed: Floats, shuffled: Callable[[int], Floats]) -> tuple[float, Floats]:
+    """Permutation p-value of the slide statistic (column 1 of `observed` and of the
+    shuffles; column 0 is the CUSUM maximum, kept for dating), stopping early once it is
+    clearly above `ALPHA` (Besag and Clifford's sequential test: after `EARLY_STOP`
+    exceedances the answer cannot change)."""
     nulls: list[Floats] = []
     above = 0
     done = 0
     while done < PERMUTATIONS:
         batch = shuffled(min(BATCH, PERMUTATIONS - done))
         nulls.append(batch)
-        above += int((batch >= observed).sum())
+        above += int((batch[:, 1] >= observed[1]).sum())
         done += len(batch)
         if above >= EARLY_STOP:
             break
@@ -132,8 +170,9 @@ def find_drift(frame: CallFrame, *, seed: int = 0, alpha: float = ALPHA) -> list
         base = int(BASELINE_SHARE * n)
         prior = team_rate[int(np.bincount(tcode[calls]).argmax())]
         observed = _paths(met[None], applies[None], base, prior[None])[0]
-        if observed.max() <= 0.0:
-            continue
+        observed_slide = float(_slide(met[None], applies[None])[0])
+        if observed_slide <= 0.0:
+            continue  # no behaviour slid at all
 
         def shuffled(
             k: int,
@@ -144,13 +183,14 @@ def find_drift(frame: CallFrame, *, seed: int = 0, alpha: float = ALPHA) -> list
             base: int = base,
         ) -> Floats:
             perm = rng.permuted(np.broadcast_to(np.arange(n), (k, n)), axis=1)
-            maxima: Floats = _paths(met[perm], applies[perm], base, prior[None]).max(axis=1)
-            return maxima
+            m, a = met[perm], applies[perm]
+            maxima: Floats = _paths(m, a, base, prior[None]).max(axis=1)
+            return np.stack([maxima, _slide(m, a)], axis=1)
 
-        p, null = _p_value(float(observed.max()), shuffled)
+        p, null = _p_value(np.array([observed.max(), observed_slide]), shuffled)
         if p > alpha:
             continue
-        limit = float(np.quantile(null, 1 - alpha))
+        limit = float(np.quantile(null[:, 0], 1 - alpha))
         signals.extend(
             _signals(frame, agent, calls, met, applies, behaviors, base, prior, observed, limit, p)
         )
@@ -209,7 +249,7 @@ def _signals(
     strength = _strength(p)
     if not sliding:
         sentence = (
-            f"{agent}'s pass rates slid after {day(t_change)} (CUSUM alarm on {day(t_alarm)}, permutation "
+            f"{agent}'s pass rates slid after {day(t_change)} (CUSUM alarm on {day(t_alarm)}, trend permutation "
             f"p = {p:.3f}), spread over several behaviours with no one of them clearly lower."
         )
         return [Signal("drift", {"agent_id": agent}, sentence, strength, None, period, [common])]
