@@ -12,7 +12,6 @@ import sys
 import typer
 
 from coachloop.cli import (
-    coach,
     demo,
     evaluate,
     evaluations,
@@ -41,7 +40,6 @@ app.add_typer(measure.eval_app, name="eval")
 app.add_typer(review.review_app, name="review")
 app.add_typer(evaluations.evaluations_app, name="evaluations")
 app.add_typer(live.users_app, name="users")
-app.add_typer(coach.coach_app, name="coach")
 _COMMAND_MODULES = (demo, evaluate, live, metrics, signals)
 
 

@@ -13,7 +13,7 @@ from coachloop import jobs
 from coachloop.demo.config import DemoConfig
 from coachloop.demo.generate import write_demo
 from coachloop.jobs.metrics import load_kpi_inputs
-from coachloop.store import Store, open_store
+from coachloop.store import open_store
 
 __all__ = ["find_hvb", "run_demo"]
 
@@ -92,7 +92,6 @@ def run_demo(
         f"and customer sentiment; {result.auto_failed} auto-failed",
         highlight=False,
     )
-    _write_plans(store, directory, console)
     example = next(iter(store.iter_evaluations("general")), None)
     db_arg = f"--db {url}"
     console.print()
@@ -114,25 +113,5 @@ def run_demo(
         "# attach a predicted contact reason with its confidence",
         highlight=False,
     )
-    console.print(f"  .venv/bin/coachloop coach plan A001 {db_arg}", highlight=False)
-    console.print(f"  .venv/bin/coachloop coach training {db_arg}", highlight=False)
-    console.print(f"  .venv/bin/coachloop coach recognition {db_arg}", highlight=False)
     console.print(f"  ground truth of the generated world: {files.truth}", highlight=False)
     store.close()
-
-
-def _write_plans(store: Store, directory: Path, console: Console) -> None:
-    """Every demo agent's coaching plan as Markdown in `plans/`, the first also as PDF."""
-    from coachloop.jobs.coaching import build_plans, write_plans
-
-    folder = directory / "plans"
-    plans = build_plans(store, rubric="general")
-    written = write_plans(plans, folder, first_pdf=True)
-    with_focus = sum(bool(p.focus) for p in plans)
-    clips = sum(len(p.cited()) for p in plans)
-    pdfs = [p.name for p in written if p.suffix == ".pdf"]
-    console.print(
-        f"  coaching plans for {len(plans)} agents in {folder}/ ({with_focus} with a focus, {clips} clips "
-        f"cited; {', '.join(pdfs) or 'no PDF'} to hand over)",
-        highlight=False,
-    )

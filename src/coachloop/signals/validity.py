@@ -23,7 +23,7 @@ from coachloop.model import Period, Signal
 from coachloop.signals.frame import CallFrame
 from coachloop.signals.stat import bh, codes, mean_test, proportion_test, strength_of
 
-__all__ = ["FDR", "OutcomeLink", "find_validity", "outcome_links"]
+__all__ = ["FDR", "find_validity"]
 
 FDR = 0.05
 MIN_CALLS = 30
@@ -32,31 +32,6 @@ MIN_RHO = 0.05
 OUTCOMES = {"csat": "CSAT", "rating": "the caller's rating", "repeat": "repeat contact"}
 
 Floats = npt.NDArray[np.float64]
-
-
-@dataclass(frozen=True, slots=True)
-class OutcomeLink:
-    """How missing a behaviour goes with a worse outcome, where that is significant."""
-
-    outcome: str
-    """"CSAT", "the caller's rating" or "repeat contact"."""
-    met: float
-    missed: float
-    higher_is_better: bool
-
-    @property
-    def strength(self) -> float:
-        """Relative worsening of the outcome when missed (0.2 = 20 % worse)."""
-        if self.higher_is_better:
-            return max(0.0, (self.met - self.missed) / self.met) if self.met else 0.0
-        return max(0.0, (self.missed - self.met) / self.met) if self.met else 1.0
-
-    def sentence(self) -> str:
-        if self.outcome == "repeat contact":
-            ratio = self.missed / self.met if self.met else float("inf")
-            return f"calls where it is missed come back {ratio:.1f}x as often ({self.missed:.0%} vs {self.met:.0%})"
-        return f"calls where it is missed score lower on {self.outcome} ({self.missed:.2f} vs {self.met:.2f})"
-
 
 
 @dataclass(slots=True)
@@ -118,27 +93,6 @@ def find_validity(frame: CallFrame) -> list[Signal]:
                 signals.append(_no_outcome(frame, behavior, mine, period))
     signals += _score_divergence(frame, period)
     return signals
-
-
-def outcome_links(frame: CallFrame) -> dict[str, OutcomeLink]:
-    """Per behaviour, the outcome that meeting it goes with most clearly (q < `FDR` after
-    the same Benjamini-Hochberg correction as `find_validity`, the better way round): what
-    coaching weighs a gap by. Behaviours linked to no outcome are absent."""
-    if len(frame) == 0:
-        return {}
-    behaviors, bcode = codes(frame.out_behavior)
-    tests = [a for j, b in enumerate(behaviors) for a in _associations(frame, b, bcode == j)]
-    if not tests:
-        return {}
-    q = bh(np.array([t.p for t in tests]))
-    best: dict[str, tuple[float, _Assoc]] = {}
-    for t, qv in zip(tests, q.tolist(), strict=True):
-        if qv < FDR and t.better and (t.behavior not in best or qv < best[t.behavior][0]):
-            best[t.behavior] = (qv, t)
-    return {
-        b: OutcomeLink(OUTCOMES[t.outcome], t.met, t.missed, higher_is_better=t.outcome != "repeat")
-        for b, (_, t) in best.items()
-    }
 
 
 def _describe(t: _Assoc) -> str:
