@@ -112,7 +112,8 @@ class Board:
     categories: dict[str, list[tuple[str, float]]]
     """category -> (agent, value) best first."""
     best: dict[str, tuple[str, int]] = field(default_factory=dict)
-    """agent -> (category, rank 1-based): where the agent ranks highest."""
+    """agent -> (category, rank 1-based): where the agent ranks highest, among the categories
+    where they rose at all (an agent with no rise anywhere has no personal best yet)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -158,6 +159,6 @@ def leaderboard(
         for i, (a, value) in enumerate(rows):
             if value != last:
                 rank, last = i + 1, value
-            if a not in best or rank < best[a][1]:
+            if value > 0 and (a not in best or rank < best[a][1]):
                 best[a] = (c, rank)
     return Board(categories, best)

@@ -73,6 +73,7 @@ PERIOD_DAYS = 42
 """Six weeks of evidence: enough calls per behaviour for a fair estimate."""
 OWN_CLIPS = 3
 PEER_CLIPS = 2
+SHORT_WINDOW = 6
 OBJECTIVES = {
     "repeat": "first-contact resolution (FCR)",
     "csat": "customer satisfaction (CSAT)",
@@ -270,10 +271,10 @@ def _recovered(
     seen: set[str] = set()
     for iid, agent, started, insights, reason in conn.execute(query):
         sentiment = (insights or {}).get("sentiment") or {}
-        if iid in seen or sentiment.get("recovered") is not True:
+        peaks = sentiment.get("frustration_peaks") or []
+        if iid in seen or sentiment.get("recovered") is not True or not peaks:
             continue
         seen.add(iid)
-        peaks = sentiment.get("frustration_peaks") or []
         out[agent].append((iid, _aware(started), int(peaks[-1]) if peaks else None, reason))
     return dict(out)
 
@@ -332,11 +333,11 @@ def _resolve_clips(store: Store, wanted: list[_Row]) -> dict[tuple[str, str, str
             ew = b.get("expected_window")
             if ew is not None:
                 window = (int(ew["from_utterance"]), int(ew["to_utterance"]))
-                index = _first_agent(texts, w.interaction_id, window)
+                index = _agent_turn(texts, w.interaction_id, window)
             elif b.get("evidence"):
                 index = int(b["evidence"][0]["utterance_index"])
             else:
-                index = _first_agent(texts, w.interaction_id, (0, 10_000))
+                index = _agent_turn(texts, w.interaction_id, (0, 0))
         if index is None or (w.interaction_id, index) not in texts:
             continue  # every clip points to a stored utterance, or it is not cited
         speaker, text, start, end = texts[(w.interaction_id, index)]
@@ -358,16 +359,16 @@ def _resolve_clips(store: Store, wanted: list[_Row]) -> dict[tuple[str, str, str
     return out
 
 
-def _first_agent(
-    texts: dict[tuple[str, int], tuple[str, str, float | None, float | None]],
-    iid: str,
-    window: tuple[int, int],
+def _agent_turn(
+    texts: dict[tuple[str, int], tuple[str, str, float | None, float | None]], iid: str, window: tuple[int, int]
 ) -> int | None:
+    """The moment of a miss: the agent's first turn in a short window (up to `SHORT_WINDOW`
+    utterances), the last in a long one (a behaviour expected "by the end" of a stretch)."""
     inside = sorted(i for (c, i) in texts if c == iid and window[0] <= i <= window[1])
-    for i in inside:
-        if texts[(iid, i)][0] == "agent":
-            return i
-    return inside[0] if inside else None
+    agent = [i for i in inside if texts[(iid, i)][0] == "agent"]
+    if not agent:
+        return inside[0] if inside else None
+    return agent[0] if window[1] - window[0] < SHORT_WINDOW else agent[-1]
 
 
 def _chunks(values: Sequence[Any], size: int) -> list[Sequence[Any]]:
@@ -402,6 +403,9 @@ def build_plans(
         if r.met:
             by_behavior_met[r.behavior].append(r)
     picks = {a: _pick(data, a) for a in wanted_agents}
+    improved: dict[str, list[Improvement]] = defaultdict(list)
+    for imp in data.improvements:
+        improved[imp.agent_id].append(imp)
     wanted: list[_Row] = []
     drafts: dict[
         str, tuple[list[tuple[FocusChoice, list[_Row], list[_Row]]], list[tuple[Standing, _Row]]]
@@ -425,14 +429,13 @@ def build_plans(
             if met:
                 wins.append((s, met[0]))
                 wanted += met[:3]
+        for imp in improved.get(agent, [])[:1]:
+            wanted += [r for r in reversed(mine) if r.behavior == imp.behavior and r.met][:3]
         drafts[agent] = (parts, wins)
         for iid, started, _peak, reason in data.recovered.get(agent, [])[-1:]:
             wanted.append(_Row(iid, "", "", True, 1.0, agent, started, reason))
     clips = _resolve_clips(store, [w for w in wanted if w.rubric])
     utter = _utterance_clips(store, [w for w in wanted if not w.rubric], data)
-    improved = defaultdict(list)
-    for imp in data.improvements:
-        improved[imp.agent_id].append(imp)
     plans = []
     for agent in wanted_agents:
         parts, strong_wins = drafts[agent]
