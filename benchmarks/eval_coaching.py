@@ -87,7 +87,9 @@ def run(seed: int, config: DemoConfig | None = None) -> tuple[int, int, int, int
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seeds", type=int, nargs="+", default=[201, 202, 203, 204, 205])
     args = parser.parse_args()
     total = hits = 0

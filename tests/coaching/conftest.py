@@ -34,10 +34,10 @@ def center(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Center]:
 
 def small_center(store: Store, seed: int = 12) -> DemoTruth:
     """Six agents over four weeks (288 calls, no insights) written into `store`."""
-    agents, calls, truth = generate(DemoConfig(seed=seed, agents=6, teams=1, weeks=4, calls_per_agent_week=14))
+    agents, calls, truth = generate(
+        DemoConfig(seed=seed, agents=6, teams=1, weeks=4, calls_per_agent_week=14)
+    )
     store.upsert_agents(agents)
     store.write(list(calls), source_format="native")
     jobs.evaluate_store(store, jobs.default_rubrics())
     return truth
-
-

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from benchmarks.eval_coaching import match_rate, planted_weaknesses
 from sqlalchemy import select
 
-from benchmarks.eval_coaching import match_rate, planted_weaknesses
 from coachloop.coaching.plan import Plan
 from coachloop.errors import CoachloopError
 from coachloop.jobs.coaching import build_plan, build_plans, load_coaching
@@ -58,7 +58,9 @@ def test_critical_focus_comes_before_non_critical(plans: list[Plan]) -> None:
         assert flags == sorted(flags, reverse=True)
 
 
-def test_every_cited_clip_points_to_a_stored_utterance_with_its_text(center: Center, plans: list[Plan]) -> None:
+def test_every_cited_clip_points_to_a_stored_utterance_with_its_text(
+    center: Center, plans: list[Plan]
+) -> None:
     cited = [c for p in plans for c in p.cited()]
     assert len(cited) > 20
     with center.store.reading("test") as conn:
@@ -124,7 +126,9 @@ def test_a_disputed_miss_overridden_to_met_is_no_longer_cited(store: Store) -> N
     plans = build_plans(store)
     plan = next(p for p in plans if p.focus and p.focus[0].clips)
     clip = plan.focus[0].clips[0]
-    dispute_outcome(store, clip.interaction_id, clip.behavior, by=plan.agent_id, note="I did", rubric=clip.rubric)
+    dispute_outcome(
+        store, clip.interaction_id, clip.behavior, by=plan.agent_id, note="I did", rubric=clip.rubric
+    )
     set_review(store, clip.interaction_id, clip.behavior, "met", by="qa-lead", rubric=clip.rubric)
     after = build_plan(store, plan.agent_id)
     key = (clip.interaction_id, clip.rubric, clip.behavior)

@@ -86,11 +86,12 @@ def _latin1(text: str) -> str:
     return text.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
 
 
-def plan_pdf(plan: Plan, path: Path) -> None:
+def plan_pdf(plan: Plan, path: Path, *, compress: bool = True) -> None:
     """Write the plan as a PDF: title, agent, period, sections, clip quotes."""
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
+    pdf.set_compression(compress)
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.set_title(_latin1(f"Coaching plan {plan.agent_id}"))
     pdf.add_page()

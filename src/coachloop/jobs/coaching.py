@@ -360,7 +360,9 @@ def _resolve_clips(store: Store, wanted: list[_Row]) -> dict[tuple[str, str, str
 
 
 def _agent_turn(
-    texts: dict[tuple[str, int], tuple[str, str, float | None, float | None]], iid: str, window: tuple[int, int]
+    texts: dict[tuple[str, int], tuple[str, str, float | None, float | None]],
+    iid: str,
+    window: tuple[int, int],
 ) -> int | None:
     """The moment of a miss: the agent's first turn in a short window (up to `SHORT_WINDOW`
     utterances), the last in a long one (a behaviour expected "by the end" of a stretch)."""
