@@ -63,3 +63,11 @@ def test_cli_commands_run_and_an_unknown_agent_is_a_coachloop_error(center: Cent
     assert out.read_bytes().startswith(b"%PDF")
     bad = runner.invoke(app, ["coach", "plan", "NOBODY", *_db(center)])
     assert isinstance(bad.exception, CoachloopError) and "no evaluated calls" in str(bad.exception)
+
+
+def test_the_demo_writes_a_plan_per_agent_and_one_pdf(center: Center, tmp_path: Path) -> None:
+    from coachloop.demo.run import write_plans
+
+    folder = write_plans(center.store, tmp_path / "plans")
+    assert sorted(p.stem for p in folder.glob("*.md")) == sorted(center.truth.agents)
+    assert len(list(folder.glob("*.pdf"))) == 1
