@@ -109,10 +109,10 @@ def test_goal_is_smart_and_agenda_is_built_from_the_plan(plans: list[Plan]) -> N
 
 def test_wins_name_the_conversation_and_moment(plans: list[Plan]) -> None:
     kinds = {w.kind for p in plans for w in p.wins}
-    assert "difficult_call" in kinds and "strength" in kinds
+    assert {"difficult_call", "complex_call", "strength"} <= kinds
     for p in plans:
         for w in p.wins:
-            if w.kind == "difficult_call":
+            if w.kind in ("difficult_call", "complex_call"):
                 assert w.clip is not None and w.clip.interaction_id in w.sentence and " at " in w.sentence
 
 

@@ -75,7 +75,8 @@ class Win:
     """Something to acknowledge, with the conversation and moment that show it."""
 
     kind: str
-    """strength, improvement or difficult_call."""
+    """strength, improvement, difficult_call (a frustrated customer won back) or
+    complex_call (every behaviour met on a complex contact reason)."""
     sentence: str
     clip: Clip | None = None
 

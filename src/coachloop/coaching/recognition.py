@@ -94,7 +94,7 @@ def improvements(
 class Recognition:
     agent_id: str
     kind: str
-    """improvement or difficult_call."""
+    """improvement, difficult_call or complex_call (see `coaching.plan.Win`)."""
     sentence: str
     clip: Clip | None = None
 

@@ -74,6 +74,8 @@ PERIOD_DAYS = 42
 OWN_CLIPS = 3
 PEER_CLIPS = 2
 SHORT_WINDOW = 6
+MIN_REASON_CALLS = 20
+MIN_COMPLEX_BEHAVIORS = 5
 OBJECTIVES = {
     "repeat": "first-contact resolution (FCR)",
     "csat": "customer satisfaction (CSAT)",
@@ -109,6 +111,8 @@ class Coaching:
     """agent -> calls where a frustrated customer was won back: (id, start, peak utterance, reason)."""
     catalogue: Catalogue
     improvements: list[Improvement]
+    complex_reasons: dict[str, float]
+    """Contact reasons in the top third by mean handle time (seconds), with that mean."""
 
     def agents(self) -> list[str]:
         return sorted({a for a, _ in self.standings})
@@ -221,6 +225,7 @@ def load_coaching(
     for a in {r.agent for r in rows}:
         names.setdefault(a, (None, None))
     half = since + (as_of - since) // 2
+    complex_reasons = _complex_reasons(frame.reason, frame.handle)
     return Coaching(
         as_of,
         since,
@@ -232,7 +237,22 @@ def load_coaching(
         recovered,
         cat,
         improvements(_halves(rows, half), {b: i.title for b, i in info.items()}),
+        complex_reasons,
     )
+
+
+def _complex_reasons(reason: Any, handle: Any) -> dict[str, float]:
+    """The top third of contact reasons (at least one) by mean handle time, among reasons
+    with at least `MIN_REASON_CALLS` timed calls."""
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for r, h in zip(reason.tolist(), handle.tolist(), strict=True):
+        if r and h == h:
+            sums[r][0] += h
+            sums[r][1] += 1
+    means = sorted(((v[0] / v[1], r) for r, v in sums.items() if v[1] >= MIN_REASON_CALLS), reverse=True)
+    if len(means) < 3:
+        return {}
+    return {r: m for m, r in means[: max(1, len(means) // 3)]}
 
 
 def _halves(rows: list[_Row], half: date) -> dict[tuple[str, str], tuple[int, int, int, int]]:
@@ -410,7 +430,12 @@ def build_plans(
         improved[imp.agent_id].append(imp)
     wanted: list[_Row] = []
     drafts: dict[
-        str, tuple[list[tuple[FocusChoice, list[_Row], list[_Row]]], list[tuple[Standing, _Row]]]
+        str,
+        tuple[
+            list[tuple[FocusChoice, list[_Row], list[_Row]]],
+            list[tuple[Standing, _Row]],
+            list[tuple[str, str, list[_Row]]],
+        ],
     ] = {}
     for agent in wanted_agents:
         focus, strong = picks[agent]
@@ -431,18 +456,50 @@ def build_plans(
             if met:
                 wins.append((s, met[0]))
                 wanted += met[:3]
+        extra: list[tuple[str, str, list[_Row]]] = []
         for imp in improved.get(agent, [])[:1]:
-            wanted += [r for r in reversed(mine) if r.behavior == imp.behavior and r.met][:3]
-        drafts[agent] = (parts, wins)
+            rows = [r for r in reversed(mine) if r.behavior == imp.behavior and r.met][:3]
+            extra.append(("improvement", imp.sentence, rows))
+            wanted += rows
+        hard = _complex_call(mine, data)
+        if hard is not None:
+            extra.append(hard)
+            wanted += hard[2]
+        drafts[agent] = (parts, wins, extra)
         for iid, started, _peak, reason in data.recovered.get(agent, [])[-1:]:
             wanted.append(_Row(iid, "", "", True, 1.0, agent, started, reason))
     clips = _resolve_clips(store, [w for w in wanted if w.rubric])
     utter = _utterance_clips(store, [w for w in wanted if not w.rubric], data)
     plans = []
     for agent in wanted_agents:
-        parts, strong_wins = drafts[agent]
-        plans.append(_plan(data, agent, parts, strong_wins, clips, utter, improved.get(agent, [])))
+        parts, strong_wins, extra = drafts[agent]
+        plans.append(_plan(data, agent, parts, strong_wins, clips, utter, extra))
     return plans
+
+
+def _complex_call(mine: list[_Row], data: Coaching) -> tuple[str, str, list[_Row]] | None:
+    """The agent's most recent call on a complex contact reason with every applicable
+    behaviour met (at least `MIN_COMPLEX_BEHAVIORS`), cited at its weightiest behaviour."""
+    calls: dict[str, list[_Row]] = defaultdict(list)
+    for r in mine:
+        if r.reason in data.complex_reasons:
+            calls[r.interaction_id].append(r)
+    done = [
+        rows for rows in calls.values() if len(rows) >= MIN_COMPLEX_BEHAVIORS and all(r.met for r in rows)
+    ]
+    if not done:
+        return None
+    rows = max(done, key=lambda rows: (rows[0].started, rows[0].interaction_id))
+    first = rows[0]
+    rows = sorted(
+        rows, key=lambda r: (-data.info.get(r.behavior, BehaviorInfo(r.behavior, "")).weight, -r.confidence)
+    )
+    minutes = data.complex_reasons[first.reason or ""] / 60
+    sentence = (
+        f"Your handling of the {first.reason} call {first.interaction_id} on {{when}}: all {len(rows)} "
+        f"behaviours met on one of the most complex contact reasons (about {minutes:.0f} minutes on average)."
+    )
+    return ("complex_call", sentence, rows)
 
 
 def _utterance_clips(store: Store, wanted: list[_Row], data: Coaching) -> dict[str, Clip]:
@@ -499,7 +556,7 @@ def _plan(
     strong: list[tuple[Standing, _Row]],
     clips: dict[tuple[str, str, str], Clip],
     utter: dict[str, Clip],
-    improved: list[Improvement],
+    extra: list[tuple[str, str, list[_Row]]],
 ) -> Plan:
     def clip_of(r: _Row) -> Clip | None:
         return clips.get((r.interaction_id, r.rubric, r.behavior))
@@ -525,10 +582,11 @@ def _plan(
             )
         )
     wins: list[Win] = []
-    for imp in improved[:1]:
-        rows = [r for r in data.rows if r.agent == agent and r.behavior == imp.behavior and r.met]
-        c = next((x for r in reversed(rows) if (x := clip_of(r)) is not None), None)
-        wins.append(Win("improvement", imp.sentence, c))
+    for kind, sentence, rows in extra:
+        c = next((x for r in rows if (x := clip_of(r)) is not None), None)
+        if kind == "complex_call" and c is not None:
+            sentence = sentence.format(when=c.when)
+        wins.append(Win(kind, sentence, c))
     for s, row in strong:
         c = clip_of(row)
         title = data.info.get(s.behavior, BehaviorInfo(s.behavior, s.behavior)).title
@@ -649,7 +707,7 @@ def recognition(
     out = []
     for p in plans:
         for w in p.wins:
-            if w.kind in ("improvement", "difficult_call"):
+            if w.kind in ("improvement", "difficult_call", "complex_call"):
                 out.append(Recognition(p.agent_id, w.kind, w.sentence, w.clip))
     return out
 
