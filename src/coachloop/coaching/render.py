@@ -82,8 +82,13 @@ _PLAIN = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "
 
 
 def _latin1(text: str) -> str:
-    """The PDF core fonts are Latin-1: typographic quotes and dashes become ASCII, the rest '?'."""
-    return text.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
+    """The PDF core fonts are Latin-1: typographic quotes and dashes become ASCII; a line
+    with other scripts (e.g. Devanagari) says so and points to the Markdown plan."""
+    plain = text.translate(_PLAIN)
+    out = plain.encode("latin-1", "replace").decode("latin-1")
+    if out != plain:
+        out += " [text in another script: see the Markdown or JSON plan]"
+    return out
 
 
 def plan_pdf(plan: Plan, path: Path, *, compress: bool = True) -> None:
