@@ -100,7 +100,7 @@ class Workshop:
         what = self.item.title if self.item else self.title
         return (
             f"These {len(self.agents)} agents need '{what}' ({self.title}); "
-            f"the rest of the team ({self.others} agents) is fine."
+            f"the other {self.others} agents measured on it are fine."
         )
 
 
