@@ -12,6 +12,7 @@ import sys
 import typer
 
 from coachloop.cli import (
+    coach,
     demo,
     evaluate,
     evaluations,
@@ -38,6 +39,7 @@ app.add_typer(language.language_app, name="language")
 app.add_typer(reasons.reasons_app, name="reasons")
 app.add_typer(measure.eval_app, name="eval")
 app.add_typer(review.review_app, name="review")
+app.add_typer(coach.coach_app, name="coach")
 app.add_typer(evaluations.evaluations_app, name="evaluations")
 app.add_typer(live.users_app, name="users")
 _COMMAND_MODULES = (demo, evaluate, live, metrics, signals)

@@ -13,7 +13,7 @@ from coachloop import jobs
 from coachloop.demo.config import DemoConfig
 from coachloop.demo.generate import write_demo
 from coachloop.jobs.metrics import load_kpi_inputs
-from coachloop.store import open_store
+from coachloop.store import Store, open_store
 
 __all__ = ["find_hvb", "run_demo"]
 
@@ -34,6 +34,20 @@ def find_hvb(shared_data: Path | None) -> Path | None:
         if path.is_file():
             return path
     return None
+
+
+def write_plans(store: Store, folder: Path) -> Path:
+    """A coaching plan per agent as `<agent>.md`, and the first agent's as `<agent>.pdf`."""
+    from coachloop.coaching.render import plan_markdown, plan_pdf
+    from coachloop.jobs.coaching import build_plans
+
+    folder.mkdir(parents=True, exist_ok=True)
+    plans = build_plans(store)
+    for plan in plans:
+        (folder / f"{plan.agent_id}.md").write_text(plan_markdown(plan), encoding="utf-8")
+    if plans:
+        plan_pdf(plans[0], folder / f"{plans[0].agent_id}.pdf")
+    return folder
 
 
 def run_demo(
@@ -92,6 +106,11 @@ def run_demo(
         f"and customer sentiment; {result.auto_failed} auto-failed",
         highlight=False,
     )
+    plans_dir = write_plans(store, directory / "plans")
+    console.print(
+        f"  wrote a coaching plan per agent to {plans_dir}/ (Markdown; the first agent's also as PDF)",
+        highlight=False,
+    )
     example = next(iter(store.iter_evaluations("general")), None)
     db_arg = f"--db {url}"
     console.print()
@@ -99,6 +118,7 @@ def run_demo(
     console.print(f"  .venv/bin/coachloop report {db_arg}", highlight=False)
     console.print(f"  .venv/bin/coachloop metrics --by team,week {db_arg}", highlight=False)
     console.print(f"  .venv/bin/coachloop signals --limit 10 {db_arg}", highlight=False)
+    console.print(f"  .venv/bin/coachloop coach workshops {db_arg}", highlight=False)
     if example is not None:
         console.print(f"  .venv/bin/coachloop show {example.interaction_id} {db_arg}", highlight=False)
     console.print(
