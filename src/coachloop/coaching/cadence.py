@@ -141,7 +141,7 @@ def cadence_kept(held: Sequence[date], kind: SessionKind, *, until: date) -> Cad
     for day in [*days[1:], None]:
         expected = previous + interval
         while day is None or expected + grace < day:
-            if expected + grace > until:
+            if expected + grace >= until:
                 break
             due += 1  # an interval passed without a session
             expected += interval
