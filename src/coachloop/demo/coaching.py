@@ -8,8 +8,11 @@ session the behaviour's skill rises by `effect` on the logit scale; for the othe
 does nothing (effect 0). The sessions and effects are recorded in `DemoTruth.coaching`
 and stored in `coaching_sessions` by `coachloop demo`.
 
-The draws come from their own generator (seeded from the demo seed), and the rest of the
-world is built exactly as before: only the coached behaviours' probabilities change.
+The choices come from their own generator (seeded from the demo seed), so the latent
+world (teams, every other skill, drift, incidents, the call slots) is exactly as before:
+only the coached behaviours' probabilities change. The calls are then sampled as before
+from the shared generator; since a changed outcome changes how many draws follow it, the
+later calls are another sample of the same probabilities, not the same sample.
 """
 
 from __future__ import annotations

@@ -379,7 +379,8 @@ class AgendaEntry:
 def agenda(store: Store, supervisor: str, week_of: date) -> list[AgendaEntry]:
     """This week's sessions for `supervisor` (overdue first), each with its agenda: first the
     follow-up of the commitments of the agent's last session with the behaviour measured
-    since, then what the session kind is for."""
+    since (on the agent's micro session when one is due, else their first), then what the
+    session kind is for."""
     dues = due_sessions(store, supervisor, week_of)
     as_of = datetime.combine(week_start(week_of), time(0), tzinfo=UTC)
     by_agent: dict[str, list[Followup]] = defaultdict(list)
@@ -389,11 +390,16 @@ def agenda(store: Store, supervisor: str, week_of: date) -> list[AgendaEntry]:
     for s in list_sessions(store, supervisor=supervisor, held=True):
         if s.held_at is not None and s.held_at < as_of:
             last_session[s.agent_id] = s
+    # The follow-up goes on one session per agent: the micro session when one is due.
+    follow_on: dict[str, DueSession] = {}
+    for d in dues:
+        if d.agent_id not in follow_on or d.kind is SessionKind.MICRO:
+            follow_on[d.agent_id] = d
     entries = []
     for d in dues:
         items: list[str] = []
         last = last_session.get(d.agent_id)
-        if last is not None:
+        if last is not None and follow_on[d.agent_id] is d:
             items.extend(f"Follow up the commitment: {c}" for c in last.commitments)
             current = {f.behavior: f for f in by_agent[d.agent_id] if f.behavior in last.behaviors}
             for b in last.behaviors:

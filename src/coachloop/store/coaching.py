@@ -103,7 +103,7 @@ def save_sessions(store: Store, sessions: Sequence[CoachingSession]) -> None:
     with store.begin("cannot save coaching sessions") as conn:
         for batch in chunked(sessions, 500):
             ids = [s.id for s in batch]
-            created = dict(conn.execute(select(t.c.id, t.c.created_at).where(t.c.id.in_(ids))).tuples().all())
+            created = dict(conn.execute(select(t.c.id, t.c.created_at).where(t.c.id.in_(ids))).all())
             if created:
                 conn.execute(t.delete().where(t.c.id.in_(list(created))))
             rows = []
@@ -190,7 +190,7 @@ def agent_outcomes(
                 query = query.where(i.c.started_at >= since)
             if until is not None:
                 query = query.where(i.c.started_at < until)
-            for r in conn.execute(query).tuples():
+            for r in conn.execute(query):
                 key = (r[2], r[3])
                 if key not in result:
                     started = r[1] if r[1].tzinfo is not None else r[1].replace(tzinfo=UTC)
