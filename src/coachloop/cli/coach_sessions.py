@@ -10,7 +10,7 @@ of that command here.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -18,9 +18,10 @@ from rich.table import Table
 from coachloop.cli.common import DbOption, ReportFormat, open_db, out, print_json
 from coachloop.coaching.cadence import SessionKind
 from coachloop.errors import CoachloopError
-from coachloop.jobs import coach_sessions as cs
 from coachloop.stats import Interval
-from coachloop.store.coaching import CoachingSession, list_sessions
+
+if TYPE_CHECKING:
+    from coachloop.store.coaching import CoachingSession
 
 __all__ = ["sessions_app"]
 
@@ -99,6 +100,8 @@ def agenda_cmd(
     JSON: a list of {"agent_id", "agent_name", "kind", "due_on", "overdue", "last_held", "items"}.
     """
     week_of = _date(week, "--week") or date.today()
+    from coachloop.jobs import coach_sessions as cs
+
     store = open_db(db, create=False)
     with store:
         entries = cs.agenda(store, supervisor, week_of)
@@ -149,6 +152,8 @@ def followup_cmd(
     calls since the first session on it against the four weeks before, with the 95 % interval
     of the difference, and the verdict: improved, no change, worse or not enough calls yet.
     """
+    from coachloop.jobs import coach_sessions as cs
+
     store = open_db(db, create=False)
     with store:
         found = cs.followups(
@@ -208,6 +213,8 @@ def coaches_cmd(
     held on time), checkpoints followed up, and coaching effectiveness: the change in coached
     behaviours minus the same agents' uncoached behaviours (difference in differences, in rate
     points, with its 95 % interval)."""
+    from coachloop.jobs import coach_sessions as cs
+
     store = open_db(db, create=False)
     with store:
         reports = cs.coach_reports(store, as_of=_end_of(_date(as_of, "--as-of")))
@@ -255,6 +262,8 @@ def list_cmd(
     db: DbOption = None,
 ) -> None:
     """Sessions, oldest first: scheduled ones (not held yet) and held ones."""
+    from coachloop.store.coaching import list_sessions
+
     store = open_db(db, create=False)
     with store:
         sessions = list_sessions(store, agent_id=agent, supervisor=supervisor)
@@ -290,6 +299,8 @@ def schedule_cmd(
     """Schedule a session with AGENT."""
     when = _instant(at, "--at")
     assert when is not None
+    from coachloop.jobs import coach_sessions as cs
+
     store = open_db(db)
     with store:
         s = cs.schedule(store, agent, kind=kind, at=when, supervisor=supervisor)
@@ -328,6 +339,8 @@ def record_cmd(
     db: DbOption = None,
 ) -> None:
     """Record a held session: notes, agreed behaviours, commitments, improvement plan and checkpoint."""
+    from coachloop.jobs import coach_sessions as cs
+
     store = open_db(db)
     with store:
         s = cs.record_session(

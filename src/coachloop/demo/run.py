@@ -71,6 +71,20 @@ def _store_coaching(store: Store, truth_path: Path) -> _Coaching:
     )
 
 
+def write_plans(store: Store, folder: Path) -> Path:
+    """A coaching plan per agent as `<agent>.md`, and the first agent's as `<agent>.pdf`."""
+    from coachloop.coaching.render import plan_markdown, plan_pdf
+    from coachloop.jobs.coaching import build_plans
+
+    folder.mkdir(parents=True, exist_ok=True)
+    plans = build_plans(store)
+    for plan in plans:
+        (folder / f"{plan.agent_id}.md").write_text(plan_markdown(plan), encoding="utf-8")
+    if plans:
+        plan_pdf(plans[0], folder / f"{plans[0].agent_id}.pdf")
+    return folder
+
+
 def run_demo(
     directory: Path,
     *,
@@ -127,6 +141,11 @@ def run_demo(
         f"and customer sentiment; {result.auto_failed} auto-failed",
         highlight=False,
     )
+    plans_dir = write_plans(store, directory / "plans")
+    console.print(
+        f"  wrote a coaching plan per agent to {plans_dir}/ (Markdown; the first agent's also as PDF)",
+        highlight=False,
+    )
     coaching = _store_coaching(store, files.truth)
     console.print(coaching.summary, highlight=False)
     example = next(iter(store.iter_evaluations("general")), None)
@@ -136,6 +155,7 @@ def run_demo(
     console.print(f"  .venv/bin/coachloop report {db_arg}", highlight=False)
     console.print(f"  .venv/bin/coachloop metrics --by team,week {db_arg}", highlight=False)
     console.print(f"  .venv/bin/coachloop signals --limit 10 {db_arg}", highlight=False)
+    console.print(f"  .venv/bin/coachloop coach workshops {db_arg}", highlight=False)
     if example is not None:
         console.print(f"  .venv/bin/coachloop show {example.interaction_id} {db_arg}", highlight=False)
     console.print(

@@ -376,12 +376,32 @@ class AgendaEntry:
     items: list[str]
 
 
-def agenda(store: Store, supervisor: str, week_of: date) -> list[AgendaEntry]:
+def _plan_items(store: Store, dues: Sequence[DueSession], monday: date) -> dict[tuple[str, str], list[str]]:
+    """`build_plan(...).agenda(kind)` for every due session, from one read of the store: the
+    plans as of the week's Monday, or as of the latest calls when there are none before it."""
+    from coachloop.jobs.coaching import build_plans, load_coaching
+
+    data = load_coaching(store, as_of=monday)
+    if not data.agents():
+        data = load_coaching(store)
+    known = set(data.agents())
+    wanted = sorted({d.agent_id for d in dues} & known)
+    plans = {p.agent_id: p for p in build_plans(store, wanted, data=data)} if wanted else {}
+    return {
+        (d.agent_id, d.kind.value): plans[d.agent_id].agenda(d.kind.value)
+        for d in dues
+        if d.agent_id in plans
+    }
+
+
+def agenda(store: Store, supervisor: str, week_of: date, *, plans: bool = True) -> list[AgendaEntry]:
     """This week's sessions for `supervisor` (overdue first), each with its agenda: first the
     follow-up of the commitments of the agent's last session with the behaviour measured
-    since (on the agent's micro session when one is due, else their first), then what the
-    session kind is for."""
+    since (on the agent's micro session when one is due, else their first), then the plan's
+    items for the session's kind (`jobs.coaching.build_plan(...).agenda(kind)`; `plans=False`
+    leaves them out, and an agent with no evaluated calls has none), else what the kind is for."""
     dues = due_sessions(store, supervisor, week_of)
+    plan_items = _plan_items(store, dues, week_start(week_of)) if plans and dues else {}
     as_of = datetime.combine(week_start(week_of), time(0), tzinfo=UTC)
     by_agent: dict[str, list[Followup]] = defaultdict(list)
     for f in followups(store, supervisor=supervisor, as_of=as_of):
@@ -406,7 +426,10 @@ def agenda(store: Store, supervisor: str, week_of: date) -> list[AgendaEntry]:
                 measured = current.get(b)
                 if measured is not None:
                     items.append("Measured since coaching started: " + measured.change.sentence(b))
-        if d.kind is SessionKind.MICRO:
+        from_plan = plan_items.get((d.agent_id, d.kind.value))
+        if from_plan:
+            items.extend(from_plan)
+        elif d.kind is SessionKind.MICRO:
             items.append("One behaviour, one clip, one commitment; set the next checkpoint (15-20 min)")
         elif d.kind is SessionKind.REVIEW:
             items.append("Review the agent's focus metrics and the goals' progress")
