@@ -3,7 +3,7 @@ what the API tests run against."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -63,7 +63,7 @@ def _call(call_id: str, agent: str, team: str, words: str, day: int) -> Interact
     )
 
 
-def build_site(store_url: str) -> Iterator[ApiSite]:
+def build_site(store_url: str) -> Generator[ApiSite, None, None]:
     app = create_app(store_url, sentiment=False, no_knowledge=True)
     store: Store = app.state.store
     store.upsert_agents(

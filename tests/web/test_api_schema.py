@@ -10,6 +10,7 @@ from typing import Any
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Ok
 
 from tests.web.api_site import build_site
 
@@ -22,7 +23,7 @@ def test_generated_requests_find_no_server_errors(tmp_path: Path) -> None:
     try:
         schema = schemathesis.openapi.from_asgi("/openapi.json", site.app).include(path_regex="^/api/")
         admin = {"Authorization": f"Bearer {site.tokens['admin']}"}
-        operations = [result.ok() for result in schema.get_all_operations()]
+        operations = [result.ok() for result in schema.get_all_operations() if isinstance(result, Ok)]
         assert len(operations) >= 15
         failures: list[str] = []
         statuses: dict[int, int] = {}
@@ -42,7 +43,7 @@ def test_generated_requests_find_no_server_errors(tmp_path: Path) -> None:
 
             try:
                 run()
-            except Exception as exc:  # noqa: BLE001 - collect every operation's failure, then report
+            except Exception as exc:
                 failures.append(f"{operation.method.upper()} {operation.path}: {exc}")
         assert failures == []
         assert sum(statuses.values()) >= 3 * len(operations), statuses  # it did call them
