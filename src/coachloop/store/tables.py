@@ -127,6 +127,9 @@ interactions = Table(
     Column("source_format", String, nullable=False),
     Column("ingested_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # Newest-first pages of one agent's or one team's conversations read an index in order.
+    Index("ix_interactions_agent_started", "agent_id", "started_at", "id"),
+    Index("ix_interactions_team_started", "team", "started_at", "id"),
 )
 
 utterances = Table(

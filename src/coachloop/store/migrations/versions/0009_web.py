@@ -1,4 +1,5 @@
-"""Web sign-in and audit: users' password hashes, the audit log, the store's secrets.
+"""Web sign-in and audit: users' password hashes, the audit log, the store's secrets, and
+indexes for the API's newest-first lists of one agent's or one team's conversations.
 
 Revision ID: 0009_web
 Revises: 0007_live
@@ -29,6 +30,9 @@ def _key() -> sa.types.TypeEngine[Any]:
 
 
 def upgrade() -> None:
+    # Newest-first pages of one agent's or one team's conversations (the API's lists).
+    op.create_index("ix_interactions_agent_started", "interactions", ["agent_id", "started_at", "id"])
+    op.create_index("ix_interactions_team_started", "interactions", ["team", "started_at", "id"])
     with op.batch_alter_table("users") as batch:
         batch.add_column(sa.Column("password_hash", sa.String(), nullable=True))
     op.create_table(
@@ -58,3 +62,5 @@ def downgrade() -> None:
     op.drop_table("audit_log")
     with op.batch_alter_table("users") as batch:
         batch.drop_column("password_hash")
+    op.drop_index("ix_interactions_team_started", table_name="interactions")
+    op.drop_index("ix_interactions_agent_started", table_name="interactions")
