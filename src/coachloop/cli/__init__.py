@@ -12,6 +12,8 @@ import sys
 import typer
 
 from coachloop.cli import (
+    coach,
+    coach_sessions,
     demo,
     evaluate,
     evaluations,
@@ -38,6 +40,10 @@ app.add_typer(language.language_app, name="language")
 app.add_typer(reasons.reasons_app, name="reasons")
 app.add_typer(measure.eval_app, name="eval")
 app.add_typer(review.review_app, name="review")
+# `coach agenda | followup | coaches | sessions` join the plan commands under `coachloop coach`.
+coach.coach_app.registered_commands.extend(coach_sessions.sessions_app.registered_commands)
+coach.coach_app.registered_groups.extend(coach_sessions.sessions_app.registered_groups)
+app.add_typer(coach.coach_app, name="coach")
 app.add_typer(evaluations.evaluations_app, name="evaluations")
 app.add_typer(live.users_app, name="users")
 _COMMAND_MODULES = (demo, evaluate, live, metrics, signals)

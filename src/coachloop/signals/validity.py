@@ -23,7 +23,7 @@ from coachloop.model import Period, Signal
 from coachloop.signals.frame import CallFrame
 from coachloop.signals.stat import bh, codes, mean_test, proportion_test, strength_of
 
-__all__ = ["FDR", "find_validity"]
+__all__ = ["FDR", "behavior_associations", "find_validity"]
 
 FDR = 0.05
 MIN_CALLS = 30
@@ -68,6 +68,13 @@ def _associations(frame: CallFrame, behavior: str, mask: npt.NDArray[np.bool_]) 
             continue
         out.append(_Assoc(behavior, outcome, float(a.mean()), float(b.mean()), len(a), len(b), better, pv))
     return out
+
+
+def behavior_associations(frame: CallFrame) -> dict[str, list[_Assoc]]:
+    """Each behaviour's met-vs-missed comparison on every outcome with enough calls (raw
+    p-values, no correction): what coaching weighs focus behaviours by."""
+    behaviors, bcode = codes(frame.out_behavior)
+    return {b: _associations(frame, b, bcode == j) for j, b in enumerate(behaviors)}
 
 
 def find_validity(frame: CallFrame) -> list[Signal]:

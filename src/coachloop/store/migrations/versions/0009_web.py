@@ -2,7 +2,7 @@
 indexes for the API's newest-first lists of one agent's or one team's conversations.
 
 Revision ID: 0009_web
-Revises: 0007_live
+Revises: 0008_coaching
 Create Date: 2026-12-05
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0009_web"
-down_revision: str | None = "0007_live"
+down_revision: str | None = "0008_coaching"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
