@@ -35,6 +35,7 @@ __all__ = [
     "UTCDateTime",
     "agent_states",
     "agents",
+    "audit_log",
     "behavior_results",
     "coaching_sessions",
     "engagement",
@@ -51,6 +52,7 @@ __all__ = [
     "schedules",
     "users",
     "utterances",
+    "web_secrets",
 ]
 
 Key = String().with_variant(String(collation="C"), "postgresql")
@@ -126,6 +128,9 @@ interactions = Table(
     Column("source_format", String, nullable=False),
     Column("ingested_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # Newest-first pages of one agent's or one team's conversations read an index in order.
+    Index("ix_interactions_agent_started", "agent_id", "started_at", "id"),
+    Index("ix_interactions_team_started", "team", "started_at", "id"),
 )
 
 utterances = Table(
@@ -307,8 +312,33 @@ users = Table(
     Column("team", String),
     Column("token_hash", String, nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("password_hash", String),
 )
-"""People and systems that use the web app and live sessions; tokens are kept as SHA-256."""
+"""People and systems that use the web app and live sessions; tokens are kept as SHA-256,
+passwords (for signing in to the pages; none for token-only users) as argon2id hashes."""
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("user_name", Key, nullable=False, index=True),
+    Column("role", String, nullable=False),
+    Column("action", String, nullable=False),
+    Column("object_kind", String, nullable=False),
+    Column("object_id", Key, nullable=False),
+    Column("detail", Json),
+    Index("ix_audit_log_object", "object_kind", "object_id"),
+)
+"""Who opened (or changed) what, and when: conversations, plans, users."""
+
+web_secrets = Table(
+    "web_secrets",
+    metadata,
+    Column("name", Key, primary_key=True),
+    Column("value", String, nullable=False),
+)
+"""Random secrets made once per store (the session-cookie signing key)."""
 
 live_prompts = Table(
     "live_prompts",

@@ -1,0 +1,155 @@
+"""The API's list endpoints under load with 1 million stored conversations.
+
+    .venv/bin/python -m benchmarks.bench_web_api [--n 1000000] [--seconds 8] [--concurrency 8]
+
+The store (SQLite) is built once with bulk inserts and cached under the temp folder
+(`coachloop-bench-web-<n>.db`): N contacts from `bench_metrics.workload` (one agent per
+2,000 contacts, teams of 12, a year of dates), their team on each row, one evaluation per
+contact and two utterances each. The app is served by uvicorn on loopback in this process;
+the load comes from a second process (an async httpx client, `--concurrency` requests in
+flight, `--seconds` per endpoint) that prints requests/s, p50 and p99 per endpoint.
+Endpoints are called as an admin (everything), a supervisor (a team) and an agent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+TARGET_P99_MS = 150.0
+
+
+def build(n: int, path: Path) -> str:
+    from benchmarks.bench_metrics import build_store, workload
+
+    url = f"sqlite:///{path}"
+    if path.exists():
+        return url
+    partial = path.with_suffix(".partial.db")
+    partial.unlink(missing_ok=True)
+    started = time.perf_counter()
+    data = workload(n, seed=11)
+    build_store(data, partial)
+    con = sqlite3.connect(partial)
+    con.execute("UPDATE interactions SET team = (SELECT team FROM agents WHERE agents.id = interactions.agent_id)")
+    con.execute(
+        "INSERT INTO evaluations (interaction_id, rubric, rubric_version, score, compliance_passed, auto_failed, "
+        "section_scores, evaluated_at, results) SELECT id, 'general', '2', (abs(random()) % 100) / 100.0, 1, "
+        "(abs(random()) % 50) = 0, '{}', '2026-12-01 00:00:00.000000', '[]' FROM interactions"
+    )
+    con.execute(
+        "INSERT INTO utterances (interaction_id, idx, speaker, start, \"end\", text) "
+        "SELECT id, 0, 'agent', 0.0, 2.0, 'thank you for calling how can i help' FROM interactions"
+    )
+    con.execute(
+        "INSERT INTO utterances (interaction_id, idx, speaker, start, \"end\", text) "
+        "SELECT id, 1, 'customer', 2.5, 6.0, 'my ' || contact_reason || ' question ' || id FROM interactions"
+    )
+    con.commit()
+    con.execute("ANALYZE")
+    con.close()
+    partial.rename(path)
+    print(f"built {n:,} conversations in {time.perf_counter() - started:.0f} s: {path}", file=sys.stderr)
+    return url
+
+
+async def _load(base: str, token: str, path: str, seconds: float, concurrency: int) -> dict[str, Any]:
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+    stop = time.perf_counter() + seconds
+    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+
+        async def worker() -> None:
+            nonlocal errors
+            while time.perf_counter() < stop:
+                t0 = time.perf_counter()
+                answer = await client.get(path)
+                latencies.append((time.perf_counter() - t0) * 1000)
+                if answer.status_code != 200:
+                    errors += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / elapsed,
+        "p50_ms": statistics.median(latencies),
+        "p99_ms": latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
+    }
+
+
+def client_main(argv: list[str]) -> None:
+    base, token, path, seconds, concurrency = argv
+    print(json.dumps(asyncio.run(_load(base, token, path, float(seconds), int(concurrency)))))
+
+
+ENDPOINTS = [
+    ("admin", "/api/interactions?limit=50"),
+    ("admin", "/api/interactions?limit=50&team=team3&since=2026-03-01&until=2026-06-30"),
+    ("admin", "/api/interactions?limit=50&channel=chat&reason=fraud"),
+    ("admin", "/api/evaluations?limit=50"),
+    ("admin", "/api/evaluations?limit=50&auto_failed=true"),
+    ("supervisor", "/api/interactions?limit=50"),
+    ("agent", "/api/interactions?limit=50"),
+    ("agent", "/api/evaluations?limit=50"),
+    ("admin", "/api/interactions?limit=50&q=fraud&agent=a7"),
+    ("admin", "/api/interactions?limit=20&q=c123456"),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--only", help="Run only endpoints whose path contains this.")
+    args = parser.parse_args()
+
+    from coachloop.jobs.live import create_user
+    from coachloop.web import create_app
+    from coachloop.web.server import BackgroundServer
+
+    url = build(args.n, Path(tempfile.gettempdir()) / f"coachloop-bench-web-{args.n}.db")
+    app = create_app(url, sentiment=False, no_knowledge=True)
+    store = app.state.store
+    suffix = str(time.time_ns())
+    tokens = {
+        "admin": create_user(store, f"admin-{suffix}", "admin"),
+        "supervisor": create_user(store, f"sup-{suffix}", "supervisor", team="team3"),
+        "agent": create_user(store, f"agent-{suffix}", "agent", agent_id="a7", team="team0"),
+    }
+    print(f"{'role':<11} {'endpoint':<80} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7}  p99<{TARGET_P99_MS:.0f}")
+    with BackgroundServer(app) as base:
+        for role, path in ENDPOINTS:
+            if args.only and args.only not in path:
+                continue
+            done = subprocess.run(
+                [sys.executable, "-m", "benchmarks.bench_web_api", "--client", base, tokens[role], path,
+                 str(args.seconds), str(args.concurrency)],
+                capture_output=True, text=True, check=True, timeout=args.seconds + 120,
+            )
+            r = json.loads(done.stdout)
+            ok = "yes" if r["p99_ms"] < TARGET_P99_MS and not r["errors"] else "NO"
+            print(f"{role:<11} {path:<80} {r['rps']:>7.1f} {r['p50_ms']:>7.1f} {r['p99_ms']:>7.1f}  {ok}"
+                  + (f" ({r['errors']} errors)" if r["errors"] else ""), flush=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--client":
+        client_main(sys.argv[2:])
+    else:
+        main()
