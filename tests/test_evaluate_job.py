@@ -49,7 +49,8 @@ def test_a_default_run_reads_only_interactions_due_under_their_chosen_rubric(sto
     totals: list[int] = []
     jobs.evaluate_store(store, rubrics, on_total=totals.append)
     # Each call is still "pending" under the rubric not chosen for it, but nothing is due.
-    assert store.pending_evaluation("general", "2") == ["c-2"]
+    general = next(r for r in rubrics if r.name == "general")
+    assert store.pending_evaluation("general", general.version) == ["c-2"]
     second = jobs.evaluate_store(store, rubrics, on_total=totals.append)
     assert totals == [2, 0] and second.evaluated == 0
     store.write([call("c-1", "cards"), call("c-3", "cards")], source_format="native")
