@@ -21,7 +21,7 @@ from coachloop.language.sentiment import assess_many
 from coachloop.realtime import protocol
 from coachloop.realtime.knowledge import load_catalogue
 from coachloop.store import open_store
-from coachloop.web import live, pages
+from coachloop.web import live, pages, views
 
 __all__ = ["create_app"]
 
@@ -61,6 +61,7 @@ def create_app(
     app.state.live = service
     app.include_router(live.router)
     app.include_router(pages.router)
+    app.include_router(views.router)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -1,0 +1,138 @@
+"""What every page view shares: rendering, the signed-in viewer, their scope, navigation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from coachloop.jobs import workspace
+from coachloop.jobs.workspace import format_value
+from coachloop.store import Store
+from coachloop.store.live import UserRecord
+from coachloop.web.auth import current_user
+from coachloop.web.views import charts
+
+__all__ = ["NAV", "Viewer", "forbid", "render", "store_of", "templates"]
+
+TEMPLATES = Path(__file__).parent.parent / "templates"
+templates = Jinja2Templates(directory=str(TEMPLATES))
+
+NAV: dict[str, list[tuple[str, str]]] = {
+    "agent": [("/me", "My work"), ("/agent", "Live assist")],
+    "supervisor": [("/team", "My team"), ("/board", "Live board")],
+    "qa": [
+        ("/qa", "Rubrics & analytics"),
+        ("/qa/evaluations", "Evaluations"),
+        ("/qa/reviews", "Review queue"),
+        ("/qa/calibration", "Calibration"),
+    ],
+    "leader": [("/leader", "Overview"), ("/team", "Teams"), ("/board", "Live board")],
+    "admin": [
+        ("/leader", "Overview"),
+        ("/team", "Teams"),
+        ("/qa", "QA"),
+        ("/qa/reviews", "Review queue"),
+        ("/board", "Live board"),
+    ],
+}
+HOME = {"agent": "/me", "supervisor": "/team", "qa": "/qa", "leader": "/leader", "admin": "/leader"}
+
+
+def store_of(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+Viewer = Annotated[UserRecord, Depends(current_user)]
+
+
+def forbid(user: UserRecord, *roles: str) -> None:
+    if user.role not in roles:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, f"the {user.role} role may not open this page")
+
+
+def _pct(value: float | None, digits: int = 0) -> str:
+    return "-" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def _when(value: datetime | None) -> str:
+    return "-" if value is None else value.strftime("%d %b %Y %H:%M")
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{int(value // 60)}:{int(value % 60):02d}"
+
+
+templates.env.filters["pct"] = _pct
+templates.env.filters["when"] = _when
+templates.env.filters["mmss"] = _seconds
+templates.env.filters["kpi"] = format_value
+templates.env.filters["figure"] = charts.as_json
+templates.env.globals["trend"] = charts.trend_chart
+
+
+def render(request: Request, user: UserRecord, name: str, **context: Any) -> HTMLResponse:
+    nav = NAV.get(user.role, [])
+    return templates.TemplateResponse(
+        request,
+        name,
+        {"user": user, "nav": nav, "path": request.url.path, "csrf": "", **context},
+    )
+
+
+def csrf_checked() -> None:
+    """Form posts must carry the session's CSRF token (wired to `web.auth.check_csrf`)."""
+
+
+CsrfChecked = Depends(csrf_checked)
+
+FLASH = {
+    "disputed": "Your dispute was sent to QA: the outcome is in their review queue.",
+    "overridden": "Outcome set. It now counts everywhere in place of the machine's.",
+    "calibrated": "Judgement recorded.",
+}
+
+
+def flash_of(request: Request) -> dict[str, str | None]:
+    done = request.query_params.get("done")
+    error = request.query_params.get("error")
+    if error:
+        return {"flash": error[:300], "flash_kind": "error"}
+    return {"flash": FLASH.get(done or ""), "flash_kind": "ok"}
+
+
+def safe_back(back: str | None, default: str) -> str:
+    """Only a path inside this app (no open redirect)."""
+    if back and back.startswith("/") and not back.startswith("//"):
+        return back
+    return default
+
+
+class _Scope:
+    """Stand-in until `jobs.access.Scope` is merged: agent -> self, supervisor -> team."""
+
+    def __init__(self, allowed: frozenset[str] | None) -> None:
+        self.allowed = allowed
+
+    def allows_agent(self, agent_id: str | None) -> bool:
+        return self.allowed is None or (agent_id is not None and agent_id in self.allowed)
+
+
+def scope_of(request: Request, user: UserRecord) -> workspace.Visible:
+    if user.role == "agent":
+        return _Scope(frozenset({user.agent_id} if user.agent_id else ()))
+    if user.role == "supervisor":
+        agents = store_of(request).list_agents()
+        return _Scope(frozenset(a.id for a in agents if a.team is not None and a.team == user.team))
+    return _Scope(None)
+
+
+def audit_opened(request: Request, user: UserRecord, kind: str, object_id: str) -> None:
+    """Who opened which object (wired to `jobs.audit.record`)."""
