@@ -70,6 +70,7 @@ def phrases_for(behavior: str) -> dict[str, dict[str, PhraseSet]]:
     the lines that break it."""
     return PHRASES[PROHIBITED if behavior == RESTRAINT else behavior]
 
+
 LANGUAGES: tuple[str, ...] = ("en", "hi-en")
 
 

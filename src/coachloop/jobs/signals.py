@@ -35,7 +35,9 @@ def find_signals(
     found: list[Signal] = []
     if wanted & set(FINDERS):
         with store.reading("cannot read evaluations for signals") as conn:
-            found = find_all(conn, kinds=sorted(wanted & set(FINDERS)), since=since, until=until, rubric=rubric)
+            found = find_all(
+                conn, kinds=sorted(wanted & set(FINDERS)), since=since, until=until, rubric=rubric
+            )
     # Engagement and incentive signals read their own inputs (surveys, a plan) from the store.
     if "engagement" in wanted:
         found += find_engagement_signals(store, since=since, until=until, rubric=rubric)

@@ -319,9 +319,9 @@ def _clip(
         return None
     where = result.expected_window
     text = (
-        f"expected between utterances {where.from_utterance} and {where.to_utterance}"
+        f"not heard where it was expected (utterances {where.from_utterance}-{where.to_utterance})"
         if where is not None
-        else "expected in this call"
+        else "not heard in this call"
     )
     index = where.from_utterance if where is not None else None
     return Clip(
@@ -556,7 +556,7 @@ class ConversationView:
     reason_confidence: float | None
     language: str | None
     sentiment: dict[str, Any]
-    """Customer sentiment start / lowest / end, recovered."""
+    """Customer sentiment start / lowest / end, recovered, frustration peaks (utterance indexes)."""
 
 
 def _cut(text: str, spans: list[tuple[int, int, Mark]]) -> list[tuple[str, list[Mark]]]:
@@ -579,9 +579,16 @@ def _cut(text: str, spans: list[tuple[int, int, Mark]]) -> list[tuple[str, list[
 def conversation(store: Store, scope: Visible, interaction_id: str) -> ConversationView:
     """One conversation with every behaviour's outcome (overrides applied), its evidence
     cut into the transcript, and the customer's sentiment along it."""
-    interaction = store.get_interaction(interaction_id)
-    if interaction is None or not scope.allows_agent(interaction.agent_id):
+    view = cached(store, ("conversation", interaction_id), lambda: _conversation(store, interaction_id))
+    if view is None or not scope.allows_agent(view.interaction.agent_id):
         raise NotVisible(f"no conversation {interaction_id!r}")
+    return view
+
+
+def _conversation(store: Store, interaction_id: str) -> ConversationView | None:
+    interaction = store.get_interaction(interaction_id)
+    if interaction is None:
+        return None
     from coachloop.language.sentiment import score_many
 
     evals = store.get_evaluations(interaction_id)
@@ -652,6 +659,7 @@ def conversation(store: Store, scope: Visible, interaction_id: str) -> Conversat
             "lowest": insights.sentiment_lowest if insights else None,
             "end": insights.sentiment_end if insights else None,
             "recovered": insights.recovered if insights else None,
+            "peaks": list(insights.frustration_peaks) if insights else [],
         },
     )
 

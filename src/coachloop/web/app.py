@@ -65,7 +65,9 @@ def create_app(
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            schema = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
             _document_websocket(schema)
             app.openapi_schema = schema
         return app.openapi_schema
@@ -92,8 +94,13 @@ def _document_websocket(schema: dict[str, Any]) -> None:
             "description": (protocol.__doc__ or "").strip(),
             "operationId": "live_session_websocket",
             "parameters": [
-                {"name": "token", "in": "query", "required": False, "schema": {"type": "string"},
-                 "description": "Bearer token (or an Authorization header)."}
+                {
+                    "name": "token",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": "Bearer token (or an Authorization header).",
+                }
             ],
             "requestBody": {
                 "description": "Client messages, one JSON object per text frame.",

@@ -9,13 +9,20 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["MET", "MISSED", "NA", "PRIMARY", "as_json", "sentiment_chart", "trend_chart"]
+__all__ = ["BOUNDS", "MET", "MISSED", "NA", "PRIMARY", "as_json", "sentiment_chart", "trend_chart"]
 
 PRIMARY = "#2563eb"
 MET = "#15803d"
 MISSED = "#b91c1c"
 NA = "#9ca3af"
 BAND = "rgba(37, 99, 235, 0.15)"
+BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    "share": (0.0, 1.0),
+    "0-1": (0.0, 1.0),
+    "1-5": (1.0, 5.0),
+    "seconds": (0.0, None),
+}
+"""Where a KPI's values can lie: an interval is drawn within them."""
 
 _FONT = {"family": "Inter, system-ui, -apple-system, Segoe UI, sans-serif", "size": 12, "color": "#374151"}
 
@@ -39,9 +46,20 @@ def trend_chart(weeks: Sequence[dict[str, Any]], unit: str, height: int = 150) -
     """A weekly series with its interval as a shaded band."""
     x = [w["week"] for w in weeks]
     scale = 100.0 if unit in ("share", "0-1") else (1 / 60 if unit == "seconds" else 1.0)
-    values = [None if w["value"] is None else round(w["value"] * scale, 3) for w in weeks]
-    lo = [None if w.get("lo") is None else round(w["lo"] * scale, 3) for w in weeks]
-    hi = [None if w.get("hi") is None else round(w["hi"] * scale, 3) for w in weeks]
+    floor, ceiling = BOUNDS.get(unit, (None, None))
+
+    def clamp(v: float | None) -> float | None:
+        if v is None:
+            return None
+        if floor is not None:
+            v = max(v, floor)
+        if ceiling is not None:
+            v = min(v, ceiling)
+        return round(v * scale, 3)
+
+    values = [clamp(w["value"]) for w in weeks]
+    lo = [clamp(w.get("lo")) for w in weeks]
+    hi = [clamp(w.get("hi")) for w in weeks]
     suffix = "%" if scale == 100.0 else (" min" if unit == "seconds" else "")
     data = [
         {"x": x, "y": hi, "mode": "lines", "line": {"width": 0}, "hoverinfo": "skip", "type": "scatter"},
@@ -65,7 +83,9 @@ def trend_chart(weeks: Sequence[dict[str, Any]], unit: str, height: int = 150) -
             "hovertemplate": "week of %{x}: %{y:.1f}" + suffix + "<extra></extra>",
         },
     ]
-    return {"data": data, "layout": _layout(height, yaxis={"gridcolor": "#e5e7eb", "ticksuffix": suffix})}
+    xaxis = {"type": "date", "tickformat": "%d %b", "gridcolor": "#f1f5f9", "nticks": 5}
+    yaxis = {"gridcolor": "#e5e7eb", "ticksuffix": suffix, "nticks": 5}
+    return {"data": data, "layout": _layout(height, xaxis=xaxis, yaxis=yaxis)}
 
 
 def sentiment_chart(

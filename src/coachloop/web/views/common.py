@@ -64,6 +64,26 @@ def _when(value: datetime | None) -> str:
     return "-" if value is None else value.strftime("%d %b %Y %H:%M")
 
 
+def _ci(ci: Any, unit: str) -> str:
+    """An interval as people read it, within the values the KPI can take."""
+    if not ci:
+        return ""
+    floor, ceiling = charts.BOUNDS.get(unit, (None, None))
+    lo, hi = ci[0], ci[1]
+    if floor is not None:
+        lo, hi = max(lo, floor), max(hi, floor)
+    if ceiling is not None:
+        lo, hi = min(lo, ceiling), min(hi, ceiling)
+    return f"{format_value(lo, unit)}–{format_value(hi, unit)}"
+
+
+def _delta(value: float, unit: str) -> str:
+    """A change: shares in percentage points."""
+    if unit in ("share", "0-1"):
+        return f"{abs(value) * 100:.0f} pts"
+    return format_value(abs(value), unit)
+
+
 def _seconds(value: float | None) -> str:
     if value is None:
         return ""
@@ -74,6 +94,8 @@ templates.env.filters["pct"] = _pct
 templates.env.filters["when"] = _when
 templates.env.filters["mmss"] = _seconds
 templates.env.filters["kpi"] = format_value
+templates.env.filters["ci"] = _ci
+templates.env.filters["delta"] = _delta
 templates.env.filters["figure"] = charts.as_json
 templates.env.globals["trend"] = charts.trend_chart
 
