@@ -385,7 +385,11 @@ def agent_home(store: Store, scope: Visible, agent_id: str) -> AgentHome:
     their own misses and peers' good examples, recognition and practice."""
     if not scope.allows_agent(agent_id):
         raise NotVisible(f"no agent {agent_id!r}")
-    agent = _agents(store).get(agent_id) or Agent(agent_id)
+    agent = _agents(store).get(agent_id)
+    if agent is None:
+        if not _agent_outcomes(store, agent_id):
+            raise NotVisible(f"no agent {agent_id!r}")
+        agent = Agent(agent_id)  # calls arrived before the roster named them
     return cached(store, ("home", agent_id), lambda: _agent_home(store, agent))
 
 
