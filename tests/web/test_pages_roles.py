@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,9 +16,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from coachloop.store import open_store
+from coachloop.store.engine import scratch_schema
 from coachloop.store.tables import interactions
 from coachloop.web.app import create_app
 from coachloop.web.views import router as pages_router
+from tests.conftest import PG_URL_ENV
 from tests.web.pages_fixtures import build_demo_store
 
 ROLES = ("agent", "supervisor", "qa", "leader", "admin")
@@ -57,10 +61,20 @@ def add_role_users(url: str) -> dict[str, str]:
     return tokens
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    directory: Path = tmp_path_factory.mktemp("pages")
-    url = build_demo_store(directory)
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The small demo world on SQLite, and on PostgreSQL when COACHLOOP_TEST_PG_URL is set."""
+    with ExitStack() as stack:
+        url = None
+        if request.param == "postgresql":
+            base = os.environ.get(PG_URL_ENV)
+            if not base:
+                pytest.skip(f"PostgreSQL backend not tested: set {PG_URL_ENV}")
+            url = stack.enter_context(scratch_schema(base, "pages"))
+        yield from _site(build_demo_store(tmp_path_factory.mktemp("pages"), url=url))
+
+
+def _site(url: str) -> Iterator[Site]:
     tokens = add_role_users(url)
     with open_store(url) as store:
         agents = {a.id: a for a in store.list_agents()}
