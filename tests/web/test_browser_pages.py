@@ -114,6 +114,14 @@ def test_an_agent_disputes_an_outcome_from_the_conversation(browser: Browser) ->
     assert "dispute was sent" in browser.css("#flash").text
 
 
+def test_a_page_outside_the_viewers_scope_is_a_not_found_page_in_the_apps_look(browser: Browser) -> None:
+    browser.sign_in("agent")
+    browser.open("/agents/A002")
+    assert browser.css("#error-title").text == "Not found"
+    browser.open("/leader")
+    assert browser.css("#error-title").text == "Not for your role"
+
+
 def test_a_supervisor_opens_an_agent_of_their_team_from_the_team_table(browser: Browser) -> None:
     browser.sign_in("supervisor")
     assert browser.driver.current_url.endswith("/team")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
 from coachloop.jobs import workspace
@@ -17,7 +19,7 @@ from coachloop.store.live import UserRecord
 from coachloop.web.auth import current_user
 from coachloop.web.views import charts
 
-__all__ = ["NAV", "Viewer", "forbid", "render", "store_of", "templates"]
+__all__ = ["NAV", "PageRoute", "Viewer", "forbid", "render", "store_of", "templates"]
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))
@@ -158,3 +160,29 @@ def scope_of(request: Request, user: UserRecord) -> workspace.Visible:
 
 def audit_opened(request: Request, user: UserRecord, kind: str, object_id: str) -> None:
     """Who opened which object (wired to `jobs.audit.record`)."""
+
+
+_TITLES = {403: "Not for your role", 404: "Not found"}
+
+
+class PageRoute(APIRoute):
+    """A page route: a 403 or 404 is a page in the app's look for a browser (which asks
+    for HTML), the usual JSON error body for any other client."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except HTTPException as err:
+                if err.status_code not in _TITLES or "text/html" not in request.headers.get("accept", ""):
+                    raise
+                return templates.TemplateResponse(
+                    request,
+                    "pages/error.html",
+                    {"title": _TITLES[err.status_code], "message": str(err.detail)},
+                    status_code=err.status_code,
+                )
+
+        return handle

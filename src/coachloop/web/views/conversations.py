@@ -7,9 +7,9 @@ from fastapi.responses import HTMLResponse
 
 from coachloop.jobs import workspace
 from coachloop.web.views import charts
-from coachloop.web.views.common import Viewer, audit_opened, flash_of, render, scope_of, store_of
+from coachloop.web.views.common import PageRoute, Viewer, audit_opened, flash_of, render, scope_of, store_of
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(tags=["pages"], route_class=PageRoute)
 
 
 @router.get("/conversations/{interaction_id}", response_class=HTMLResponse)

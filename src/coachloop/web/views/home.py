@@ -14,6 +14,7 @@ from coachloop.jobs import workspace
 from coachloop.web.views.common import (
     HOME,
     CsrfChecked,
+    PageRoute,
     Viewer,
     flash_of,
     forbid,
@@ -23,7 +24,7 @@ from coachloop.web.views.common import (
     store_of,
 )
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(tags=["pages"], route_class=PageRoute)
 
 
 @router.get("/", include_in_schema=False)

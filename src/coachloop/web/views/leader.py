@@ -7,10 +7,10 @@ from fastapi.responses import HTMLResponse
 
 from coachloop.jobs import workspace
 from coachloop.web.views import charts
-from coachloop.web.views.common import Viewer, forbid, render, store_of
+from coachloop.web.views.common import PageRoute, Viewer, forbid, render, store_of
 from coachloop.web.views.team import kpi_columns
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(tags=["pages"], route_class=PageRoute)
 
 
 @router.get("/leader", response_class=HTMLResponse)

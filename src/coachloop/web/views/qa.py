@@ -11,9 +11,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from coachloop.errors import CoachloopError
 from coachloop.jobs import workspace
-from coachloop.web.views.common import CsrfChecked, Viewer, flash_of, forbid, render, scope_of, store_of
+from coachloop.web.views.common import (
+    CsrfChecked,
+    PageRoute,
+    Viewer,
+    flash_of,
+    forbid,
+    render,
+    scope_of,
+    store_of,
+)
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(tags=["pages"], route_class=PageRoute)
 
 QA_ROLES = ("qa", "admin")
 MAX_RUBRIC_BYTES = 1_000_000

@@ -7,9 +7,9 @@ from fastapi.responses import HTMLResponse
 
 from coachloop.jobs import workspace
 from coachloop.metrics import KPIS
-from coachloop.web.views.common import Viewer, flash_of, forbid, render, scope_of, store_of
+from coachloop.web.views.common import PageRoute, Viewer, flash_of, forbid, render, scope_of, store_of
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(tags=["pages"], route_class=PageRoute)
 
 
 def kpi_columns() -> list[tuple[str, str, str]]:
