@@ -19,6 +19,7 @@ import weakref
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -64,6 +65,10 @@ FOCUS_KPIS = ("qa_score", "compliance_pass_rate", "fcr_rate", "csat", "aht_secon
 FOCUS_BEHAVIORS = 2
 MIN_N = 5
 """A behaviour applicable fewer times than this is neither a focus nor a recognised strength."""
+GOAL_STEP = 0.15
+"""A focus behaviour's goal: its pass rate up by this much ..."""
+GOAL_DAYS = 14
+"""... by a checkpoint this many days after the agent's latest call."""
 STATE_TTL = 1.0
 """Seconds a read of the store's state is trusted before it is read again."""
 
@@ -254,6 +259,8 @@ class FocusBehavior:
     """Pass rate over the last two weeks' calls."""
     recent_n: int
     target: float
+    deadline: date | None
+    """The checkpoint: two weeks after the agent's latest call."""
     coaching: str
 
 
@@ -412,6 +419,8 @@ def _agent_home(store: Store, agent: Agent) -> AgentHome:
         ),
         key=lambda t: (t[0], t[1]),
     )
+    latest = max((r["started_at"] for r in outcomes if r["started_at"] is not None), default=None)
+    deadline = latest.date() + timedelta(days=GOAL_DAYS) if latest is not None else None
     focus: list[FocusBehavior] = []
     for rate, behavior, est in ranked[:FOCUS_BEHAVIORS]:
         if rate >= 0.9:
@@ -436,7 +445,8 @@ def _agent_home(store: Store, agent: Agent) -> AgentHome:
                 est["n"],
                 recent,
                 recent_n,
-                min(1.0, round(rate + 0.15, 2)),
+                min(1.0, round(rate + GOAL_STEP, 2)),
+                deadline,
                 coaching,
             )
         )
