@@ -19,6 +19,7 @@ from coachloop.store import open_store
 from coachloop.store.engine import scratch_schema
 from coachloop.store.tables import interactions
 from coachloop.web.app import create_app
+from coachloop.web import pages as live_pages
 from coachloop.web.views import router as pages_router
 from tests.conftest import PG_URL_ENV
 from tests.web.pages_fixtures import build_demo_store
@@ -125,6 +126,8 @@ def gets(site: Site) -> dict[str, list[tuple[str, dict[str, int]]]]:
         "/qa/reviews": [("/qa/reviews", only("qa", "admin"))],
         "/qa/calibration": [("/qa/calibration", only("qa", "admin"))],
         "/leader": [("/leader", only("leader", "admin"))],
+        "/board": [("/board", only("supervisor", "qa", "leader", "admin"))],
+        "/agent": [("/agent", only("agent"))],
         "/static/vendor/plotly.min.js": [("/static/vendor/plotly.min.js", ALL)],
         "/static/{name}": [
             ("/static/app.css", ALL),
@@ -143,7 +146,8 @@ POSTS = {
 
 
 def page_routes() -> list[APIRoute]:
-    return [r for r in pages_router.routes if isinstance(r, APIRoute)]
+    """The workspace pages and the live pages (the board, the agent's prompts)."""
+    return [r for r in (*pages_router.routes, *live_pages.router.routes) if isinstance(r, APIRoute)]
 
 
 def test_every_page_route_has_an_entry_in_the_role_matrix(site: Site) -> None:
