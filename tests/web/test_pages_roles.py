@@ -18,8 +18,8 @@ from sqlalchemy import select
 from coachloop.store import open_store
 from coachloop.store.engine import scratch_schema
 from coachloop.store.tables import interactions
-from coachloop.web.app import create_app
 from coachloop.web import pages as live_pages
+from coachloop.web.app import create_app
 from coachloop.web.views import router as pages_router
 from tests.conftest import PG_URL_ENV
 from tests.web.pages_fixtures import build_demo_store
