@@ -854,8 +854,15 @@ def browse_evaluations(
     chosen = review_jobs.parse_outcome(outcome) if outcome else None
     if agent and not scope.allows_agent(agent):
         return []
+    # Without a reason or words to match, the store stops at `limit` (the scope may drop
+    # some of those rows: then a scoped caller sees fewer than `limit`).
     found = store.find_evaluations(
-        EvaluationFilter(agent=agent or None, behavior=behavior or None, outcome=chosen)
+        EvaluationFilter(
+            agent=agent or None,
+            behavior=behavior or None,
+            outcome=chosen,
+            limit=None if (reason or text) else limit,
+        )
     )
     found = [f for f in found if scope.allows_agent(f.header.agent_id)]
     if reason or text:
