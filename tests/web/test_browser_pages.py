@@ -18,7 +18,7 @@ import pytest
 from coachloop.web.app import create_app
 from coachloop.web.server import BackgroundServer
 from tests.web.pages_fixtures import build_demo_store, chromium_missing, headless_chromium
-from tests.web.test_pages_roles import add_role_users
+from tests.web.test_pages_roles import add_role_users, password
 
 MISSING = chromium_missing()
 pytestmark = pytest.mark.skipif(MISSING is not None, reason=f"no browser tests: {MISSING}")
@@ -27,17 +27,18 @@ SHOTS = os.environ.get("COACHLOOP_SCREENSHOTS")
 
 
 class Browser:
-    def __init__(self, driver: Any, base: str, tokens: dict[str, str]) -> None:
+    def __init__(self, driver: Any, base: str) -> None:
         self.driver = driver
         self.base = base
-        self.tokens = tokens
 
     def sign_in(self, role: str) -> None:
-        self.driver.execute_cdp_cmd("Network.enable", {})
-        self.driver.execute_cdp_cmd(
-            "Network.setExtraHTTPHeaders", {"headers": {"Authorization": f"Bearer {self.tokens[role]}"}}
-        )
+        """Through the login form, as a person does (signing out whoever was in)."""
+        self.driver.delete_all_cookies()
         self.driver.get(self.base + "/")
+        assert "/login" in self.driver.current_url
+        self.css("#username").send_keys(f"{role}-user")
+        self.css("#password").send_keys(password(role))
+        self.css("form[action='/login'] button[type=submit]").click()
 
     def open(self, path: str) -> None:
         self.driver.get(self.base + path)
@@ -71,16 +72,19 @@ class Browser:
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     url = build_demo_store(tmp_path_factory.mktemp("browser"))
-    tokens = add_role_users(url)
+    add_role_users(url)
     driver = headless_chromium()
     try:
         with BackgroundServer(create_app(url, sentiment=False)) as base:
-            yield Browser(driver, base, tokens)
+            yield Browser(driver, base)
     finally:
         driver.quit()
 
 
 def test_an_agent_opens_a_clip_from_home_and_sees_the_evidence_highlighted(browser: Browser) -> None:
+    browser.driver.delete_all_cookies()
+    browser.open("/")
+    browser.shot("login")
     browser.sign_in("agent")
     assert browser.driver.current_url.endswith("/me")
     browser.wait_charts()

@@ -49,6 +49,9 @@ class Site:
 
 
 def add_role_users(url: str) -> dict[str, str]:
+    """One user per role (the agent is A001 of team Summit, the supervisor Summit's), each
+    with a bearer token `token-ROLE` and the password `password(ROLE)` for the pages."""
+    from coachloop.jobs.users import set_password
     from coachloop.store.live import add_user
 
     tokens = {}
@@ -58,8 +61,37 @@ def add_role_users(url: str) -> dict[str, str]:
             agent = "A001" if role == "agent" else None
             team = "Summit" if role in ("agent", "supervisor") else None
             add_user(store, f"{role}-user", role, token, agent_id=agent, team=team)
+            set_password(store, f"{role}-user", password(role))
             tokens[role] = token
     return tokens
+
+
+def password(role: str) -> str:
+    return f"{role}-secret-pass"
+
+
+def csrf_of(page: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found is not None, "no CSRF token in the page"
+    return found.group(1)
+
+
+def signed_in(url: str, role: str) -> TestClient:
+    """A client signed in through the login form (session cookie), as a browser is."""
+    client = TestClient(create_app(url, sentiment=False))
+    form = client.get("/login").text
+    r = client.post(
+        "/login",
+        data={
+            "username": f"{role}-user",
+            "password": password(role),
+            "csrf_token": csrf_of(form),
+            "next": "/",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    return client
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -209,9 +241,10 @@ def test_each_role_may_post_only_its_own_forms(site: Site) -> None:
     assert not wrong, "\n".join(wrong)
 
 
-def test_pages_refuse_a_visitor_who_has_not_signed_in(site: Site) -> None:
-    for path in ("/me", "/team", "/qa", "/leader", f"/conversations/{site.own_call}"):
-        assert site.client.get(path, follow_redirects=False).status_code in (401, 303, 307)
+def test_pages_send_a_visitor_who_has_not_signed_in_to_the_login_page(site: Site) -> None:
+    for path in ("/", "/me", "/team", "/qa", "/leader", f"/conversations/{site.own_call}"):
+        r = site.client.get(path, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login?next=")
 
 
 # -- what the pages show --------------------------------------------------------------------
@@ -387,3 +420,30 @@ def test_the_evaluation_browser_finds_calls_by_behaviour_outcome_reason_agent_an
             i = store.get_interaction(other)
             assert i is not None and i.agent_id == "A001"
             assert any(word in u.text.lower() for u in i.utterances)
+
+
+def test_a_signed_in_agent_lands_on_their_home_and_form_posts_need_the_csrf_token(site: Site) -> None:
+    with signed_in(site.url, "agent") as client:
+        home = client.get("/")
+        assert home.status_code == 200 and str(home.url).endswith("/me")
+        data = {
+            "interaction_id": site.own_call,
+            "behavior": "polite_close",
+            "rubric": "general",
+            "note": "I closed politely",
+            "back": "/me",
+        }
+        refused = client.post("/disputes", data=data, follow_redirects=False)
+        assert refused.status_code == 403
+        wrong = client.post("/disputes", data={**data, "csrf_token": "forged"}, follow_redirects=False)
+        assert wrong.status_code == 403
+        sent = client.post(
+            "/disputes", data={**data, "csrf_token": csrf_of(home.text)}, follow_redirects=False
+        )
+        assert sent.status_code == 303
+
+
+def test_a_visitor_who_has_not_signed_in_is_sent_to_the_login_page_and_back(site: Site) -> None:
+    with TestClient(create_app(site.url, sentiment=False)) as client:
+        r = client.get("/qa/reviews", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/login?next=%2Fqa%2Freviews"

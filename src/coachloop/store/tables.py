@@ -35,6 +35,7 @@ __all__ = [
     "UTCDateTime",
     "agent_states",
     "agents",
+    "audit_log",
     "behavior_results",
     "engagement",
     "evaluations",
@@ -50,6 +51,7 @@ __all__ = [
     "schedules",
     "users",
     "utterances",
+    "web_secrets",
 ]
 
 Key = String().with_variant(String(collation="C"), "postgresql")
@@ -306,8 +308,33 @@ users = Table(
     Column("team", String),
     Column("token_hash", String, nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("password_hash", String),
 )
-"""People and systems that use the web app and live sessions; tokens are kept as SHA-256."""
+"""People and systems that use the web app and live sessions; tokens are kept as SHA-256,
+passwords (for signing in to the pages; none for token-only users) as argon2id hashes."""
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("user_name", Key, nullable=False, index=True),
+    Column("role", String, nullable=False),
+    Column("action", String, nullable=False),
+    Column("object_kind", String, nullable=False),
+    Column("object_id", Key, nullable=False),
+    Column("detail", Json),
+    Index("ix_audit_log_object", "object_kind", "object_id"),
+)
+"""Who opened (or changed) what, and when: conversations, plans, users."""
+
+web_secrets = Table(
+    "web_secrets",
+    metadata,
+    Column("name", Key, primary_key=True),
+    Column("value", String, nullable=False),
+)
+"""Random secrets made once per store (the session-cookie signing key)."""
 
 live_prompts = Table(
     "live_prompts",

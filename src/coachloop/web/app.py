@@ -21,7 +21,9 @@ from coachloop.language.sentiment import assess_many
 from coachloop.realtime import protocol
 from coachloop.realtime.knowledge import load_catalogue
 from coachloop.store import open_store
-from coachloop.web import live, pages, views
+from coachloop.web import auth, live, pages, views
+from coachloop.web.api import api_router
+from coachloop.web.api.errors import install_error_handlers
 
 __all__ = ["create_app"]
 
@@ -59,6 +61,10 @@ def create_app(
     )
     app.state.store = store
     app.state.live = service
+    auth.install_sessions(app, store)
+    install_error_handlers(app)
+    app.include_router(auth.router)
+    app.include_router(api_router)
     app.include_router(live.router)
     app.include_router(pages.router)
     app.include_router(views.router)

@@ -4,25 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
-from fastapi.templating import Jinja2Templates
 
 from coachloop.jobs import workspace
 from coachloop.jobs.workspace import format_value
 from coachloop.store import Store
 from coachloop.store.live import UserRecord
-from coachloop.web.auth import current_user
+from coachloop.web.auth import csrf_token, page_viewer, viewer
+from coachloop.web.templating import templates
 from coachloop.web.views import charts
 
 __all__ = ["NAV", "PageRoute", "Viewer", "forbid", "render", "store_of", "templates"]
 
-TEMPLATES = Path(__file__).parent.parent / "templates"
-templates = Jinja2Templates(directory=str(TEMPLATES))
 
 NAV: dict[str, list[tuple[str, str]]] = {
     "agent": [("/me", "My work"), ("/agent", "Live assist")],
@@ -50,7 +47,12 @@ def store_of(request: Request) -> Store:
     return store
 
 
-Viewer = Annotated[UserRecord, Depends(current_user)]
+Viewer = Annotated[UserRecord, Depends(page_viewer)]
+"""A page's viewer: session cookie (or bearer token); not signed in -> the login page."""
+Poster = Annotated[UserRecord, Depends(viewer)]
+"""A form post's viewer: by session cookie only with the session's CSRF token (the
+`csrf_token` field every form carries; else 403), or by bearer token (no ambient
+credential, so no CSRF token needed)."""
 
 
 def forbid(user: UserRecord, *roles: str) -> None:
@@ -107,15 +109,9 @@ def render(request: Request, user: UserRecord, name: str, **context: Any) -> HTM
     return templates.TemplateResponse(
         request,
         name,
-        {"user": user, "nav": nav, "path": request.url.path, "csrf": "", **context},
+        {"user": user, "nav": nav, "path": request.url.path, "csrf": csrf_token(request), **context},
     )
 
-
-def csrf_checked() -> None:
-    """Form posts must carry the session's CSRF token (wired to `web.auth.check_csrf`)."""
-
-
-CsrfChecked = Depends(csrf_checked)
 
 FLASH = {
     "disputed": "Your dispute was sent to QA: the outcome is in their review queue.",

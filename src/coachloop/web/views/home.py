@@ -13,8 +13,8 @@ from coachloop.errors import CoachloopError
 from coachloop.jobs import workspace
 from coachloop.web.views.common import (
     HOME,
-    CsrfChecked,
     PageRoute,
+    Poster,
     Viewer,
     flash_of,
     forbid,
@@ -55,10 +55,10 @@ def agent_page(request: Request, user: Viewer, agent_id: str) -> HTMLResponse:
     return render(request, user, "pages/home.html", home=home, own=own, charts=True, **flash_of(request))
 
 
-@router.post("/disputes", dependencies=[CsrfChecked])
+@router.post("/disputes")
 def dispute(
     request: Request,
-    user: Viewer,
+    user: Poster,
     interaction_id: Annotated[str, Form()],
     behavior: Annotated[str, Form()],
     rubric: Annotated[str, Form()],

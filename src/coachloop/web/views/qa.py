@@ -12,8 +12,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from coachloop.errors import CoachloopError
 from coachloop.jobs import workspace
 from coachloop.web.views.common import (
-    CsrfChecked,
     PageRoute,
+    Poster,
     Viewer,
     flash_of,
     forbid,
@@ -49,9 +49,9 @@ def qa_page(request: Request, user: Viewer) -> HTMLResponse:
     return _overview(request, user, None)
 
 
-@router.post("/qa/rubrics", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@router.post("/qa/rubrics", response_class=HTMLResponse)
 async def upload_rubric(
-    request: Request, user: Viewer, file: UploadFile, add: Annotated[str | None, Form()] = None
+    request: Request, user: Poster, file: UploadFile, add: Annotated[str | None, Form()] = None
 ) -> HTMLResponse:
     """Check an uploaded rubric (errors exactly as `coachloop rubric check`); register it when asked and valid."""
     forbid(user, *QA_ROLES)
@@ -131,10 +131,10 @@ def reviews_page(request: Request, user: Viewer) -> HTMLResponse:
     )
 
 
-@router.post("/qa/reviews", dependencies=[CsrfChecked])
+@router.post("/qa/reviews")
 def set_outcome(
     request: Request,
-    user: Viewer,
+    user: Poster,
     interaction_id: Annotated[str, Form()],
     behavior: Annotated[str, Form()],
     rubric: Annotated[str, Form()],
@@ -164,10 +164,10 @@ def calibration_page(request: Request, user: Viewer, session: str | None = None)
     )
 
 
-@router.post("/qa/calibration", dependencies=[CsrfChecked])
+@router.post("/qa/calibration")
 def calibrate(
     request: Request,
-    user: Viewer,
+    user: Poster,
     session: Annotated[str, Form()],
     interaction_id: Annotated[str, Form()],
     behavior: Annotated[str, Form()],
