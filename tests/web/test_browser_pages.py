@@ -39,6 +39,19 @@ class Browser:
         self.css("#username").send_keys(f"{role}-user")
         self.css("#password").send_keys(password(role))
         self.css("form[action='/login'] button[type=submit]").click()
+        self.until(lambda d: "/login" not in d.current_url and d.find_elements("css selector", "main h1"))
+
+    def until(self, condition: Any, seconds: float = 15) -> Any:
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        return WebDriverWait(self.driver, seconds).until(condition)
+
+    def click_and_wait(self, element: Any) -> None:
+        """Click what leaves the page (a link, a submit) and wait for the next one."""
+        from selenium.webdriver.support import expected_conditions
+
+        element.click()
+        self.until(expected_conditions.staleness_of(element))
 
     def open(self, path: str) -> None:
         self.driver.get(self.base + path)
@@ -93,7 +106,7 @@ def test_an_agent_opens_a_clip_from_home_and_sees_the_evidence_highlighted(brows
     browser.shot("agent-home")
     clip = browser.css("a.open-clip")
     behavior = clip.get_attribute("href").split("behavior=")[1].split("#")[0]
-    clip.click()
+    browser.click_and_wait(clip)
     assert "/conversations/" in browser.driver.current_url
     browser.wait_charts()
     marks = browser.all("mark.evidence")
@@ -110,11 +123,11 @@ def test_an_agent_opens_a_clip_from_home_and_sees_the_evidence_highlighted(brows
 
 def test_an_agent_disputes_an_outcome_from_the_conversation(browser: Browser) -> None:
     browser.sign_in("agent")
-    browser.css("a.open-clip").click()
+    browser.click_and_wait(browser.css("a.open-clip"))
     details = browser.css("#outcomes details.dispute")
     details.find_element("css selector", "summary").click()
     details.find_element("css selector", "input[name=note]").send_keys("The customer was already helped")
-    details.find_element("css selector", "button[type=submit]").click()
+    browser.click_and_wait(details.find_element("css selector", "button[type=submit]"))
     assert "dispute was sent" in browser.css("#flash").text
 
 
@@ -133,7 +146,7 @@ def test_a_supervisor_opens_an_agent_of_their_team_from_the_team_table(browser: 
     rows = browser.all("#team-table tbody tr")
     assert len(rows) >= 2 and "uncertain" in browser.css("#team-table").text
     browser.shot("team")
-    rows[0].find_element("css selector", "a").click()
+    browser.click_and_wait(rows[0].find_element("css selector", "a"))
     assert "/agents/" in browser.driver.current_url
     browser.wait_charts()
     assert browser.all("#clips .clip")
@@ -146,7 +159,7 @@ def test_qa_uploads_a_broken_rubric_and_sees_the_errors(browser: Browser, tmp_pa
     assert browser.driver.current_url.endswith("/qa")
     browser.shot("qa")
     browser.css("#rubric-upload input[type=file]").send_keys(str(broken))
-    browser.css("#rubric-upload button[type=submit]").click()
+    browser.click_and_wait(browser.css("#rubric-upload button[type=submit]"))
     errors = browser.css("#rubric-errors").text
     assert "broken.yaml:" in errors and "required key is missing" in errors
     browser.open("/qa/reviews")
