@@ -13,9 +13,9 @@ from coachloop import jobs
 from coachloop.demo.config import DemoConfig
 from coachloop.demo.generate import write_demo
 from coachloop.jobs.metrics import load_kpi_inputs
-from coachloop.store import open_store
+from coachloop.store import Store, open_store
 
-__all__ = ["find_hvb", "run_demo"]
+__all__ = ["find_hvb", "run_demo", "write_logins"]
 
 
 def find_hvb(shared_data: Path | None) -> Path | None:
@@ -44,7 +44,8 @@ def run_demo(
     db: str | None,
     console: Console,
     progress: Callable[[], Progress],
-) -> None:
+) -> str:
+    """Build the demo and return its store URL."""
     directory.mkdir(parents=True, exist_ok=True)
     url = db or f"sqlite:///{(directory / 'coachloop.db').resolve()}"
     console.print(f"Generating the demo contact center (seed {seed}) in {directory}/ ...", highlight=False)
@@ -114,4 +115,22 @@ def run_demo(
         highlight=False,
     )
     console.print(f"  ground truth of the generated world: {files.truth}", highlight=False)
+    write_logins(store, directory, console)
     store.close()
+    return url
+
+
+def write_logins(store: Store, directory: Path, console: Console) -> Path:
+    """One user per role with a new password, printed once and written to `logins.txt`."""
+    from coachloop.jobs.users import demo_logins
+
+    logins = demo_logins(store)
+    path = directory / "logins.txt"
+    lines = [f"{login.role:<11} {login.name!r:<24} {login.password}" for login in logins]
+    path.write_text("# role      user                     password (new each run)\n" + "\n".join(lines) + "\n")
+    path.chmod(0o600)
+    console.print()
+    console.print("[bold]Sign-ins for the dashboard[/] (also in " + str(path) + ")", highlight=False)
+    for line in lines:
+        console.print(f"  {line}", highlight=False, markup=False)
+    return path

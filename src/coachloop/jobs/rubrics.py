@@ -36,9 +36,11 @@ __all__ = [
     "AvailableRubric",
     "available_rubrics",
     "check_encoder",
+    "check_rubric_text",
     "choose_rubric",
     "default_rubrics",
     "register_rubric",
+    "register_rubric_text",
     "require_evaluated",
     "resolve_rubric",
 ]
@@ -169,13 +171,29 @@ def register_rubric(store: Store, path: Path) -> tuple[RegisteredRubric, Registe
         raise RubricError("no such file", file=str(path)) from None
     except UnicodeDecodeError as err:
         raise RubricError(f"not UTF-8 text (byte {err.start})", file=str(path)) from None
-    rubric = compile_text(text, str(path))
+    return register_rubric_text(store, text, str(path), source=path.name)
+
+
+def register_rubric_text(
+    store: Store, text: str, where: str, *, source: str
+) -> tuple[RegisteredRubric, RegisteredRubric | None]:
+    """`register_rubric` for rubric text held in memory (an upload): `where` names it in
+    errors, `source` is kept as where it came from."""
+    rubric = compile_text(text, where)
     row = RegisteredRubric(
         name=rubric.name,
         version=rubric.version,
         fingerprint=rubric.fingerprint,
-        source=path.name,
+        source=source,
         text=text,
         added_at=datetime.now(UTC),
     )
     return row, store.save_rubric(row)
+
+
+def check_rubric_text(text: str, where: str) -> tuple[list[RubricError], CompiledRubric | None]:
+    """Every error in rubric text (what `coachloop rubric check` reports for a file), and
+    the compiled rubric when there is none."""
+    from coachloop.evaluate.check import rubric_problems
+
+    return rubric_problems(where, text)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from coachloop.web.api import me
+from coachloop.web.api import evaluations, interactions, me, metrics, reviews, rubrics, signals, users
 
 __all__ = ["api_router"]
 
 api_router = APIRouter(prefix="/api")
-api_router.include_router(me.router)
+for module in (me, interactions, evaluations, rubrics, metrics, signals, reviews, users):
+    api_router.include_router(module.router)

@@ -1,0 +1,306 @@
+"""Browsing stored conversations and evaluations page by page, within a user's scope:
+what the web API's list and detail routes call.
+
+Pages are keyset-paginated: each returns `next_cursor`, an opaque string naming the last
+row, and the next page starts after it (stable under inserts, constant cost per page).
+Conversations come newest first (`started_at` desc, then id desc; undated ones last).
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+
+from coachloop.errors import CoachloopError
+from coachloop.ingest.native import to_native
+from coachloop.jobs.access import Scope
+from coachloop.jobs.evaluations import parse_when
+from coachloop.jobs.metrics import metric_rows
+from coachloop.metrics import MetricsQuery
+from coachloop.model import Outcome
+from coachloop.store import Store
+from coachloop.store.codec import evaluation_to_dict
+from coachloop.store.reviews import effective_outcomes
+from coachloop.store.tables import evaluations, interactions, utterances
+
+__all__ = [
+    "ConversationFilter",
+    "EvaluationQuery",
+    "Page",
+    "conversation",
+    "decode_cursor",
+    "encode_cursor",
+    "evaluation_page",
+    "interaction_page",
+    "visible_metric_rows",
+]
+
+MAX_LIMIT = 500
+
+
+class BadCursor(CoachloopError):
+    pass
+
+
+def encode_cursor(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps(values)).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, size: int) -> list[Any]:
+    try:
+        values = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, orjson.JSONDecodeError):
+        raise BadCursor(f"cursor {cursor!r} is not one this API gave") from None
+    if not isinstance(values, list) or len(values) != size:
+        raise BadCursor(f"cursor {cursor!r} is not one this API gave")
+    return values
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationFilter:
+    agent: str | None = None
+    team: str | None = None
+    queue: str | None = None
+    channel: str | None = None
+    reason: str | None = None
+    language: str | None = None
+    since: str | None = None
+    until: str | None = None
+    q: str | None = None
+    """Words that must all appear in one conversation's transcript (case-insensitive)."""
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        i = interactions
+        found: list[ColumnElement[bool]] = []
+        for column, value in (
+            (i.c.agent_id, self.agent),
+            (i.c.team, self.team),
+            (i.c.queue, self.queue),
+            (i.c.channel, self.channel),
+            (i.c.contact_reason, self.reason),
+            (i.c.language, self.language),
+        ):
+            if value is not None:
+                found.append(column == value)
+        start = parse_when(self.since) if self.since else None
+        stop = parse_when(self.until, end=True) if self.until else None
+        if start is not None and stop is not None and stop <= start:
+            raise CoachloopError("until is not after since: nothing can match")
+        if start is not None:
+            found.append(i.c.started_at >= start)
+        if stop is not None:
+            found.append(i.c.started_at < stop)
+        for word in _words(self.q):
+            found.append(
+                exists().where(
+                    utterances.c.interaction_id == i.c.id,
+                    func.lower(utterances.c.text).like(f"%{_escape(word)}%", escape="\\"),
+                )
+            )
+        return found
+
+
+def _words(q: str | None) -> list[str]:
+    return [w for w in (q or "").lower().split() if w][:8]
+
+
+def _escape(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise CoachloopError(f"limit must be between 1 and {MAX_LIMIT}")
+    return limit
+
+
+def _after_started(cursor: str | None) -> ColumnElement[bool] | None:
+    """Rows after the cursor's (started_at, id) in (started_at desc nulls last, id desc) order."""
+    if cursor is None:
+        return None
+    when, last_id = decode_cursor(cursor, 2)
+    if not isinstance(last_id, str) or not (when is None or isinstance(when, str)):
+        raise BadCursor(f"cursor {cursor!r} is not one this API gave")
+    i = interactions
+    if when is None:
+        return and_(i.c.started_at.is_(None), i.c.id < last_id)
+    try:
+        moment = datetime.fromisoformat(when)
+    except ValueError:
+        raise BadCursor(f"cursor {cursor!r} is not one this API gave") from None
+    return or_(i.c.started_at < moment, and_(i.c.started_at == moment, i.c.id < last_id), i.c.started_at.is_(None))
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+HEADER_COLUMNS = (
+    "id", "channel", "agent_id", "team", "queue", "started_at", "ended_at", "language", "contact_reason",
+    "csat", "utterance_count", "disposition", "transferred", "escalated",
+)
+
+
+def interaction_page(
+    store: Store, scope: Scope, filters: ConversationFilter, *, limit: int = 50, cursor: str | None = None
+) -> Page:
+    """One page of the conversations the scope sees, newest first."""
+    i = interactions
+    query = (
+        select(*(i.c[name] for name in HEADER_COLUMNS))
+        .where(scope.interaction_filter(), *filters.conditions())
+        .order_by(i.c.started_at.desc().nulls_last(), i.c.id.desc())
+        .limit(_limit(limit) + 1)
+    )
+    after = _after_started(cursor)
+    if after is not None:
+        query = query.where(after)
+    with store.reading("cannot list conversations") as conn:
+        rows = [dict(r) for r in conn.execute(query).mappings()]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    for r in rows:
+        r["started_at"], r["ended_at"] = _iso(r["started_at"]), _iso(r["ended_at"])
+    last = rows[-1] if rows else None
+    next_cursor = encode_cursor([last["started_at"], last["id"]]) if more and last else None
+    return Page(rows, next_cursor)
+
+
+def conversation(store: Store, scope: Scope, interaction_id: str) -> dict[str, Any] | None:
+    """One conversation with its utterances and every evaluation of it, each behaviour
+    with its evidence, the machine's outcome and the outcome in force (overrides win);
+    None when it does not exist or is outside the scope."""
+    if not scope.allows_interaction(store, interaction_id):
+        return None
+    found = store.get_interaction(interaction_id)
+    if found is None:
+        return None
+    record = to_native(found)
+    evals = store.get_evaluations(interaction_id)
+    reviews = store.reviews_of(interaction_id)
+    in_force: dict[tuple[str, str], Any] = {}
+    for r in reviews:
+        if r.kind.value == "override" and not r.stale:
+            in_force[(r.rubric, r.behavior_id)] = r
+    out = []
+    for ev in evals:
+        data = evaluation_to_dict(ev)
+        for b in data.get("behaviors", []):
+            review = in_force.get((ev.rubric, b["id"]))
+            b["machine_outcome"] = b["outcome"]
+            if review is not None and review.outcome is not None:
+                b["outcome"] = review.outcome.value
+                b["review"] = {
+                    "outcome": review.outcome.value, "by": review.reviewer,
+                    "at": review.created_at.isoformat(), "note": review.note,
+                }
+        out.append(data)
+    record["evaluations"] = out
+    record["disputes"] = [
+        {"rubric": r.rubric, "behavior_id": r.behavior_id, "by": r.reviewer, "note": r.note,
+         "at": r.created_at.isoformat()}
+        for r in reviews
+        if r.kind.value == "dispute"
+    ]
+    return record
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationQuery:
+    rubric: str | None = None
+    behavior: str | None = None
+    outcome: str | None = None
+    auto_failed: bool | None = None
+    conversations: ConversationFilter = field(default_factory=ConversationFilter)
+
+
+def evaluation_page(
+    store: Store, scope: Scope, query: EvaluationQuery, *, limit: int = 50, cursor: str | None = None
+) -> Page:
+    """One page of evaluations (newest conversation first) the scope sees; with
+    `behavior` (and `outcome`), the outcome in force of that behaviour is on each row."""
+    e, i = evaluations, interactions
+    columns: list[Any] = [
+        e.c.interaction_id, e.c.rubric, e.c.rubric_version, e.c.score, e.c.compliance_passed, e.c.auto_failed,
+        i.c.agent_id, i.c.team, i.c.queue, i.c.channel, i.c.started_at,
+    ]
+    source: Any = e.join(i, i.c.id == e.c.interaction_id)
+    conditions = [scope.interaction_filter(), *query.conversations.conditions()]
+    if query.outcome is not None:
+        try:
+            outcome = Outcome(query.outcome)
+        except ValueError:
+            raise CoachloopError(
+                f"unknown outcome {query.outcome!r}: give one of {', '.join(o.value for o in Outcome)}"
+            ) from None
+    else:
+        outcome = None
+    if query.behavior is not None:
+        eff = effective_outcomes().subquery("eff")
+        source = source.join(
+            eff,
+            and_(eff.c.interaction_id == e.c.interaction_id, eff.c.rubric == e.c.rubric,
+                 eff.c.behavior_id == query.behavior),
+        )
+        columns.append(eff.c.outcome.label("behavior_outcome"))
+        if outcome is not None:
+            conditions.append(eff.c.outcome == outcome.value)
+    elif outcome is not None:
+        anyeff = effective_outcomes().subquery("anyeff")
+        conditions.append(
+            exists().where(anyeff.c.interaction_id == e.c.interaction_id, anyeff.c.rubric == e.c.rubric,
+                           anyeff.c.outcome == outcome.value)
+        )
+    if query.rubric is not None:
+        conditions.append(e.c.rubric == query.rubric)
+    if query.auto_failed is not None:
+        conditions.append(e.c.auto_failed.is_(query.auto_failed))
+    if cursor is not None:
+        conditions.append(_after_evaluation(cursor))
+    stmt = (
+        select(*columns).select_from(source).where(*conditions)
+        .order_by(i.c.started_at.desc().nulls_last(), i.c.id.desc(), e.c.rubric.desc())
+        .limit(_limit(limit) + 1)
+    )
+    with store.reading("cannot list evaluations") as conn:
+        rows = [dict(r) for r in conn.execute(stmt).mappings()]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    for r in rows:
+        r["started_at"] = _iso(r["started_at"])
+    last = rows[-1] if rows else None
+    next_cursor = encode_cursor([last["started_at"], last["interaction_id"], last["rubric"]]) if more and last else None
+    return Page(rows, next_cursor)
+
+
+def _after_evaluation(cursor: str) -> ColumnElement[bool]:
+    """An evaluation cursor is (started_at, interaction id, rubric): the next rows are the
+    later conversations and this conversation's evaluations under a smaller rubric name."""
+    when, last_id, rubric = decode_cursor(cursor, 3)
+    if not isinstance(rubric, str) or not isinstance(last_id, str):
+        raise BadCursor(f"cursor {cursor!r} is not one this API gave")
+    after = _after_started(encode_cursor([when, last_id]))
+    assert after is not None
+    return or_(after, and_(interactions.c.id == last_id, evaluations.c.rubric < rubric))
+
+
+def visible_metric_rows(store: Store, scope: Scope, query: MetricsQuery) -> list[dict[str, Any]]:
+    """`jobs.metrics.metric_rows` as the scope sees it: an agent or supervisor gets rows per
+    agent (their own agents' only), never figures that mix in other agents."""
+    if scope.everything:
+        return [r.as_dict() for r in metric_rows(store, query)]
+    by = ("agent", *(g for g in query.by if g != "agent"))
+    rows = metric_rows(store, replace(query, by=by))
+    allowed = scope.agent_ids or frozenset()
+    return [r.as_dict() for r in rows if r.keys.get("agent_id") in allowed]
