@@ -447,3 +447,15 @@ def test_a_visitor_who_has_not_signed_in_is_sent_to_the_login_page_and_back(site
     with TestClient(create_app(site.url, sentiment=False)) as client:
         r = client.get("/qa/reviews", follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"] == "/login?next=%2Fqa%2Freviews"
+
+
+def test_opening_a_conversation_page_is_written_to_the_audit_log(site: Site) -> None:
+    from coachloop.jobs import audit
+
+    assert (
+        site.client.get(f"/conversations/{site.team_call}", headers=site.headers("supervisor")).status_code
+        == 200
+    )
+    with open_store(site.url) as store:
+        rows = audit.entries(store, user_name="supervisor-user", kind="interaction", object_id=site.team_call)
+    assert rows and rows[0].action == "open"

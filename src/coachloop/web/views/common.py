@@ -10,7 +10,8 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 
-from coachloop.jobs import workspace
+from coachloop.jobs import audit, workspace
+from coachloop.jobs.access import Scope
 from coachloop.jobs.workspace import format_value
 from coachloop.store import Store
 from coachloop.store.live import UserRecord
@@ -135,27 +136,26 @@ def safe_back(back: str | None, default: str) -> str:
     return default
 
 
-class _Scope:
-    """Stand-in until `jobs.access.Scope` is merged: agent -> self, supervisor -> team."""
+class _Visible:
+    """`jobs.access.Scope` as the workspace functions ask it: `allows_agent(agent_id)`."""
 
-    def __init__(self, allowed: frozenset[str] | None) -> None:
-        self.allowed = allowed
+    def __init__(self, scope: Scope, store: Store) -> None:
+        self.scope = scope
+        self.store = store
 
     def allows_agent(self, agent_id: str | None) -> bool:
-        return self.allowed is None or (agent_id is not None and agent_id in self.allowed)
+        return self.scope.allows_agent(self.store, agent_id)
 
 
 def scope_of(request: Request, user: UserRecord) -> workspace.Visible:
-    if user.role == "agent":
-        return _Scope(frozenset({user.agent_id} if user.agent_id else ()))
-    if user.role == "supervisor":
-        agents = store_of(request).list_agents()
-        return _Scope(frozenset(a.id for a in agents if a.team is not None and a.team == user.team))
-    return _Scope(None)
+    """The viewer's scope (`jobs.access.Scope`): an agent themself, a supervisor their team."""
+    store = store_of(request)
+    return _Visible(Scope.of(store, user), store)
 
 
 def audit_opened(request: Request, user: UserRecord, kind: str, object_id: str) -> None:
-    """Who opened which object (wired to `jobs.audit.record`)."""
+    """Who opened which object, in the audit log (`jobs.audit.record`)."""
+    audit.record(store_of(request), user, "open", kind, object_id)
 
 
 _TITLES = {403: "Not for your role", 404: "Not found"}
