@@ -12,6 +12,7 @@ import sys
 import typer
 
 from coachloop.cli import (
+    coach_sessions,
     demo,
     evaluate,
     evaluations,
@@ -40,6 +41,7 @@ app.add_typer(measure.eval_app, name="eval")
 app.add_typer(review.review_app, name="review")
 app.add_typer(evaluations.evaluations_app, name="evaluations")
 app.add_typer(live.users_app, name="users")
+app.add_typer(coach_sessions.sessions_app, name="coach")
 _COMMAND_MODULES = (demo, evaluate, live, metrics, signals)
 
 

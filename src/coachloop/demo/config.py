@@ -34,6 +34,9 @@ class DemoConfig:
     False gives a control world where they must stay quiet."""
     drift: bool = True
     """Some agents drift (their soft skills slide week by week); False: nobody does."""
+    coaching: bool = True
+    """Supervisors coach some steady agents, with a planted effect for half of them
+    (`demo.coaching`); False: no coaching history."""
 
     def __post_init__(self) -> None:
         if self.start.weekday() != 0:

@@ -16,6 +16,7 @@ from pathlib import Path
 import orjson
 
 from coachloop.csvfile import csv_writer
+from coachloop.demo.coaching import plant_coaching
 from coachloop.demo.config import DemoConfig
 from coachloop.demo.kpi_inputs import write_kpi_inputs
 from coachloop.demo.people import build_staff
@@ -97,6 +98,9 @@ def generate(config: DemoConfig) -> tuple[list[Agent], Iterator[Interaction], De
         hinglish_share=config.hinglish_share,
         drift=config.drift,
     )
+    coaching = (
+        plant_coaching(config.seed, config.start, config.weeks, teams, profiles) if config.coaching else []
+    )
     plans, incident = plan_calls(config, profiles, rng)
     truth = DemoTruth(
         seed=config.seed,
@@ -122,6 +126,7 @@ def generate(config: DemoConfig) -> tuple[list[Agent], Iterator[Interaction], De
         },
         calls={p.id: _call_truth(p) for p in plans},
         incidents=[incident] if incident else [],
+        coaching=coaching,
     )
 
     def stream() -> Iterator[Interaction]:

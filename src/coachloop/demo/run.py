@@ -4,8 +4,11 @@ Harper Valley Bank calls when the shared data is present, and say where to look.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
+import orjson
 from rich.console import Console
 from rich.progress import Progress
 
@@ -34,6 +37,38 @@ def find_hvb(shared_data: Path | None) -> Path | None:
         if path.is_file():
             return path
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Coaching:
+    summary: str
+    supervisor: str | None
+    week: str
+    as_of: str
+
+
+def _store_coaching(store: Store, truth_path: Path) -> _Coaching:
+    """Store the supervisors' past sessions of the demo and count the agendas of the week
+    after the period (the week a supervisor would open coachloop on)."""
+    from coachloop.demo.coaching import demo_sessions
+    from coachloop.demo.truth import DemoTruth
+    from coachloop.jobs.coach_sessions import agenda, followups
+    from coachloop.store.coaching import save_sessions
+
+    truth = DemoTruth.from_dict(orjson.loads(truth_path.read_bytes()))
+    save_sessions(store, demo_sessions(truth))
+    week = truth.start + timedelta(days=7 * truth.weeks)
+    supervisors = sorted({t.supervisor for t in truth.teams.values()})
+    entries = sum(len(agenda(store, s, week)) for s in supervisors)
+    last = week - timedelta(days=1)
+    found = followups(store, as_of=datetime.combine(week, time(), tzinfo=UTC))
+    return _Coaching(
+        f"  stored {len(truth.coaching)} past coaching sessions; the week of {week.isoformat()} has "
+        f"{entries} sessions on {len(supervisors)} supervisors' agendas and {len(found)} follow-ups to read",
+        supervisors[0] if supervisors else None,
+        week.isoformat(),
+        last.isoformat(),
+    )
 
 
 def run_demo(
@@ -93,6 +128,8 @@ def run_demo(
         f"and customer sentiment; {result.auto_failed} auto-failed",
         highlight=False,
     )
+    coaching = _store_coaching(store, files.truth)
+    console.print(coaching.summary, highlight=False)
     example = next(iter(store.iter_evaluations("general")), None)
     db_arg = f"--db {url}"
     console.print()
@@ -114,6 +151,17 @@ def run_demo(
         "# attach a predicted contact reason with its confidence",
         highlight=False,
     )
+    if coaching.supervisor is not None:
+        console.print(
+            f"  .venv/bin/coachloop coach agenda '{coaching.supervisor}' --week {coaching.week} {db_arg}",
+            highlight=False,
+        )
+        console.print(
+            f"  .venv/bin/coachloop coach followup --as-of {coaching.as_of} {db_arg}", highlight=False
+        )
+        console.print(
+            f"  .venv/bin/coachloop coach coaches --as-of {coaching.as_of} {db_arg}", highlight=False
+        )
     console.print(f"  ground truth of the generated world: {files.truth}", highlight=False)
     write_logins(store, directory, console)
     store.close()

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["AgentTruth", "CallTruth", "DemoTruth", "Incident", "PiiTruth", "TeamTruth"]
+__all__ = ["AgentTruth", "CallTruth", "CoachingTruth", "DemoTruth", "Incident", "PiiTruth", "TeamTruth"]
 
 
 @dataclass(slots=True)
@@ -103,6 +103,29 @@ class Incident:
 
 
 @dataclass(slots=True)
+class CoachingTruth:
+    """One micro-coaching session a supervisor held (`demo.coaching`)."""
+
+    session_id: str
+    agent_id: str
+    supervisor: str
+    held_at: str
+    """ISO date-time (UTC)."""
+    week: int
+    """1-based week of the demo period in which it was held."""
+    behavior: str
+    """The coached behaviour (one of the agent's weakest soft skills)."""
+    effect: float
+    """Planted logit rise of the behaviour's skill from the week after the agent's first
+    session on it; 0 where coaching was planted to do nothing."""
+    rise: float
+    """The planted effect in rate points: the mean rise of the behaviour's true probability
+    over the weeks after the first session."""
+    first: bool
+    """The first session of the agent's coaching on the behaviour."""
+
+
+@dataclass(slots=True)
 class DemoTruth:
     seed: int
     start: date
@@ -117,6 +140,8 @@ class DemoTruth:
     kpi_inputs: dict[str, Any] = field(default_factory=dict)
     """What the demo's schedules, agent states, engagement surveys and incentive plan plant
     (see `demo.kpi_inputs`)."""
+    coaching: list[CoachingTruth] = field(default_factory=list)
+    """Supervisors' past micro-coaching sessions and what each planted (`demo.coaching`)."""
 
     def agents_with(self, *, trend: str | None = None, archetype: str | None = None) -> list[str]:
         return sorted(
@@ -153,4 +178,5 @@ class DemoTruth:
                 for i in data["incidents"]
             ],
             kpi_inputs=data.get("kpi_inputs", {}),
+            coaching=[CoachingTruth(**c) for c in data.get("coaching", [])],
         )

@@ -37,6 +37,7 @@ __all__ = [
     "agents",
     "audit_log",
     "behavior_results",
+    "coaching_sessions",
     "engagement",
     "evaluations",
     "incentive_weights",
@@ -365,3 +366,25 @@ prompt_feedback = Table(
     Column("at", UTCDateTime, nullable=False),
 )
 """What the agent did with each prompt: used or dismissed (the last word counts)."""
+
+coaching_sessions = Table(
+    "coaching_sessions",
+    metadata,
+    Column("id", Key, primary_key=True),
+    Column("agent_id", Key, nullable=False, index=True),
+    Column("supervisor", String, nullable=False, index=True),
+    Column("kind", String, nullable=False),
+    Column("scheduled_at", UTCDateTime, nullable=False),
+    Column("held_at", UTCDateTime),
+    Column("duration_minutes", Integer),
+    Column("agenda", Json),
+    Column("notes", Text),
+    Column("behaviors", Json),
+    Column("commitments", Json),
+    Column("improvement_plan", Text),
+    Column("next_checkpoint", Date),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+"""Coaching sessions (micro, review, development): scheduled, then held with notes, the
+agreed focus behaviours, commitments and the next checkpoint (`coachloop coach sessions`)."""

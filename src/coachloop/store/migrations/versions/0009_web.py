@@ -1,7 +1,7 @@
 """Web sign-in and audit: users' password hashes, the audit log, the store's secrets.
 
 Revision ID: 0009_web
-Revises: 0007_live
+Revises: 0008_coaching
 Create Date: 2026-12-05
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0009_web"
-down_revision: str | None = "0007_live"
+down_revision: str | None = "0008_coaching"  # re-chained after 0008_coaching on merging sessions
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
