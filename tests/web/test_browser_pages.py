@@ -139,13 +139,25 @@ def test_a_page_outside_the_viewers_scope_is_a_not_found_page_in_the_apps_look(b
     assert browser.css("#error-title").text == "Not for your role"
 
 
-def test_a_supervisor_opens_an_agent_of_their_team_from_the_team_table(browser: Browser) -> None:
+def test_a_supervisor_records_a_session_and_opens_an_agent_from_the_team_table(browser: Browser) -> None:
     browser.sign_in("supervisor")
     assert browser.driver.current_url.endswith("/team")
     browser.wait_charts()
     rows = browser.all("#team-table tbody tr")
     assert len(rows) >= 2 and "uncertain" in browser.css("#team-table").text
     browser.shot("team")
+    form = browser.css("#session-form form")
+    form.find_element("css selector", "textarea[name=notes]").send_keys("Listened to the address change call")
+    form.find_element("css selector", "textarea[name=commitments]").send_keys(
+        "Confirm the request before acting"
+    )
+    browser.driver.execute_script(
+        "arguments[0].value = '2099-03-01'", form.find_element("css selector", "input[name=next_checkpoint]")
+    )
+    browser.click_and_wait(form.find_element("css selector", "button[type=submit]"))
+    assert "Session recorded" in browser.css("#flash").text
+    assert "Confirm the request before acting" in browser.css("#recent-sessions").text
+    rows = browser.all("#team-table tbody tr")
     browser.click_and_wait(rows[0].find_element("css selector", "a"))
     assert "/agents/" in browser.driver.current_url
     browser.wait_charts()

@@ -174,6 +174,7 @@ POSTS = {
     "/qa/rubrics": only("qa", "admin", ok=422),
     "/qa/reviews": only("qa", "admin", ok=303),
     "/qa/calibration": only("qa", "admin", ok=303),
+    "/team/sessions": only("supervisor", "admin", ok=303),
 }
 
 
@@ -201,6 +202,16 @@ def test_each_role_gets_each_page_as_it_may(site: Site) -> None:
     assert not wrong, "\n".join(wrong)
 
 
+SESSION_FORM = {
+    "agent_id": "A001",
+    "kind": "micro",
+    "behavior_1": "confirm_request",
+    "notes": "listened to two calls together",
+    "commitments": "Repeat the request back before acting\nUse the customer's name once",
+    "next_checkpoint": "2099-01-15",
+}
+
+
 def _post_form(site: Site, role: str, path: str) -> int:
     headers = site.headers(role)
     if path == "/qa/rubrics":
@@ -221,6 +232,7 @@ def _post_form(site: Site, role: str, path: str) -> int:
             "outcome": "met",
             "note": "heard it",
         },
+        "/team/sessions": SESSION_FORM,
         "/qa/calibration": {
             "session": "matrix",
             "interaction_id": site.own_call,
@@ -459,3 +471,38 @@ def test_opening_a_conversation_page_is_written_to_the_audit_log(site: Site) -> 
     with open_store(site.url) as store:
         rows = audit.entries(store, user_name="supervisor-user", kind="interaction", object_id=site.team_call)
     assert rows and rows[0].action == "open"
+
+
+def test_a_supervisor_records_a_session_that_shows_on_the_team_page(site: Site) -> None:
+    from coachloop.store.coaching import list_sessions
+
+    data = {**SESSION_FORM, "notes": "the team page session"}
+    r = site.client.post(
+        "/team/sessions", data=data, headers=site.headers("supervisor"), follow_redirects=False
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/team?done=session"
+    with open_store(site.url) as store:
+        held = [
+            s for s in list_sessions(store, agent_id="A001", held=True) if s.notes == "the team page session"
+        ]
+    assert held and held[0].commitments == [
+        "Repeat the request back before acting",
+        "Use the customer's name once",
+    ]
+    assert held[0].behaviors == ["confirm_request"] and str(held[0].next_checkpoint) == "2099-01-15"
+    page = site.client.get("/team", headers=site.headers("supervisor")).text
+    assert "Repeat the request back before acting" in page and 'id="agenda"' in page
+
+
+def test_a_session_form_with_a_bad_field_says_which(site: Site) -> None:
+    data = {**SESSION_FORM, "next_checkpoint": "2001-01-01"}
+    r = site.client.post("/team/sessions", data=data, headers=site.headers("supervisor"))
+    assert r.status_code == 200 and "next_checkpoint" in r.text and 'class="flash error"' in r.text
+
+
+def test_a_supervisor_cannot_record_a_session_with_another_teams_agent(site: Site) -> None:
+    data = {**SESSION_FORM, "agent_id": site.other_agent}
+    r = site.client.post(
+        "/team/sessions", data=data, headers=site.headers("supervisor"), follow_redirects=False
+    )
+    assert r.status_code == 404

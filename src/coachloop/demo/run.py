@@ -175,7 +175,9 @@ def write_logins(store: Store, directory: Path, console: Console) -> Path:
     logins = demo_logins(store)
     path = directory / "logins.txt"
     lines = [f"{login.role:<11} {login.name!r:<24} {login.password}" for login in logins]
-    path.write_text("# role      user                     password (new each run)\n" + "\n".join(lines) + "\n")
+    path.write_text(
+        "# role      user                     password (new each run)\n" + "\n".join(lines) + "\n"
+    )
     path.chmod(0o600)
     console.print()
     console.print("[bold]Sign-ins for the dashboard[/] (also in " + str(path) + ")", highlight=False)

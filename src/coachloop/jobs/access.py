@@ -68,7 +68,9 @@ class Scope:
             return by_agent
         return or_(by_agent, interactions.c.team == self.team)
 
-    def restrict(self, query: Select[tuple[object, ...]], column: AnyColumn[str | None]) -> Select[tuple[object, ...]]:
+    def restrict(
+        self, query: Select[tuple[object, ...]], column: AnyColumn[str | None]
+    ) -> Select[tuple[object, ...]]:
         return query if self.agent_ids is None else query.where(self.agent_filter(column))
 
     def allows_agent(self, store: Store, agent_id: str | None) -> bool:
@@ -83,7 +85,9 @@ class Scope:
         with store.reading("cannot read the team's agents") as conn:
             found = conn.execute(
                 select(
-                    exists().where(and_(interactions.c.agent_id == agent_id, interactions.c.team == self.team))
+                    exists().where(
+                        and_(interactions.c.agent_id == agent_id, interactions.c.team == self.team)
+                    )
                 )
             ).scalar()
         return bool(found)
@@ -92,6 +96,8 @@ class Scope:
         """False for a conversation the user may not see and for one that does not exist."""
         with store.reading("cannot read the conversation") as conn:
             found = conn.execute(
-                select(interactions.c.id).where(interactions.c.id == interaction_id, self.interaction_filter())
+                select(interactions.c.id).where(
+                    interactions.c.id == interaction_id, self.interaction_filter()
+                )
             ).first()
         return found is not None

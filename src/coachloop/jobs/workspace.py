@@ -34,7 +34,14 @@ from coachloop.model import Agent, Evaluation, Interaction, Outcome, Signal
 from coachloop.store import Store
 from coachloop.store.drilldown import EvaluationFilter, FoundEvaluation
 from coachloop.store.reviews import QueueItem, Review, ReviewKind, effective_outcomes
-from coachloop.store.tables import engagement, evaluations, interactions, reviews, utterances
+from coachloop.store.tables import (
+    coaching_sessions,
+    engagement,
+    evaluations,
+    interactions,
+    reviews,
+    utterances,
+)
 
 __all__ = [
     "FOCUS_KPIS",
@@ -52,11 +59,14 @@ __all__ = [
     "calibrate",
     "calibration",
     "check_rubric_upload",
+    "coaching_effectiveness",
     "conversation",
     "dispute",
     "leader_view",
     "override",
+    "record_team_session",
     "review_items",
+    "team_coaching",
     "team_view",
 ]
 
@@ -105,7 +115,8 @@ def _state(store: Store) -> tuple[Any, ...]:
         rv = conn.execute(select(func.max(reviews.c.id))).scalar()
         n = conn.execute(select(func.count()).select_from(interactions)).scalar()
         en = conn.execute(select(func.count()).select_from(engagement)).scalar()
-    return (ev[0], ev[1], rv, n, en)
+        cs = conn.execute(select(func.count(), func.max(coaching_sessions.c.updated_at))).one()
+    return (ev[0], ev[1], rv, n, en, cs[0], cs[1])
 
 
 def cached(store: Store, key: Any, compute: Callable[[], T]) -> T:
@@ -1046,3 +1057,85 @@ def leader_view(store: Store) -> LeaderView:
         return LeaderView(weeks, reasons, _signals(store)[:15], eng)
 
     return cached(store, "leader", compute)
+
+
+# -- coaching on the team page (jobs.coach_sessions) ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TeamCoaching:
+    supervisors: list[str]
+    """The supervisors of the team's agents (as the roster names them)."""
+    agenda: list[Any]
+    """`coach_sessions.AgendaEntry` for this week, overdue first."""
+    recent: list[Any]
+    """The team's latest held `CoachingSession`s, newest first."""
+    behaviors: list[tuple[str, str]]
+    """(behaviour id, title) the session form offers."""
+
+
+def team_coaching(store: Store, scope: Visible, team: str, week_of: date) -> TeamCoaching:
+    """This week's coaching agenda of the team's supervisors (overdue sessions first, each
+    with its follow-up items) and the latest sessions held."""
+    from coachloop.jobs import coach_sessions
+    from coachloop.store.coaching import list_sessions
+
+    members = {a.id: a for a in _agents(store).values() if a.team == team and scope.allows_agent(a.id)}
+    if not members:
+        raise NotVisible(f"no team {team!r}")
+    supervisors = sorted({a.supervisor for a in members.values() if a.supervisor})
+
+    def compute() -> tuple[list[Any], list[Any]]:
+        entries = [
+            e
+            for sup in supervisors
+            for e in coach_sessions.agenda(store, sup, week_of)
+            if e.due.agent_id in members
+        ]
+        entries.sort(key=lambda e: (not e.due.overdue, e.due.due_on, e.due.agent_id))
+        held = [s for sup in supervisors for s in list_sessions(store, supervisor=sup, held=True)]
+        held = [s for s in held if s.agent_id in members]
+        held.sort(key=lambda s: s.held_at or s.scheduled_at, reverse=True)
+        return entries, held[:8]
+
+    agenda, recent = cached(store, ("coaching", team, week_of, tuple(sorted(members))), compute)
+    titles = {b: t for b, (t, _) in _texts(store).items()}
+    return TeamCoaching(supervisors, agenda, recent, sorted(titles.items(), key=lambda kv: kv[1]))
+
+
+def record_team_session(
+    store: Store,
+    scope: Visible,
+    agent_id: str,
+    *,
+    kind: str,
+    notes: str,
+    behaviors: Sequence[str],
+    commitments: Sequence[str],
+    next_checkpoint: date | None,
+) -> Any:
+    """Record a held coaching session with an agent of the viewer's scope
+    (`coach_sessions.record_session`: it validates every field)."""
+    from coachloop.jobs import coach_sessions
+
+    if not scope.allows_agent(agent_id) or agent_id not in _agents(store):
+        raise NotVisible(f"no agent {agent_id!r}")
+    found = coach_sessions.record_session(
+        store,
+        agent_id=agent_id,
+        kind=kind,
+        notes=notes.strip() or None,
+        behaviors=[b for b in behaviors if b],
+        commitments=[c.strip() for c in commitments if c.strip()],
+        next_checkpoint=next_checkpoint,
+    )
+    invalidate(store)
+    return found
+
+
+def coaching_effectiveness(store: Store) -> list[Any]:
+    """Per supervisor: sessions held, cadence kept, follow-ups done and the coaching effect
+    with its interval (`coach_sessions.coach_reports`)."""
+    from coachloop.jobs import coach_sessions
+
+    return cached(store, "coach_reports", lambda: coach_sessions.coach_reports(store))

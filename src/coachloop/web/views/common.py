@@ -118,6 +118,7 @@ FLASH = {
     "disputed": "Your dispute was sent to QA: the outcome is in their review queue.",
     "overridden": "Outcome set. It now counts everywhere in place of the machine's.",
     "calibrated": "Judgement recorded.",
+    "session": "Session recorded: its commitments and checkpoint are on the agent's next agenda.",
 }
 
 
