@@ -506,3 +506,10 @@ def test_a_supervisor_cannot_record_a_session_with_another_teams_agent(site: Sit
         "/team/sessions", data=data, headers=site.headers("supervisor"), follow_redirects=False
     )
     assert r.status_code == 404
+
+
+def test_the_leader_sees_coaching_effectiveness_of_the_supervisors_who_coached(site: Site) -> None:
+    site.client.post("/team/sessions", data=SESSION_FORM, headers=site.headers("supervisor"))
+    page = site.client.get("/leader", headers=site.headers("leader")).text
+    table = re.search(r'<div class="card" id="coaching-effectiveness">.*?</table>', page, re.S)
+    assert table is not None and "Carlos Flores" in table.group(0)

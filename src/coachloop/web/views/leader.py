@@ -22,5 +22,12 @@ def leader_page(request: Request, user: Viewer) -> HTMLResponse:
         [r["reason"].replace("_", " ") for r in reasons], [r["contacts"] for r in reasons], "contacts", 190
     )
     return render(
-        request, user, "pages/leader.html", view=view, kpis=kpi_columns(), reasons_figure=figure, charts=True
+        request,
+        user,
+        "pages/leader.html",
+        view=view,
+        kpis=kpi_columns(),
+        reasons_figure=figure,
+        coaches=workspace.coaching_effectiveness(store_of(request)),
+        charts=True,
     )
