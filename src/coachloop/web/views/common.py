@@ -105,12 +105,20 @@ templates.env.filters["figure"] = charts.as_json
 templates.env.globals["trend"] = charts.trend_chart
 
 
+def _csrf(request: Request) -> str:
+    """The session's CSRF token for the forms; none for a bearer-token request (it has no
+    session to protect and needs none, and making one would set a cookie on every answer)."""
+    if "session" in request.scope and request.session:
+        return csrf_token(request)
+    return ""
+
+
 def render(request: Request, user: UserRecord, name: str, **context: Any) -> HTMLResponse:
     nav = NAV.get(user.role, [])
     return templates.TemplateResponse(
         request,
         name,
-        {"user": user, "nav": nav, "path": request.url.path, "csrf": csrf_token(request), **context},
+        {"user": user, "nav": nav, "path": request.url.path, "csrf": _csrf(request), **context},
     )
 
 
