@@ -73,11 +73,16 @@ def build_site(store_url: str) -> Generator[ApiSite, None, None]:
             Agent("a-3", "Tom", "south", "sol"),
         ]
     )
-    calls = [_call(cid, agent, team, words, day) for day, (cid, (agent, team, words)) in enumerate(CALLS.items(), 1)]
+    calls = [
+        _call(cid, agent, team, words, day)
+        for day, (cid, (agent, team, words)) in enumerate(CALLS.items(), 1)
+    ]
     store.write(calls, source_format="native")
     store.save_evaluations(
         [
-            evaluation(c.id, results=[result("greet", Outcome.MET), result("verify", Outcome.MISSED, critical=True)])
+            evaluation(
+                c.id, results=[result("greet", Outcome.MET), result("verify", Outcome.MISSED, critical=True)]
+            )
             for c in calls
         ]
     )

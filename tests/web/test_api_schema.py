@@ -31,7 +31,10 @@ def test_generated_requests_find_no_server_errors(tmp_path: Path) -> None:
 
             @given(case=operation.as_strategy())
             @settings(
-                max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+                max_examples=EXAMPLES,
+                deadline=None,
+                database=None,
+                derandomize=True,
                 suppress_health_check=list(HealthCheck),
             )
             def run(case: Any) -> None:

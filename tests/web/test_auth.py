@@ -155,14 +155,18 @@ def test_a_forged_session_cookie_is_ignored(site: Site) -> None:
 def test_users_cli_adds_with_password_sets_passwd_and_lists(store_url: str) -> None:
     runner = CliRunner()
     added = runner.invoke(
-        cli, ["users", "add", "quinn", "--role", "qa", "--password-stdin", "--db", store_url], input="secret-pass-1\n"
+        cli,
+        ["users", "add", "quinn", "--role", "qa", "--password-stdin", "--db", store_url],
+        input="secret-pass-1\n",
     )
     assert added.exit_code == 0, added.output
     short = runner.invoke(
         cli, ["users", "add", "pat", "--role", "qa", "--password-stdin", "--db", store_url], input="short\n"
     )
     assert short.exit_code != 0
-    changed = runner.invoke(cli, ["users", "passwd", "quinn", "--password-stdin", "--db", store_url], input="another-pass-2\n")
+    changed = runner.invoke(
+        cli, ["users", "passwd", "quinn", "--password-stdin", "--db", store_url], input="another-pass-2\n"
+    )
     assert changed.exit_code == 0, changed.output
     with open_store(store_url) as store:
         assert authenticate(store, "quinn", "secret-pass-1") is None

@@ -13,7 +13,9 @@ def sign_in(api: ApiSite, name: str, password: str) -> int:
     api.client.cookies.clear()
     token = re.search(r'name="csrf_token" value="([^"]+)"', api.client.get("/login").text)
     assert token
-    answer = api.client.post("/login", data={"username": name, "password": password, "csrf_token": token.group(1)})
+    answer = api.client.post(
+        "/login", data={"username": name, "password": password, "csrf_token": token.group(1)}
+    )
     return answer.status_code
 
 

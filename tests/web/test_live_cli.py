@@ -48,10 +48,14 @@ def test_replay_without_url_serves_locally_and_prints_the_json_summary(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = f"sqlite:///{tmp_path / 'r.db'}"
-    code, out, err = run(["replay", str(CALLS), "--speed", "0", "--concurrency", "2", "--format", "json", "--db", db], capsys)
+    code, out, err = run(
+        ["replay", str(CALLS), "--speed", "0", "--concurrency", "2", "--format", "json", "--db", db], capsys
+    )
     assert code == 0, err
     summary = orjson.loads(out)
-    assert {"sessions", "utterances", "prompts", "latency_ms", "lost", "live_batch_disagreements"} <= set(summary)
+    assert {"sessions", "utterances", "prompts", "latency_ms", "lost", "live_batch_disagreements"} <= set(
+        summary
+    )
     assert (summary["sessions"], summary["utterances"], summary["lost"]) == (2, 15, 0)
     assert summary["live_batch_disagreements"] == 0
     first = summary["prompts"][0]
@@ -63,7 +67,9 @@ def test_replay_without_url_serves_locally_and_prints_the_json_summary(
         assert store.count_interactions() == 2
 
 
-def test_replay_with_a_url_needs_a_token(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_replay_with_a_url_needs_a_token(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("COACHLOOP_TOKEN", raising=False)
     code, _, err = run(["replay", str(CALLS), "--url", "http://127.0.0.1:9"], capsys)
     assert code == 1 and "--url needs --token" in err

@@ -77,17 +77,56 @@ def test_protocol_round_trip_prompts_acks_and_ended_evaluation(server: Server) -
     with server.socket("sam") as ws:
         send(ws, {"type": "start", "session": "s-1", "rubric": "assist_test"})
         started = until(ws, "started")[-1]
-        assert started == {"type": "started", "session": "s-1", "rubric": "assist_test", "rubric_version": "1"}
+        assert started == {
+            "type": "started",
+            "session": "s-1",
+            "rubric": "assist_test",
+            "rubric_version": "1",
+        }
         send(ws, {"type": "utterance", "id": "u0", "speaker": "agent", "text": "hello", "final": False})
         assert [m["type"] for m in until(ws, "ack")] == ["ack"]
-        send(ws, {"type": "utterance", "id": "u0", "speaker": "agent", "text": "hello there", "start": 0, "end": 2})
+        send(
+            ws,
+            {
+                "type": "utterance",
+                "id": "u0",
+                "speaker": "agent",
+                "text": "hello there",
+                "start": 0,
+                "end": 2,
+            },
+        )
         until(ws, "ack")
-        send(ws, {"type": "utterance", "id": "u1", "speaker": "agent", "text": "how can i help", "start": 2, "end": 4})
+        send(
+            ws,
+            {
+                "type": "utterance",
+                "id": "u1",
+                "speaker": "agent",
+                "text": "how can i help",
+                "start": 2,
+                "end": 4,
+            },
+        )
         got = until(ws, "ack")
         prompt = next(m for m in got if m["type"] == "prompt")
-        assert (prompt["kind"], prompt["behavior"], prompt["at_utterance"]) == ("compliance", "recording_disclosure", 1)
+        assert (prompt["kind"], prompt["behavior"], prompt["at_utterance"]) == (
+            "compliance",
+            "recording_disclosure",
+            1,
+        )
         assert got[-1]["seq"] == 3 and got[-1]["server_ms"] >= 0
-        send(ws, {"type": "utterance", "id": "u2", "speaker": "agent", "text": "this call is recorded", "start": 4, "end": 6})
+        send(
+            ws,
+            {
+                "type": "utterance",
+                "id": "u2",
+                "speaker": "agent",
+                "text": "this call is recorded",
+                "start": 4,
+                "end": 6,
+            },
+        )
         withdraw = until(ws, "ack")[0]
         assert (withdraw["type"], withdraw["id"]) == ("withdraw", prompt["id"])
         send(ws, {"type": "utterance", "id": "u3", "speaker": "nobody", "text": "x"})
@@ -123,7 +162,11 @@ def test_live_outcomes_agree_with_batch_ingest_and_evaluate(server: Server, tmp_
             live_texts = [u.text for u in server.store.get_interaction(call.id).utterances]  # type: ignore[union-attr]
             assert live_texts == [u.text for u in batch.get_interaction(call.id).utterances]  # type: ignore[union-attr]
     stored = server.store.get_interaction("live-1")
-    assert stored is not None and "[CARD]" in stored.utterances[3].text and "4111" not in stored.utterances[3].text
+    assert (
+        stored is not None
+        and "[CARD]" in stored.utterances[3].text
+        and "4111" not in stored.utterances[3].text
+    )
 
 
 def test_feedback_on_a_prompt_is_stored_over_the_socket_and_the_api(server: Server) -> None:
@@ -144,7 +187,10 @@ def test_feedback_on_a_prompt_is_stored_over_the_socket_and_the_api(server: Serv
             rows = http.get("/api/live/prompts", params={"session": "s-fb"}).json()
         assert [(p["id"], p["feedback"]) for p in rows] == [(prompt["id"], "dismissed")]
         with server.http("sue") as http:  # a supervisor gives no feedback on an agent's prompts
-            assert http.post(f"/api/live/prompts/{prompt['id']}/feedback", json={"action": "used"}).status_code == 403
+            assert (
+                http.post(f"/api/live/prompts/{prompt['id']}/feedback", json={"action": "used"}).status_code
+                == 403
+            )
         send(ws, {"type": "end"})
         until(ws, "ended")
     assert [p["feedback"] for p in list_prompts(server.store, "s-fb")] == ["dismissed"]
@@ -187,7 +233,10 @@ def test_roles_supervisor_sees_only_their_team_and_others_are_refused(server: Se
             assert http.get("/api/live/sessions/s-1").status_code == 403
             assert http.get("/board").status_code == 200
         with server.http("quinn") as http:
-            assert sorted(s["session"] for s in http.get("/api/live/sessions").json()["sessions"]) == ["n-1", "s-1"]
+            assert sorted(s["session"] for s in http.get("/api/live/sessions").json()["sessions"]) == [
+                "n-1",
+                "s-1",
+            ]
             assert http.post("/api/live/prompts/n-1-1/feedback", json={"action": "used"}).status_code == 403
         with server.http("sam") as http:
             assert [s["session"] for s in http.get("/api/live/sessions").json()["sessions"]] == ["n-1"]

@@ -300,7 +300,9 @@ def _bootstrap(
         ):
             if value is not None:
                 values.append(value)
-    return [percentile_interval(v, confidence) for v in f1s], tuple(percentile_interval(v, confidence) for v in pooled)
+    return [percentile_interval(v, confidence) for v in f1s], tuple(
+        percentile_interval(v, confidence) for v in pooled
+    )
 
 
 # --- comparison ---------------------------------------------------------------------

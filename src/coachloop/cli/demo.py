@@ -39,7 +39,9 @@ def demo(
     ] = None,
     no_serve: Annotated[
         bool,
-        typer.Option("--no-serve", help="Stop after building (also when stdin is not a terminal or CI is set)."),
+        typer.Option(
+            "--no-serve", help="Stop after building (also when stdin is not a terminal or CI is set)."
+        ),
     ] = False,
     host: Annotated[str, typer.Option("--host", help="Interface the dashboard listens on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port the dashboard listens on.")] = 8000,

@@ -21,9 +21,7 @@ from coachloop.jobs.rubrics import require_evaluated
 
 export_app = typer.Typer(help="Write stored results for other tools.", no_args_is_help=True)
 
-OutputOption = Annotated[
-    Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
-]
+OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")]
 
 
 def _format_option(names: list[str], about: str) -> Any:
@@ -36,7 +34,10 @@ def export_evaluations_command(
         str | None, typer.Option("--rubric", "-r", help="Only this rubric's evaluations.")
     ] = None,
     format: Annotated[
-        str, _format_option(evaluation_formats(), "jsonl: one record per line; csv: one row, a column per behaviour.")
+        str,
+        _format_option(
+            evaluation_formats(), "jsonl: one record per line; csv: one row, a column per behaviour."
+        ),
     ] = "jsonl",
     output: OutputOption = None,
     db: DbOption = None,

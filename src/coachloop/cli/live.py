@@ -18,7 +18,9 @@ from coachloop.store import default_url
 
 __all__ = ["users_app"]
 
-users_app = typer.Typer(help="People and systems that use the web app and live sessions.", no_args_is_help=True)
+users_app = typer.Typer(
+    help="People and systems that use the web app and live sessions.", no_args_is_help=True
+)
 
 TOKEN_ENV = "COACHLOOP_TOKEN"
 
@@ -80,15 +82,25 @@ def replay_cmd(
     file: Annotated[Path, typer.Argument(help="Conversations to stream (native JSON Lines by default).")],
     url: Annotated[
         str | None,
-        typer.Option("--url", help="Base URL of a running `coachloop serve` (default: start one here on --db)."),
+        typer.Option(
+            "--url", help="Base URL of a running `coachloop serve` (default: start one here on --db)."
+        ),
     ] = None,
     token: Annotated[
         str | None,
-        typer.Option("--token", envvar=TOKEN_ENV, show_envvar=True, help="Admin token for --url (`users add`)."),
+        typer.Option(
+            "--token", envvar=TOKEN_ENV, show_envvar=True, help="Admin token for --url (`users add`)."
+        ),
     ] = None,
-    speed: Annotated[float, typer.Option("--speed", min=0, help="Pace: 1 real time, 10 ten times faster, 0 no waiting.")] = 1.0,
-    concurrency: Annotated[int, typer.Option("--concurrency", "-c", min=1, help="Sessions streaming at once.")] = 1,
-    rubric: Annotated[str | None, typer.Option("--rubric", help="Rubric name every session asks for.")] = None,
+    speed: Annotated[
+        float, typer.Option("--speed", min=0, help="Pace: 1 real time, 10 ten times faster, 0 no waiting.")
+    ] = 1.0,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-c", min=1, help="Sessions streaming at once.")
+    ] = 1,
+    rubric: Annotated[
+        str | None, typer.Option("--rubric", help="Rubric name every session asks for.")
+    ] = None,
     rubric_file: RubricOption = None,
     fmt: Annotated[str, typer.Option("--format-in", help="Input format (a reader name).")] = "native",
     output: Annotated[ReportFormat, typer.Option("--format", help="table or json.")] = ReportFormat.table,
@@ -112,13 +124,31 @@ def replay_cmd(
         application = create_app(db or default_url(), rubrics=list(rubric_file or []))
         local_token = create_user(application.state.store, f"replay-{secrets.token_hex(4)}", "admin")
         with BackgroundServer(application) as base:
-            result = replay(calls, base, local_token, speed=speed, concurrency=concurrency, rubric=rubric,
-                            batch=batch or None, extra_rubrics=extra)
+            result = replay(
+                calls,
+                base,
+                local_token,
+                speed=speed,
+                concurrency=concurrency,
+                rubric=rubric,
+                batch=batch or None,
+                extra_rubrics=extra,
+            )
     else:
         if not token:
-            raise ConfigError(f"--url needs --token (or {TOKEN_ENV}): an admin token from `coachloop users add`")
-        result = replay(calls, url, token, speed=speed, concurrency=concurrency, rubric=rubric,
-                        batch=batch or None, extra_rubrics=extra)
+            raise ConfigError(
+                f"--url needs --token (or {TOKEN_ENV}): an admin token from `coachloop users add`"
+            )
+        result = replay(
+            calls,
+            url,
+            token,
+            speed=speed,
+            concurrency=concurrency,
+            rubric=rubric,
+            batch=batch or None,
+            extra_rubrics=extra,
+        )
     summary = result.summary()
     if output is ReportFormat.json:
         print_json(summary)
@@ -135,7 +165,12 @@ def _print_replay(summary: dict[str, object]) -> None:
     for column in ("session", "kind", "behavior", "at_utterance", "latency_ms", "withdrawn"):
         table.add_column(column)
     for p in prompts:
-        table.add_row(*(str(p.get(c, "")) for c in ("session", "kind", "behavior", "at_utterance", "latency_ms", "withdrawn")))
+        table.add_row(
+            *(
+                str(p.get(c, ""))
+                for c in ("session", "kind", "behavior", "at_utterance", "latency_ms", "withdrawn")
+            )
+        )
     out.print(table)
     latency = summary["latency_ms"]
     out.print(
@@ -157,12 +192,15 @@ def _read_password(stdin: bool, confirm: bool = True) -> str:
 def users_add(
     name: Annotated[str, typer.Argument(help="Unique user name.")],
     role: Annotated[str, typer.Option("--role", help="agent, supervisor, qa, leader or admin.")],
-    team: Annotated[str | None, typer.Option("--team", help="The team a supervisor sees (or an agent is in).")] = None,
+    team: Annotated[
+        str | None, typer.Option("--team", help="The team a supervisor sees (or an agent is in).")
+    ] = None,
     agent_id: Annotated[
         str | None, typer.Option("--agent", "--agent-id", help="The agent id an agent's calls carry.")
     ] = None,
     password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read a password for the pages from the first line of stdin.")
+        bool,
+        typer.Option("--password-stdin", help="Read a password for the pages from the first line of stdin."),
     ] = False,
     db: DbOption = None,
 ) -> None:

@@ -27,7 +27,8 @@ from coachloop.jobs.texts import load_labelled, load_unlabelled, text_formats
 
 TEXT_FORMAT_HELP = (
     "auto (default): a CSV with a text column or JSON Lines of single texts, or JSON Lines "
-    "conversations read as --format hvb; texts; or any reader: " + ", ".join(text_formats()[2:])
+    "conversations read as --format hvb; texts; or any reader: "
+    + ", ".join(text_formats()[2:])
     + ". Everything is redacted as ingest does before it is used."
 )
 TextFormatOption = Annotated[str, typer.Option("--format", "-f", help=TEXT_FORMAT_HELP)]

@@ -131,9 +131,7 @@ def _conditions(r: CompiledRubric) -> str:
     if applies_to is None:
         return "always"
     given = applies_to.model_dump(exclude_none=True, mode="json")
-    return "; ".join(
-        f"{key}={','.join(v) if isinstance(v, list) else v}" for key, v in given.items()
-    )
+    return "; ".join(f"{key}={','.join(v) if isinstance(v, list) else v}" for key, v in given.items())
 
 
 @rubric_app.command("add")

@@ -62,7 +62,9 @@ class Conversation:
 
     def evidence(self, hit: Hit) -> Evidence:
         u = self.interaction.utterances[hit.utterance]
-        return self._quote(hit.utterance, locate(u.text, self.normalized[hit.utterance], hit.start, hit.end), hit.pattern)
+        return self._quote(
+            hit.utterance, locate(u.text, self.normalized[hit.utterance], hit.start, hit.end), hit.pattern
+        )
 
     def whole(self, position: int, matched: str | None = None) -> Evidence:
         """Evidence quoting the whole utterance at `position` (no sub-span matched)."""

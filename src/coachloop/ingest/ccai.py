@@ -81,8 +81,6 @@ def _offset(value: object, field: str) -> float:
     return seconds
 
 
-
-
 @readers.register("ccai-insights")
 def read_ccai_insights(path: Path) -> Iterator[ReadItem]:
     """Read one CCAI Insights conversation (resource or import JSON) as one `Interaction`.
@@ -204,7 +202,9 @@ def _entries(path: Path, data: bytes, entries: list[Any]) -> Iterator[ReadItem]:
             role = entry.get("role")
             speaker = _ROLES.get(str(role).upper()) if isinstance(role, str) else None
             if speaker is None:
-                raise FieldError(f"{where}.role", f"unknown speaker: role {role!r} (expected AGENT or CUSTOMER)")
+                raise FieldError(
+                    f"{where}.role", f"unknown speaker: role {role!r} (expected AGENT or CUSTOMER)"
+                )
             usec = entry.get("start_timestamp_usec")
             if isinstance(usec, bool) or not isinstance(usec, int | float) or usec < 0:
                 raise FieldError(

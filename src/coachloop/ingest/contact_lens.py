@@ -92,7 +92,9 @@ def _read(path: Path, fmt: str) -> Iterator[ReadItem]:
     data, doc = read_json_document(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("Transcript"), list):
         looks_like = format_of_record(doc)
-        hint = f" (this looks like {looks_like} output: use --format {looks_like} or auto)" if looks_like else ""
+        hint = (
+            f" (this looks like {looks_like} output: use --format {looks_like} or auto)" if looks_like else ""
+        )
         what = "Contact Lens analysis" if fmt == "contact-lens" else "Transcribe Call Analytics output"
         raise IngestError(f"{path}: not a {what} file: no 'Transcript' list{hint}")
 
@@ -397,8 +399,6 @@ def _chat_messages(
             utterance.start = (at - first).total_seconds()
             utterances.append(utterance)
     return utterances, first, last
-
-
 
 
 def _contact_metadata(doc: dict[str, Any]) -> dict[str, Any]:

@@ -64,7 +64,9 @@ def _millis(value: object, field: str) -> float:
     if isinstance(value, dict):
         value = value.get("milliseconds")
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise FieldError(field, "is missing" if value is None else f"{value!r} is not a number of milliseconds")
+        raise FieldError(
+            field, "is missing" if value is None else f"{value!r} is not a number of milliseconds"
+        )
     if value < 0:
         raise FieldError(field, f"{value:g} is negative")
     return float(value)

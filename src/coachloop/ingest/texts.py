@@ -38,7 +38,7 @@ class TextRecord:
 
 
 def sniff(path: Path) -> str:
-    """"csv" or "jsonl", from the name or the first line that is not blank."""
+    """ "csv" or "jsonl", from the name or the first line that is not blank."""
     if not path.is_file():
         raise IngestError(f"{path}: no such file")
     suffix = path.suffix.lower()

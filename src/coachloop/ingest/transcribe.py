@@ -108,7 +108,9 @@ def read_transcribe(
     data, doc = read_json_document(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("results"), dict):
         looks_like = format_of_record(doc)
-        hint = f" (this looks like {looks_like} output: use --format {looks_like} or auto)" if looks_like else ""
+        hint = (
+            f" (this looks like {looks_like} output: use --format {looks_like} or auto)" if looks_like else ""
+        )
         raise IngestError(f"{path}: not Amazon Transcribe output: no 'results' object{hint}")
     job = doc.get("jobName")
     interaction_id = job if isinstance(job, str) and job.strip() else path.stem

@@ -17,7 +17,12 @@ __all__ = ["AuditRow", "entries", "record"]
 
 
 def record(
-    store: Store, user: UserRecord, action: str, kind: str, object_id: str, detail: dict[str, Any] | None = None
+    store: Store,
+    user: UserRecord,
+    action: str,
+    kind: str,
+    object_id: str,
+    detail: dict[str, Any] | None = None,
 ) -> int:
     """Write one audit row (`action` e.g. "open", "override"; `kind` e.g. "interaction", "plan")."""
     return write_audit(store, AuditWrite(user.name, user.role, action, kind, object_id, detail))
@@ -35,6 +40,11 @@ def entries(
 ) -> list[AuditRow]:
     """Audit rows, newest first; `before_id` (the last id of a page) continues."""
     return list_audit(
-        store, user_name=user_name, object_kind=kind, object_id=object_id, action=action,
-        before_id=before_id, limit=limit,
+        store,
+        user_name=user_name,
+        object_kind=kind,
+        object_id=object_id,
+        action=action,
+        before_id=before_id,
+        limit=limit,
     )

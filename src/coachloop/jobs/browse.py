@@ -139,7 +139,9 @@ def _after_started(cursor: str | None) -> ColumnElement[bool] | None:
         moment = datetime.fromisoformat(when)
     except ValueError:
         raise BadCursor(f"cursor {cursor!r} is not one this API gave") from None
-    return or_(i.c.started_at < moment, and_(i.c.started_at == moment, i.c.id < last_id), i.c.started_at.is_(None))
+    return or_(
+        i.c.started_at < moment, and_(i.c.started_at == moment, i.c.id < last_id), i.c.started_at.is_(None)
+    )
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -147,8 +149,20 @@ def _iso(value: datetime | None) -> str | None:
 
 
 HEADER_COLUMNS = (
-    "id", "channel", "agent_id", "team", "queue", "started_at", "ended_at", "language", "contact_reason",
-    "csat", "utterance_count", "disposition", "transferred", "escalated",
+    "id",
+    "channel",
+    "agent_id",
+    "team",
+    "queue",
+    "started_at",
+    "ended_at",
+    "language",
+    "contact_reason",
+    "csat",
+    "utterance_count",
+    "disposition",
+    "transferred",
+    "escalated",
 )
 
 
@@ -202,14 +216,21 @@ def conversation(store: Store, scope: Scope, interaction_id: str) -> dict[str, A
             if review is not None and review.outcome is not None:
                 b["outcome"] = review.outcome.value
                 b["review"] = {
-                    "outcome": review.outcome.value, "by": review.reviewer,
-                    "at": review.created_at.isoformat(), "note": review.note,
+                    "outcome": review.outcome.value,
+                    "by": review.reviewer,
+                    "at": review.created_at.isoformat(),
+                    "note": review.note,
                 }
         out.append(data)
     record["evaluations"] = out
     record["disputes"] = [
-        {"rubric": r.rubric, "behavior_id": r.behavior_id, "by": r.reviewer, "note": r.note,
-         "at": r.created_at.isoformat()}
+        {
+            "rubric": r.rubric,
+            "behavior_id": r.behavior_id,
+            "by": r.reviewer,
+            "note": r.note,
+            "at": r.created_at.isoformat(),
+        }
         for r in reviews
         if r.kind.value == "dispute"
     ]
@@ -232,8 +253,17 @@ def evaluation_page(
     `behavior` (and `outcome`), the outcome in force of that behaviour is on each row."""
     e, i = evaluations, interactions
     columns: list[Any] = [
-        e.c.interaction_id, e.c.rubric, e.c.rubric_version, e.c.score, e.c.compliance_passed, e.c.auto_failed,
-        i.c.agent_id, i.c.team, i.c.queue, i.c.channel, i.c.started_at,
+        e.c.interaction_id,
+        e.c.rubric,
+        e.c.rubric_version,
+        e.c.score,
+        e.c.compliance_passed,
+        e.c.auto_failed,
+        i.c.agent_id,
+        i.c.team,
+        i.c.queue,
+        i.c.channel,
+        i.c.started_at,
     ]
     source: Any = e.join(i, i.c.id == e.c.interaction_id)
     conditions = [scope.interaction_filter(), *query.conversations.conditions()]
@@ -250,8 +280,11 @@ def evaluation_page(
         eff = effective_outcomes().subquery("eff")
         source = source.join(
             eff,
-            and_(eff.c.interaction_id == e.c.interaction_id, eff.c.rubric == e.c.rubric,
-                 eff.c.behavior_id == query.behavior),
+            and_(
+                eff.c.interaction_id == e.c.interaction_id,
+                eff.c.rubric == e.c.rubric,
+                eff.c.behavior_id == query.behavior,
+            ),
         )
         columns.append(eff.c.outcome.label("behavior_outcome"))
         if outcome is not None:
@@ -259,8 +292,11 @@ def evaluation_page(
     elif outcome is not None:
         anyeff = effective_outcomes().subquery("anyeff")
         conditions.append(
-            exists().where(anyeff.c.interaction_id == e.c.interaction_id, anyeff.c.rubric == e.c.rubric,
-                           anyeff.c.outcome == outcome.value)
+            exists().where(
+                anyeff.c.interaction_id == e.c.interaction_id,
+                anyeff.c.rubric == e.c.rubric,
+                anyeff.c.outcome == outcome.value,
+            )
         )
     if query.rubric is not None:
         conditions.append(e.c.rubric == query.rubric)
@@ -269,7 +305,9 @@ def evaluation_page(
     if cursor is not None:
         conditions.append(_after_evaluation(cursor))
     stmt = (
-        select(*columns).select_from(source).where(*conditions)
+        select(*columns)
+        .select_from(source)
+        .where(*conditions)
         .order_by(i.c.started_at.desc().nulls_last(), i.c.id.desc(), e.c.rubric.desc())
         .limit(_limit(limit) + 1)
     )
@@ -280,7 +318,9 @@ def evaluation_page(
     for r in rows:
         r["started_at"] = _iso(r["started_at"])
     last = rows[-1] if rows else None
-    next_cursor = encode_cursor([last["started_at"], last["interaction_id"], last["rubric"]]) if more and last else None
+    next_cursor = (
+        encode_cursor([last["started_at"], last["interaction_id"], last["rubric"]]) if more and last else None
+    )
     return Page(rows, next_cursor)
 
 

@@ -54,7 +54,11 @@ class LiveRubrics:
                     raise ConfigError(f"unknown rubric {start.rubric!r}: {err}") from None
             return found
         header = Interaction(
-            id="", channel=start.channel, queue=start.queue, language=start.language, metadata=dict(start.metadata)
+            id="",
+            channel=start.channel,
+            queue=start.queue,
+            language=start.language,
+            metadata=dict(start.metadata),
         )
         chosen = choose_rubric(self.choices, header)
         if chosen is None:
@@ -110,7 +114,9 @@ def prompt_record(session: LiveSession, prompt: Prompt, redactor: Redactor) -> P
     )
 
 
-def create_user(store: Store, name: str, role: str, *, team: str | None = None, agent_id: str | None = None) -> str:
+def create_user(
+    store: Store, name: str, role: str, *, team: str | None = None, agent_id: str | None = None
+) -> str:
     """Add a user and return their new bearer token (shown once; only its hash is stored)."""
     if role not in ROLES:
         raise ConfigError(f"unknown role {role!r} (roles: {', '.join(ROLES)})")

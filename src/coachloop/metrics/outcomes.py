@@ -20,6 +20,8 @@ def behavior_outcomes(rubric: str | None = None) -> Subquery:
     e = effective_outcomes(rubric).subquery("effective")
     return (
         e.select()
-        .with_only_columns(e.c.interaction_id, e.c.rubric, e.c.behavior_id, e.c.section, e.c.critical, e.c.outcome)
+        .with_only_columns(
+            e.c.interaction_id, e.c.rubric, e.c.behavior_id, e.c.section, e.c.critical, e.c.outcome
+        )
         .subquery("outcomes")
     )

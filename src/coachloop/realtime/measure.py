@@ -71,8 +71,13 @@ def score_prompts(raised: Iterable[RaisedPrompt], labels: Sequence[dict[str, Any
         for p in prompts:
             score = scores.setdefault(p.kind, KindScore())
             match = next(
-                (lab for lab in unused
-                 if lab["kind"] == p.kind and _subject_matches(p.kind, lab, p) and lab["from"] <= p.at <= lab["to"]),
+                (
+                    lab
+                    for lab in unused
+                    if lab["kind"] == p.kind
+                    and _subject_matches(p.kind, lab, p)
+                    and lab["from"] <= p.at <= lab["to"]
+                ),
                 None,
             )
             if match is not None:
@@ -103,14 +108,27 @@ def replay_in_process(calls: Sequence[Interaction], rules: LiveRules) -> list[Ra
     redactor = Redactor()
     out: list[RaisedPrompt] = []
     for call in calls:
-        start = Start(type="start", session=call.id, agent_id=call.agent_id, team=call.team, queue=call.queue,
-                      channel=call.channel)
+        start = Start(
+            type="start",
+            session=call.id,
+            agent_id=call.agent_id,
+            team=call.team,
+            queue=call.queue,
+            channel=call.channel,
+        )
         session = LiveSession(call.id, start, rules, redactor)
         for u in call.utterances:
-            msg = UtteranceIn(type="utterance", id=f"u{u.index}", speaker=u.speaker, text=u.text,
-                              start=u.start, end=u.end)
+            msg = UtteranceIn(
+                type="utterance", id=f"u{u.index}", speaker=u.speaker, text=u.text, start=u.start, end=u.end
+            )
             for what, prompt, _ in session.utterance(msg):
                 if what == "prompt":
-                    out.append(RaisedPrompt(call.id, prompt.kind, prompt.behavior if prompt.kind != "knowledge"
-                                            else prompt.article, prompt.at_utterance))
+                    out.append(
+                        RaisedPrompt(
+                            call.id,
+                            prompt.kind,
+                            prompt.behavior if prompt.kind != "knowledge" else prompt.article,
+                            prompt.at_utterance,
+                        )
+                    )
     return out

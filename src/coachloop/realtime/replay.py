@@ -126,8 +126,15 @@ async def _stream(
             for u, gap in zip(call.utterances, _gaps(call, speed), strict=True):
                 if gap:
                     await asyncio.sleep(gap)
-                msg = {"type": "utterance", "id": f"u{u.index}", "speaker": u.speaker.value, "text": u.text,
-                       "start": u.start, "end": u.end, "final": True}
+                msg = {
+                    "type": "utterance",
+                    "id": f"u{u.index}",
+                    "speaker": u.speaker.value,
+                    "text": u.text,
+                    "start": u.start,
+                    "end": u.end,
+                    "final": True,
+                }
                 sent = time.perf_counter()
                 await ws.send(orjson.dumps(msg).decode())
                 outcome.utterances += 1
@@ -172,13 +179,17 @@ async def _stream(
     return outcome
 
 
-def _compare(outcome: SessionOutcome, batch: Interaction | None, rubrics: dict[str, CompiledRubric | None]) -> None:
+def _compare(
+    outcome: SessionOutcome, batch: Interaction | None, rubrics: dict[str, CompiledRubric | None]
+) -> None:
     ended = outcome.ended
     if ended is None:
         return
     stored: dict[str, str] = ended.get("behaviors", {})
     live: dict[str, str] = ended.get("live_behaviors", {})
-    outcome.disagreements = [f"{b}: live {live.get(b)} / stored {o}" for b, o in stored.items() if live.get(b) != o]
+    outcome.disagreements = [
+        f"{b}: live {live.get(b)} / stored {o}" for b, o in stored.items() if live.get(b) != o
+    ]
     name = ended.get("rubric")
     if batch is None or not isinstance(name, str):
         return
@@ -234,7 +245,9 @@ def replay(
     sessions' starts so they do not all speak at the same instant."""
     began = time.perf_counter()
     outcomes = asyncio.run(
-        _replay(calls, websocket_url(base_url, token), speed, concurrency, rubric, session_prefix, ramp_seconds)
+        _replay(
+            calls, websocket_url(base_url, token), speed, concurrency, rubric, session_prefix, ramp_seconds
+        )
     )
     rubrics: dict[str, CompiledRubric | None] = {r.name: r for r in extra_rubrics}
     for i, outcome in enumerate(outcomes):

@@ -71,7 +71,9 @@ class _Rule:
 class LiveRules:
     """What a rubric asks of live sessions, worked out once per rubric."""
 
-    def __init__(self, rubric: CompiledRubric, catalogue: Catalogue | None, *, sentiment: bool = True) -> None:
+    def __init__(
+        self, rubric: CompiledRubric, catalogue: Catalogue | None, *, sentiment: bool = True
+    ) -> None:
         self.rubric = rubric
         self.catalogue = catalogue
         self.sentiment = sentiment
@@ -162,7 +164,13 @@ SessionEvent = tuple[str, Prompt, str]
 
 
 def _quote(u: Utterance, position: int) -> dict[str, Any]:
-    return {"utterance_index": position, "speaker": u.speaker.value, "start": u.start, "end": u.end, "text": u.text}
+    return {
+        "utterance_index": position,
+        "speaker": u.speaker.value,
+        "start": u.start,
+        "end": u.end,
+        "text": u.text,
+    }
 
 
 class LiveSession:
@@ -257,16 +265,16 @@ class LiveSession:
 
     # -- prompt rules -------------------------------------------------------------------
 
-    def _raise(
-        self, events: list[SessionEvent], kind: str, subject: str, now: float, prompt: Prompt
-    ) -> None:
+    def _raise(self, events: list[SessionEvent], kind: str, subject: str, now: float, prompt: Prompt) -> None:
         if not self.policy.admit(kind, subject, now):
             return
         self.prompts.append(prompt)
         self._open[(kind, subject)] = prompt
         events.append(("prompt", prompt, ""))
 
-    def _withdraw(self, events: list[SessionEvent], kind: str, subject: str, position: int, reason: str) -> None:
+    def _withdraw(
+        self, events: list[SessionEvent], kind: str, subject: str, position: int, reason: str
+    ) -> None:
         prompt = self._open.pop((kind, subject), None)
         if prompt is not None:
             prompt.withdrawn_at = position
@@ -342,8 +350,13 @@ class LiveSession:
             if all(f.outcome is Outcome.MET for f in ready):
                 trigger = [e for f in ready for e in f.evidence][-1:]
                 evidence = [
-                    {"utterance_index": e.utterance_index, "speaker": e.speaker.value, "start": e.start,
-                     "end": e.end, "text": e.text}
+                    {
+                        "utterance_index": e.utterance_index,
+                        "speaker": e.speaker.value,
+                        "start": e.start,
+                        "end": e.end,
+                        "text": e.text,
+                    }
                     for e in trigger
                 ]
                 spec = rule.item.spec
@@ -376,7 +389,12 @@ class LiveSession:
                 a.id,
                 now,
                 self._new_prompt(
-                    KNOWLEDGE, a.summary or a.title, position, article=a.id, title=a.title, url=a.url,
+                    KNOWLEDGE,
+                    a.summary or a.title,
+                    position,
+                    article=a.id,
+                    title=a.title,
+                    url=a.url,
                     evidence=[quote],
                 ),
             )
@@ -422,7 +440,9 @@ class LiveSession:
             "agent_id": self.header.agent_id,
             "team": self.header.team,
             "queue": self.header.queue,
-            "channel": self.header.channel.value if isinstance(self.header.channel, Channel) else self.header.channel,
+            "channel": self.header.channel.value
+            if isinstance(self.header.channel, Channel)
+            else self.header.channel,
             "rubric": self.rules.rubric.name,
             "started_at": self.started_wall,
             "utterances": len(self.raw),
@@ -432,8 +452,10 @@ class LiveSession:
             "prompts_raised": len(self.prompts),
             "prompts_open": len(open_prompts),
             "suppressed": dict(self.policy.suppressed),
-            "prompts": [p.message() | {"withdrawn": p.withdrawn_at is not None, "feedback": p.feedback}
-                        for p in self.prompts],
+            "prompts": [
+                p.message() | {"withdrawn": p.withdrawn_at is not None, "feedback": p.feedback}
+                for p in self.prompts
+            ],
             "last_utterance": (
                 {"speaker": self.live[-1].speaker.value, "text": self.live[-1].text} if self.live else None
             ),

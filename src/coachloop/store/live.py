@@ -68,11 +68,18 @@ class PromptRecord:
     withdrawn_at_utterance: int | None = None
 
 
-def add_user(store: Store, name: str, role: str, token: str, *, agent_id: str | None, team: str | None) -> int:
+def add_user(
+    store: Store, name: str, role: str, token: str, *, agent_id: str | None, team: str | None
+) -> int:
     with store._write("cannot add the user") as conn:
         result = conn.execute(
             users.insert().values(
-                name=name, role=role, agent_id=agent_id, team=team, token_hash=hash_token(token), created_at=_now()
+                name=name,
+                role=role,
+                agent_id=agent_id,
+                team=team,
+                token_hash=hash_token(token),
+                created_at=_now(),
             )
         )
         key = result.inserted_primary_key
@@ -134,7 +141,11 @@ def save_feedback(store: Store, prompt_id: str, action: str, user_name: str | No
     with store._write("cannot save prompt feedback") as conn:
         if conn.execute(select(live_prompts.c.id).where(live_prompts.c.id == prompt_id)).first() is None:
             return False
-        conn.execute(prompt_feedback.insert().values(prompt_id=prompt_id, action=action, user_name=user_name, at=_now()))
+        conn.execute(
+            prompt_feedback.insert().values(
+                prompt_id=prompt_id, action=action, user_name=user_name, at=_now()
+            )
+        )
         return True
 
 

@@ -491,9 +491,7 @@ class Store(ReviewMethods, DrilldownMethods):
         if name is not None:
             query = query.where(rubrics.c.name == name)
         return [
-            RegisteredRubric(
-                r["name"], r["version"], r["fingerprint"], r["source"], r["text"], r["added_at"]
-            )
+            RegisteredRubric(r["name"], r["version"], r["fingerprint"], r["source"], r["text"], r["added_at"])
             for r in conn.execute(query).mappings()
         ]
 

@@ -149,7 +149,7 @@ def list_audit(
         query = query.where(and_(*conditions))
     with store._read("cannot read the audit log") as conn:
         rows = conn.execute(query).all()
-    return [AuditRow(r.id, r.at, r.user_name, r.role, r.action, r.object_kind, r.object_id, r.detail) for r in rows]
-
-
-
+    return [
+        AuditRow(r.id, r.at, r.user_name, r.role, r.action, r.object_kind, r.object_id, r.detail)
+        for r in rows
+    ]

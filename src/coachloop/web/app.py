@@ -21,7 +21,7 @@ from coachloop.language.sentiment import assess_many
 from coachloop.realtime import protocol
 from coachloop.realtime.knowledge import load_catalogue
 from coachloop.store import open_store
-from coachloop.web import auth, live, pages
+from coachloop.web import auth, live, pages, views
 from coachloop.web.api import api_router
 from coachloop.web.api.errors import install_error_handlers
 
@@ -67,10 +67,13 @@ def create_app(
     app.include_router(api_router)
     app.include_router(live.router)
     app.include_router(pages.router)
+    app.include_router(views.router)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            schema = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
             _document_websocket(schema)
             app.openapi_schema = schema
         return app.openapi_schema
@@ -97,8 +100,13 @@ def _document_websocket(schema: dict[str, Any]) -> None:
             "description": (protocol.__doc__ or "").strip(),
             "operationId": "live_session_websocket",
             "parameters": [
-                {"name": "token", "in": "query", "required": False, "schema": {"type": "string"},
-                 "description": "Bearer token (or an Authorization header)."}
+                {
+                    "name": "token",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": "Bearer token (or an Authorization header).",
+                }
             ],
             "requestBody": {
                 "description": "Client messages, one JSON object per text frame.",

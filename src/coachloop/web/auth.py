@@ -155,7 +155,9 @@ async def viewer(
     user, by_cookie = _identify(request, credentials.credentials if credentials is not None else token)
     if user is None:
         raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, "sign in or send a valid bearer token", {"WWW-Authenticate": "Bearer"}
+            status.HTTP_401_UNAUTHORIZED,
+            "sign in or send a valid bearer token",
+            {"WWW-Authenticate": "Bearer"},
         )
     if by_cookie and request.method not in _SAFE:
         given = request.headers.get(CSRF_HEADER)
@@ -280,13 +282,17 @@ def login(
     target = _local_next(next)
     if not _csrf_matches(request, csrf):
         return render(
-            request, "login.html", {"next": target, "error": "Your sign-in form expired; try again.", "name": username},
+            request,
+            "login.html",
+            {"next": target, "error": "Your sign-in form expired; try again.", "name": username},
             status_code=status.HTTP_403_FORBIDDEN,
         )
     user = authenticate(_store(request), username, password)
     if user is None:
         return render(
-            request, "login.html", {"next": target, "error": "Wrong name or password.", "name": username},
+            request,
+            "login.html",
+            {"next": target, "error": "Wrong name or password.", "name": username},
             status_code=status.HTTP_401_UNAUTHORIZED,
         )
     request.session.clear()  # a fresh session: no fixation

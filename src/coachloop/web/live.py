@@ -142,7 +142,9 @@ async def live_session(ws: WebSocket) -> None:
                 for event in events:
                     await ws.send_json(_event_message(event))
                 ms = (time.perf_counter() - received) * 1000
-                await ws.send_json({"type": "ack", "id": msg.id, "seq": session.received, "server_ms": round(ms, 3)})
+                await ws.send_json(
+                    {"type": "ack", "id": msg.id, "seq": session.received, "server_ms": round(ms, 3)}
+                )
                 if events:
                     service.persist(session, events)
                     service.hub.touch()
@@ -151,14 +153,20 @@ async def live_session(ws: WebSocket) -> None:
             elif isinstance(msg, Feedback):
                 prompt = session.feedback(msg.prompt, msg.action)
                 if prompt is None:
-                    await ws.send_json({"type": "error", "message": f"no prompt {msg.prompt!r} in this session"})
+                    await ws.send_json(
+                        {"type": "error", "message": f"no prompt {msg.prompt!r} in this session"}
+                    )
                     continue
                 service._background(save_feedback, service.store, prompt.id, msg.action, user.name)
                 service.hub.touch()
-                await ws.send_json({"type": "ack", "id": prompt.id, "seq": session.received, "server_ms": 0.0})
+                await ws.send_json(
+                    {"type": "ack", "id": prompt.id, "seq": session.received, "server_ms": 0.0}
+                )
             elif isinstance(msg, End):
                 try:
-                    ev = await loop.run_in_executor(service.writer, finish_session, service.store, session, service.redactor)
+                    ev = await loop.run_in_executor(
+                        service.writer, finish_session, service.store, session, service.redactor
+                    )
                 except CoachloopError as err:
                     service.hub.end(session)
                     await _refuse(ws, str(err))
@@ -292,7 +300,9 @@ async def prompt_feedback(
     """The agent's verdict on a prompt: used or dismissed (stored; the last one counts)."""
     session = next((s for s in service.hub.live.values() if any(p.id == prompt_id for p in s.prompts)), None)
     if session is None:
-        session = next((s for s in service.hub.ended.values() if any(p.id == prompt_id for p in s.prompts)), None)
+        session = next(
+            (s for s in service.hub.ended.values() if any(p.id == prompt_id for p in s.prompts)), None
+        )
     if session is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no prompt {prompt_id!r} in a live session")
     if user.role == "agent" and session.header.agent_id != user.agent_id:
@@ -300,7 +310,9 @@ async def prompt_feedback(
     session.feedback(prompt_id, body.action)
     service.hub.touch()
     loop = asyncio.get_running_loop()
-    await loop.run_in_executor(service.writer, save_feedback, service.store, prompt_id, body.action, user.name)
+    await loop.run_in_executor(
+        service.writer, save_feedback, service.store, prompt_id, body.action, user.name
+    )
     return {"prompt": prompt_id, "action": body.action}
 
 

@@ -24,7 +24,9 @@ class BackgroundServer:
     """`with BackgroundServer(app) as base_url:` serves `app` on 127.0.0.1 at a free port."""
 
     def __init__(self, app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> None:
-        config = uvicorn.Config(app, host=host, port=port, log_level="warning", ws="websockets-sansio", lifespan="on")
+        config = uvicorn.Config(
+            app, host=host, port=port, log_level="warning", ws="websockets-sansio", lifespan="on"
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="coachloop-serve", daemon=True)
         self.host = host

@@ -24,6 +24,8 @@ templates.env.globals["csrf_token"] = csrf_token
 templates.env.globals["csrf_field"] = CSRF_FIELD
 
 
-def render(request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200) -> Response:
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> Response:
     """`name` rendered with `context` (and `request`), as an HTML response."""
     return templates.TemplateResponse(request, name, dict(context or {}), status_code=status_code)

@@ -54,7 +54,12 @@ def is_api(request: Request) -> bool:
 
 
 def error_response(
-    status: int, message: str, *, code: str | None = None, detail: Any = None, headers: dict[str, str] | None = None
+    status: int,
+    message: str,
+    *,
+    code: str | None = None,
+    detail: Any = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body = ErrorBody(
         error=ErrorInfo(
@@ -81,7 +86,8 @@ def install_error_handlers(app: FastAPI) -> None:
         if not is_api(request):
             return await request_validation_exception_handler(request, exc)
         errors = [
-            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
         ]
         return error_response(422, "the request is not valid", detail=errors)
 

@@ -22,8 +22,12 @@ def list_evaluations(
     store: Annotated[Store, Depends(get_store)],
     filters: Filters,
     rubric: str | None = None,
-    behavior: Annotated[str | None, Query(description="Behaviour id: its outcome in force is on each row.")] = None,
-    outcome: Annotated[Outcome | None, Query(description="With behavior: that outcome; alone: any behaviour's.")] = None,
+    behavior: Annotated[
+        str | None, Query(description="Behaviour id: its outcome in force is on each row.")
+    ] = None,
+    outcome: Annotated[
+        Outcome | None, Query(description="With behavior: that outcome; alone: any behaviour's.")
+    ] = None,
     auto_failed: bool | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,

@@ -22,9 +22,15 @@ def conversation_filter(
     channel: str | None = None,
     reason: Annotated[str | None, Query(description="Contact reason.")] = None,
     language: str | None = None,
-    since: Annotated[str | None, Query(description="Started on or after (YYYY-MM-DD or ISO date-time).")] = None,
-    until: Annotated[str | None, Query(description="Started before (a plain date: that whole day included).")] = None,
-    q: Annotated[str | None, Query(max_length=200, description="Words the transcript contains (all of them).")] = None,
+    since: Annotated[
+        str | None, Query(description="Started on or after (YYYY-MM-DD or ISO date-time).")
+    ] = None,
+    until: Annotated[
+        str | None, Query(description="Started before (a plain date: that whole day included).")
+    ] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Words the transcript contains (all of them).")
+    ] = None,
 ) -> ConversationFilter:
     return ConversationFilter(agent, team, queue, channel, reason, language, since, until, q)
 

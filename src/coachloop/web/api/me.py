@@ -27,6 +27,10 @@ class Me(BaseModel):
 def get_me(request: Request, user: Annotated[UserRecord, Depends(viewer)]) -> Me:
     by_cookie = "authorization" not in request.headers and "token" not in request.query_params
     return Me(
-        id=user.id, name=user.name, role=user.role, agent_id=user.agent_id, team=user.team,
+        id=user.id,
+        name=user.name,
+        role=user.role,
+        agent_id=user.agent_id,
+        team=user.team,
         csrf_token=csrf_token(request) if by_cookie else None,
     )

@@ -23,8 +23,10 @@ def get_metrics(
     store: Annotated[Store, Depends(get_store)],
     by: Annotated[
         str | None,
-        Query(description="Groupings, comma-separated: agent, team, queue, contact_reason, channel, language, "
-              "day, week, month, hour."),
+        Query(
+            description="Groupings, comma-separated: agent, team, queue, contact_reason, channel, language, "
+            "day, week, month, hour."
+        ),
     ] = None,
     kpi: Annotated[list[str] | None, Query(description="KPI ids (repeatable; default all).")] = None,
     since: Annotated[str | None, Query(description="YYYY-MM-DD or ISO date-time.")] = None,

@@ -59,16 +59,28 @@ def get_queue(
     reason: QueueReason | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:
-    items = review_queue(store, rubric=rubric, behavior=behavior, agent=agent, reason=reason,
-                         limit=None if not scope.everything else limit)
+    items = review_queue(
+        store,
+        rubric=rubric,
+        behavior=behavior,
+        agent=agent,
+        reason=reason,
+        limit=None if not scope.everything else limit,
+    )
     visible = [i for i in items if scope.everything or i.agent_id in (scope.agent_ids or ())][:limit]
     return {
         "items": [
             {
-                "interaction_id": i.interaction_id, "rubric": i.rubric, "behavior_id": i.behavior_id,
-                "outcome": i.outcome.value, "confidence": i.confidence, "critical": i.critical,
-                "reasons": [r.value for r in i.reasons], "review_reason": i.review_reason,
-                "disputes": [_review(d) for d in i.disputes], "agent_id": i.agent_id,
+                "interaction_id": i.interaction_id,
+                "rubric": i.rubric,
+                "behavior_id": i.behavior_id,
+                "outcome": i.outcome.value,
+                "confidence": i.confidence,
+                "critical": i.critical,
+                "reasons": [r.value for r in i.reasons],
+                "review_reason": i.review_reason,
+                "disputes": [_review(d) for d in i.disputes],
+                "agent_id": i.agent_id,
                 "started_at": i.started_at.isoformat() if i.started_at else None,
             }
             for i in visible
@@ -85,10 +97,23 @@ def post_override(
 ) -> dict[str, Any]:
     if not scope.allows_interaction(store, body.interaction_id):
         raise not_found(f"conversation {body.interaction_id!r}")
-    review = set_review(store, body.interaction_id, body.behavior_id, body.outcome, by=user.name,
-                        note=body.note, rubric=body.rubric)
-    audit.record(store, user, "override", "interaction", body.interaction_id,
-                 {"behavior_id": body.behavior_id, "outcome": body.outcome.value})
+    review = set_review(
+        store,
+        body.interaction_id,
+        body.behavior_id,
+        body.outcome,
+        by=user.name,
+        note=body.note,
+        rubric=body.rubric,
+    )
+    audit.record(
+        store,
+        user,
+        "override",
+        "interaction",
+        body.interaction_id,
+        {"behavior_id": body.behavior_id, "outcome": body.outcome.value},
+    )
     return _review(review)
 
 
@@ -101,7 +126,10 @@ def post_dispute(
 ) -> dict[str, Any]:
     if not scope.allows_interaction(store, body.interaction_id):
         raise not_found(f"conversation {body.interaction_id!r}")
-    review = dispute_outcome(store, body.interaction_id, body.behavior_id, by=user.name, note=body.note,
-                             rubric=body.rubric)
-    audit.record(store, user, "dispute", "interaction", body.interaction_id, {"behavior_id": body.behavior_id})
+    review = dispute_outcome(
+        store, body.interaction_id, body.behavior_id, by=user.name, note=body.note, rubric=body.rubric
+    )
+    audit.record(
+        store, user, "dispute", "interaction", body.interaction_id, {"behavior_id": body.behavior_id}
+    )
     return _review(review)

@@ -55,8 +55,13 @@ def _summary(name: str, found: Any) -> RubricSummary:
     spec = found.rubric.spec
     behaviors = [b for s in spec.sections for b in s.behaviors]
     return RubricSummary(
-        name=name, version=found.rubric.version, fingerprint=found.rubric.fingerprint, origin=found.origin,
-        audit=bool(spec.audit), sections=len(spec.sections), behaviors=len(behaviors),
+        name=name,
+        version=found.rubric.version,
+        fingerprint=found.rubric.fingerprint,
+        origin=found.origin,
+        audit=bool(spec.audit),
+        sections=len(spec.sections),
+        behaviors=len(behaviors),
         critical=sum(bool(b.critical) for b in behaviors),
         added_at=found.registered.added_at.isoformat() if found.registered else None,
     )
@@ -83,7 +88,8 @@ def get_rubric(name: str, _: Viewer, store: Annotated[Store, Depends(get_store)]
         text=found.registered.text if found.registered else None,
         behaviors_list=[
             {"id": b.id, "section": s.id, "title": getattr(b, "title", None), "critical": bool(b.critical)}
-            for s in spec.sections for b in s.behaviors
+            for s in spec.sections
+            for b in s.behaviors
         ],
     )
 
@@ -95,15 +101,23 @@ def check_rubric(body: RubricUpload, _: Annotated[UserRecord, Depends(require(*A
     if compiled is not None and not problems:
         behaviors = [b for s in compiled.spec.sections for b in s.behaviors]
         summary = RubricSummary(
-            name=compiled.name, version=compiled.version, fingerprint=compiled.fingerprint, origin="upload",
-            audit=bool(compiled.spec.audit), sections=len(compiled.spec.sections), behaviors=len(behaviors),
+            name=compiled.name,
+            version=compiled.version,
+            fingerprint=compiled.fingerprint,
+            origin="upload",
+            audit=bool(compiled.spec.audit),
+            sections=len(compiled.spec.sections),
+            behaviors=len(behaviors),
             critical=sum(bool(b.critical) for b in behaviors),
         )
     return CheckOut(ok=not problems, problems=[_problem(p) for p in problems], rubric=summary)
 
 
 @router.post(
-    "", status_code=201, response_model=RubricSummary, summary="Register a rubric (replaces one of the same name)",
+    "",
+    status_code=201,
+    response_model=RubricSummary,
+    summary="Register a rubric (replaces one of the same name)",
     responses={422: {"model": CheckOut, "description": "The rubric has errors"}},
 )
 def add_rubric(
@@ -114,12 +128,12 @@ def add_rubric(
     problems, compiled = check_rubric_text(body.text, body.source)
     if problems or compiled is None:
         return error_response(
-            422, f"{body.source}: {len(problems)} error(s) in this rubric", code="invalid_rubric",
+            422,
+            f"{body.source}: {len(problems)} error(s) in this rubric",
+            code="invalid_rubric",
             detail=[_problem(p) for p in problems],
         )
     row, _replaced = register_rubric_text(store, body.text, body.source, source=body.source)
     audit.record(store, user, "register", "rubric", row.name, {"version": row.version})
     found = available_rubrics(store)[row.name]
     return _summary(row.name, found)
-
-

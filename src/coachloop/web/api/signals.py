@@ -29,7 +29,11 @@ def get_signals(
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> dict[str, Any]:
     found = find_signals(
-        store, kinds=kind, since=parse_when(since) if since else None,
-        until=parse_when(until, end=True) if until else None, rubric=rubric, limit=limit,
+        store,
+        kinds=kind,
+        since=parse_when(since) if since else None,
+        until=parse_when(until, end=True) if until else None,
+        rubric=rubric,
+        limit=limit,
     )
     return {"signals": [dataclasses.asdict(s) for s in found]}

@@ -57,8 +57,15 @@ def post_user(body: NewUser, admin: Admin, store: Annotated[Store, Depends(get_s
         set_password(store, body.name, body.password)
     audit.record(store, admin, "create", "user", body.name, {"role": body.role})
     made = next(u for u, _ in list_users(store) if u.name == body.name)
-    return CreatedUser(id=made.id, name=made.name, role=made.role, agent_id=made.agent_id, team=made.team,
-                       has_password=body.password is not None, token=token)
+    return CreatedUser(
+        id=made.id,
+        name=made.name,
+        role=made.role,
+        agent_id=made.agent_id,
+        team=made.team,
+        has_password=body.password is not None,
+        token=token,
+    )
 
 
 @router.get("/audit", summary="Who opened or changed what, newest first")
@@ -72,7 +79,8 @@ def get_audit(
     before_id: Annotated[int | None, Query(ge=1, le=2**62, description="Continue after this id.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:
-    rows = audit.entries(store, user_name=user, kind=kind, object_id=object_id, action=action,
-                         before_id=before_id, limit=limit)
+    rows = audit.entries(
+        store, user_name=user, kind=kind, object_id=object_id, action=action, before_id=before_id, limit=limit
+    )
     items = [dataclasses.asdict(r) | {"at": r.at.isoformat()} for r in rows]
     return {"items": items, "next_before_id": rows[-1].id if len(rows) == limit else None}

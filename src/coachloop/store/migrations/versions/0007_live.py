@@ -59,9 +59,7 @@ def upgrade() -> None:
     op.create_table(
         "prompt_feedback",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
-        sa.Column(
-            "prompt_id", _key(), sa.ForeignKey("live_prompts.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("prompt_id", _key(), sa.ForeignKey("live_prompts.id", ondelete="CASCADE"), nullable=False),
         sa.Column("action", sa.String(), nullable=False),
         sa.Column("user_name", sa.String()),
         sa.Column("at", sa.DateTime(), nullable=False),
