@@ -43,13 +43,13 @@ def test_coaching_is_planted_only_on_the_coached_behaviour_from_the_week_after_t
     assert with_coaching.calls.keys() == without.calls.keys()
     flipped = 0
     for cid, call in with_coaching.calls.items():
-        base = without.calls[cid].performed
+        performed_before = without.calls[cid].performed
         for behavior, done in call.performed.items():
             c = coached.get((call.agent_id, behavior))
-            if c is not None and c.effect > 0 and call.week > c.week and base[behavior] is False:
+            if c is not None and c.effect > 0 and call.week > c.week and performed_before[behavior] is False:
                 flipped += done is True
             else:
-                assert done == base[behavior], (cid, behavior)
+                assert done == performed_before[behavior], (cid, behavior)
     assert flipped > 0
 
 def test_truth_round_trips_the_coaching_history() -> None:
