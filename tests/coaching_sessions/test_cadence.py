@@ -30,7 +30,9 @@ def test_a_micro_session_last_held_three_weeks_ago_is_overdue() -> None:
 def test_a_review_held_this_week_is_not_due_again_until_two_weeks_later() -> None:
     assert due_for("a1", SessionKind.REVIEW, last_held=MONDAY, week_of=MONDAY) is None
     assert due_for("a1", SessionKind.REVIEW, last_held=MONDAY, week_of=MONDAY + timedelta(days=7)) is None
-    assert due_for("a1", SessionKind.REVIEW, last_held=MONDAY, week_of=MONDAY + timedelta(days=14)) is not None
+    assert (
+        due_for("a1", SessionKind.REVIEW, last_held=MONDAY, week_of=MONDAY + timedelta(days=14)) is not None
+    )
 
 
 def test_a_scheduled_session_sets_the_due_date_when_it_comes_first() -> None:

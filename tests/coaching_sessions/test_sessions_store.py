@@ -132,7 +132,12 @@ def test_followup_reads_the_reviewers_overrides(team: Store) -> None:
     cs.record_session(team, agent_id="a1", held_at=SESSION, behaviors=["confirm_request"])
     for k in range(8):  # a reviewer finds the machine wrong on eight of the later calls
         team.add_review(
-            ReviewKind.OVERRIDE, f"a1-a{k}", "confirm_request", reviewer="qa", outcome=MISSED, rubric="general"
+            ReviewKind.OVERRIDE,
+            f"a1-a{k}",
+            "confirm_request",
+            reviewer="qa",
+            outcome=MISSED,
+            rubric="general",
         )
     [f] = cs.followups(team, as_of=SESSION + timedelta(days=10))
     assert f.change.after.met == 3

@@ -8,24 +8,27 @@ session the behaviour's skill rises by `effect` on the logit scale; for the othe
 does nothing (effect 0). The sessions and effects are recorded in `DemoTruth.coaching`
 and stored in `coaching_sessions` by `coachloop demo`.
 
-The choices come from their own generator (seeded from the demo seed), so the latent
-world (teams, every other skill, drift, incidents, the call slots) is exactly as before:
-only the coached behaviours' probabilities change. The calls are then sampled as before
-from the shared generator; since a changed outcome changes how many draws follow it, the
-later calls are another sample of the same probabilities, not the same sample.
+The calls are first planned from the skills without coaching, so the shared generator
+draws exactly what it drew before and the rest of the world is the same call for call;
+then (`apply_coaching`, with a generator of its own) each coached call where the behaviour
+was missed is turned into performed with the probability that lifts its rate from the
+old skill to the raised one. What the call's other outcomes drew from the miss (a repeat
+contact more likely when next steps were not explained) stays as it was.
 """
 
 from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 from coachloop.demo.people import AgentProfile, TeamProfile
+from coachloop.demo.plan import CallPlan
 from coachloop.demo.truth import CoachingTruth, DemoTruth
 from coachloop.store.coaching import CoachingSession
 
-__all__ = ["COACHABLE", "EFFECT_RANGE", "demo_sessions", "plant_coaching"]
+__all__ = ["COACHABLE", "EFFECT_RANGE", "apply_coaching", "demo_sessions", "plant_coaching"]
 
 COACHABLE: tuple[str, ...] = (
     "use_customer_name",
@@ -52,14 +55,20 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
+Raised = dict[tuple[str, str], list[float]]
+"""(agent id, behaviour) -> the behaviour's skill per week with the coaching effect."""
+
+
 def plant_coaching(
     seed: int, start: date, weeks: int, teams: list[TeamProfile], agents: list[AgentProfile]
-) -> list[CoachingTruth]:
-    """Choose the coached agents, plant the effects into their `skill` (in place) and return
-    every session held (oldest first). `start`: the Monday the demo starts. Nothing is
-    planted in a period shorter than four weeks (no room for a baseline and a follow-up)."""
+) -> tuple[list[CoachingTruth], Raised]:
+    """Choose the coached agents and their effects: every session held (oldest first) and
+    the raised skills (`apply_coaching` plants them). `start`: the Monday the demo starts.
+    Nothing is planted in a period shorter than four weeks (no room for a baseline and a
+    follow-up)."""
+    raised: Raised = {}
     if weeks < 4:
-        return []
+        return [], raised
     monday = datetime.combine(start, time(), tzinfo=UTC)
     rng = random.Random(f"coaching-{seed}")
     sessions: list[CoachingTruth] = []
@@ -76,13 +85,15 @@ def plant_coaching(
             first_week = rng.randint(max(2, weeks // 2 - 1), max(2, weeks // 2))
             first_week = min(first_week, weeks - 2)
             old = list(agent.skill[behavior])
+            new = old
             if effect:
-                agent.skill[behavior] = [
+                new = [
                     round(min(0.995, max(0.02, _sigmoid(_logit(p) + effect))), 4) if w >= first_week else p
                     for w, p in enumerate(old)
                 ]
+                raised[(agent.id, behavior)] = new
             after = range(first_week, weeks)
-            rise = sum(agent.skill[behavior][w] - old[w] for w in after) / len(after)
+            rise = sum(new[w] - old[w] for w in after) / len(after)
             for week in range(first_week, weeks + 1):
                 if week > first_week and rng.random() < 0.1:
                     continue  # a week the supervisor did not get to
@@ -100,7 +111,27 @@ def plant_coaching(
                         first=week == first_week,
                     )
                 )
-    return sorted(sessions, key=lambda s: (s.held_at, s.session_id))
+    return sorted(sessions, key=lambda s: (s.held_at, s.session_id)), raised
+
+
+def apply_coaching(seed: int, plans: Sequence[CallPlan], agents: list[AgentProfile], raised: Raised) -> None:
+    """Plant the raised skills into the planned calls (in place), then into the agents'
+    `skill` (what the truth records): a coached call where the behaviour was missed becomes
+    performed with probability (new - old) / (1 - old), so its rate rises from old to new."""
+    if not raised:
+        return
+    rng = random.Random(f"coaching-calls-{seed}")
+    by_id = {a.id: a for a in agents}
+    for plan in plans:
+        for (agent_id, behavior), new in raised.items():
+            if plan.agent.id != agent_id or plan.performed.get(behavior) is not False:
+                continue
+            w = plan.week - 1
+            old = by_id[agent_id].skill[behavior][w]
+            if new[w] > old and rng.random() < (new[w] - old) / (1.0 - old):
+                plan.performed[behavior] = True
+    for (agent_id, behavior), new in raised.items():
+        by_id[agent_id].skill[behavior] = list(new)
 
 
 def demo_sessions(truth: DemoTruth) -> list[CoachingSession]:

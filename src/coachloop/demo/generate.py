@@ -16,7 +16,7 @@ from pathlib import Path
 import orjson
 
 from coachloop.csvfile import csv_writer
-from coachloop.demo.coaching import plant_coaching
+from coachloop.demo.coaching import apply_coaching, plant_coaching
 from coachloop.demo.config import DemoConfig
 from coachloop.demo.kpi_inputs import write_kpi_inputs
 from coachloop.demo.people import build_staff
@@ -98,10 +98,13 @@ def generate(config: DemoConfig) -> tuple[list[Agent], Iterator[Interaction], De
         hinglish_share=config.hinglish_share,
         drift=config.drift,
     )
-    coaching = (
-        plant_coaching(config.seed, config.start, config.weeks, teams, profiles) if config.coaching else []
+    coaching, raised = (
+        plant_coaching(config.seed, config.start, config.weeks, teams, profiles)
+        if config.coaching
+        else ([], {})
     )
     plans, incident = plan_calls(config, profiles, rng)
+    apply_coaching(config.seed, plans, profiles, raised)
     truth = DemoTruth(
         seed=config.seed,
         start=config.start,
