@@ -84,6 +84,30 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
             body=lambda r: {"interaction_id": "c-3", "behavior_id": "verify", "note": "not mine"},
         ),
     ],
+    ("GET", "/api/coaching/plans/{agent_id}"): [
+        Case("/api/coaching/plans/a-1", every(200)),
+        Case("/api/coaching/plans/a-3", {**every(200), "agent": 404, "supervisor": 404}),
+    ],
+    ("GET", "/api/coaching/sessions"): [
+        Case("/api/coaching/sessions", every(200)),
+        Case("/api/coaching/sessions", {**every(200), "agent": 404, "supervisor": 404}, params={"agent": "a-3"}),
+    ],
+    ("POST", "/api/coaching/sessions"): [
+        Case(
+            "/api/coaching/sessions",
+            only(201, ("supervisor", "admin")),
+            body=lambda r: {"agent_id": "a-2", "kind": "micro", "notes": f"{r} coached", "behaviors": ["greet_with_brand"],
+                            "commitments": ["greet with the brand"], "duration_minutes": 10},
+        ),
+        Case(
+            "/api/coaching/sessions",
+            {**only(201, ("supervisor", "admin")), "supervisor": 404},
+            body=lambda r: {"agent_id": "a-3", "kind": "micro", "behaviors": ["greet_with_brand"], "commitments": ["x"]},
+        ),
+    ],
+    ("GET", "/api/coaching/followups"): [Case("/api/coaching/followups", every(200))],
+    ("GET", "/api/coaching/training"): [Case("/api/coaching/training", every(200))],
+    ("GET", "/api/coaching/recognition"): [Case("/api/coaching/recognition", every(200))],
     ("GET", "/api/users"): [Case("/api/users", only(200, ("admin",)))],
     ("POST", "/api/users"): [
         Case("/api/users", only(201, ("admin",)), body=lambda r: {"name": f"new-{r}", "role": "leader"})
@@ -186,3 +210,16 @@ def test_conversation_carries_evidence_and_the_outcome_in_force(api: ApiSite) ->
     assert by_id["greet"]["evidence"][0]["utterance_index"] == 0
     assert by_id["verify"]["machine_outcome"] == "missed" and by_id["verify"]["outcome"] == "met"
     assert by_id["verify"]["review"]["by"] == "quinn" and by_id["verify"]["review"]["note"] == "verified at 0:40"
+
+
+def test_opening_a_plan_is_audited_and_sessions_list_only_the_scope(api: ApiSite) -> None:
+    assert api.call("agent", "GET", "/api/coaching/plans/a-1").json()["agent_id"] == "a-1"
+    assert [(r.user_name, r.action, r.object_id) for r in list_audit(api.store, object_kind="plan")] == [
+        ("sam", "open", "a-1")
+    ]
+    session = {"kind": "micro", "behaviors": ["greet_with_brand"], "commitments": ["use the brand"]}
+    assert api.call("admin", "POST", "/api/coaching/sessions", json={**session, "agent_id": "a-3"}).status_code == 201
+    assert api.call("supervisor", "POST", "/api/coaching/sessions", json={**session, "agent_id": "a-2"}).status_code == 201
+    seen = {role: {s["agent_id"] for s in api.call(role, "GET", "/api/coaching/sessions").json()["items"]}
+            for role in ROLES}
+    assert seen["agent"] == set() and seen["supervisor"] == {"a-2"} and seen["leader"] == {"a-2", "a-3"}
