@@ -74,10 +74,13 @@ async def _load(base: str, token: str, path: str, seconds: float, concurrency: i
             nonlocal errors
             while time.perf_counter() < stop:
                 t0 = time.perf_counter()
-                answer = await client.get(path)
+                try:
+                    answer = await client.get(path)
+                    failed = answer.status_code != 200
+                except httpx.HTTPError:
+                    failed = True
                 latencies.append((time.perf_counter() - t0) * 1000)
-                if answer.status_code != 200:
-                    errors += 1
+                errors += failed
 
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))

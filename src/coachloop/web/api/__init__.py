@@ -9,10 +9,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from coachloop.web.api import evaluations, interactions, me, metrics, reviews, rubrics, signals, users
+from coachloop.web.api import (
+    coaching,
+    evaluations,
+    interactions,
+    me,
+    metrics,
+    reviews,
+    rubrics,
+    signals,
+    users,
+)
 
 __all__ = ["api_router"]
 
 api_router = APIRouter(prefix="/api")
-for module in (me, interactions, evaluations, rubrics, metrics, signals, reviews, users):
+for module in (me, interactions, evaluations, rubrics, metrics, signals, reviews, coaching, users):
     api_router.include_router(module.router)
