@@ -52,6 +52,8 @@ class Browser:
 
         element.click()
         self.until(expected_conditions.staleness_of(element))
+        # The old page is gone; wait until the next one has loaded before reading it.
+        self.until(lambda driver: driver.execute_script("return document.readyState") == "complete")
 
     def open(self, path: str) -> None:
         self.driver.get(self.base + path)

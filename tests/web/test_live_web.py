@@ -230,7 +230,7 @@ def test_roles_supervisor_sees_only_their_team_and_others_are_refused(server: Se
         until(south, "started")
         with server.http("sue") as http:
             assert [s["session"] for s in http.get("/api/live/sessions").json()["sessions"]] == ["n-1"]
-            assert http.get("/api/live/sessions/s-1").status_code == 403
+            assert http.get("/api/live/sessions/s-1").status_code == 404  # not even its existence
             assert http.get("/board").status_code == 200
         with server.http("quinn") as http:
             assert sorted(s["session"] for s in http.get("/api/live/sessions").json()["sessions"]) == [

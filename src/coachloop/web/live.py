@@ -279,10 +279,8 @@ def get_session(
     user: Annotated[UserRecord, Depends(require(*BOARD_ROLES, "agent"))],
 ) -> dict[str, Any]:
     session = service.hub.get(session_id)
-    if session is None:
+    if session is None or not can_see(user, session):  # another team's call: as if it did not exist
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no live session {session_id!r}")
-    if not can_see(user, session):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "this session is not yours to see")
     return session.state()
 
 
