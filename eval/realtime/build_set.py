@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).parent
 DISCLOSE = "thank you for calling, this call may be recorded for quality. how can i help?"
@@ -197,9 +198,11 @@ CALLS: dict[str, list[tuple[str, ...] | tuple[str, str, list[str]]]] = {
 }
 
 
-def main() -> None:
+def write_set(written: dict[str, list[Any]], folder: Path) -> None:
+    """`calls.jsonl` and `labels.jsonl` in `folder` from calls written as above (the
+    held-out set's script writes its calls with this too)."""
     calls, labels = [], []
-    for call_id, turns in CALLS.items():
+    for call_id, turns in written.items():
         utterances, expected, traps, t = [], [], [], 0.0
         for i, turn in enumerate(turns):
             speaker, text = turn[0], turn[1]
@@ -217,10 +220,14 @@ def main() -> None:
         calls.append({"id": call_id, "channel": "voice", "agent_id": "a-eval", "team": "eval",
                       "queue": "general", "utterances": utterances})
         labels.append({"id": call_id, "prompts": expected, "traps": traps})
-    with (HERE / "calls.jsonl").open("w") as f:
+    with (folder / "calls.jsonl").open("w") as f:
         f.writelines(json.dumps(c) + "\n" for c in calls)
-    with (HERE / "labels.jsonl").open("w") as f:
+    with (folder / "labels.jsonl").open("w") as f:
         f.writelines(json.dumps(lab) + "\n" for lab in labels)
+
+
+def main() -> None:
+    write_set(CALLS, HERE)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,12 @@ catalogue only, without reading or running the detectors, and never used for tun
 
 from __future__ import annotations
 
-import json
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE.parent))
+from build_set import write_set  # noqa: E402  (the tuning set's writer: one calls/labels format)
 
 CALLS: dict[str, list[tuple[str, ...] | tuple[str, str, list[str]]]] = {
     "rt-h01-bus-pickpocket": [
@@ -532,29 +534,7 @@ CALLS: dict[str, list[tuple[str, ...] | tuple[str, str, list[str]]]] = {
 
 
 def main() -> None:
-    calls, labels = [], []
-    for call_id, turns in CALLS.items():
-        utterances, expected, traps, t = [], [], [], 0.0
-        for i, turn in enumerate(turns):
-            speaker, text = turn[0], turn[1]
-            marks = turn[2] if len(turn) > 2 else []
-            length = 1.5 + 0.06 * len(text)
-            utterances.append({"index": i, "speaker": "agent" if speaker == "A" else "customer", "text": text,
-                               "start": round(t, 2), "end": round(t + length, 2)})
-            t += length + 0.4
-            for mark in marks:
-                parts = mark.split(":", 2)
-                if parts[0] == "trap":
-                    traps.append({"kind": parts[1], "at": i, "why": parts[2]})
-                else:
-                    expected.append({"kind": parts[0], "subject": parts[1], "from": i, "to": i + 1})
-        calls.append({"id": call_id, "channel": "voice", "agent_id": "a-eval", "team": "eval",
-                      "queue": "general", "utterances": utterances})
-        labels.append({"id": call_id, "prompts": expected, "traps": traps})
-    with (HERE / "calls.jsonl").open("w") as f:
-        f.writelines(json.dumps(c) + "\n" for c in calls)
-    with (HERE / "labels.jsonl").open("w") as f:
-        f.writelines(json.dumps(lab) + "\n" for lab in labels)
+    write_set(CALLS, HERE)
 
 
 if __name__ == "__main__":
