@@ -145,21 +145,9 @@ def safe_back(back: str | None, default: str) -> str:
     return default
 
 
-class _Visible:
-    """`jobs.access.Scope` as the workspace functions ask it: `allows_agent(agent_id)`."""
-
-    def __init__(self, scope: Scope, store: Store) -> None:
-        self.scope = scope
-        self.store = store
-
-    def allows_agent(self, agent_id: str | None) -> bool:
-        return self.scope.allows_agent(agent_id)
-
-
 def scope_of(request: Request, user: UserRecord) -> workspace.Visible:
     """The viewer's scope (`jobs.access.Scope`): an agent themself, a supervisor their team."""
-    store = store_of(request)
-    return _Visible(Scope.of(store, user), store)
+    return Scope.of(store_of(request), user)
 
 
 def audit_opened(request: Request, user: UserRecord, kind: str, object_id: str) -> None:
