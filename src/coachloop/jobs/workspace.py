@@ -19,12 +19,13 @@ import weakref
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, select
 
+from coachloop.coaching.plan import Focus
 from coachloop.errors import CoachloopError
 from coachloop.jobs import review as review_jobs
 from coachloop.jobs.metrics import coaching_texts, metric_rows, shipped_names
@@ -72,13 +73,10 @@ __all__ = [
 
 FOCUS_KPIS = ("qa_score", "compliance_pass_rate", "fcr_rate", "csat", "aht_seconds")
 """The few KPIs an agent sees (principle 5: few things at a time)."""
-FOCUS_BEHAVIORS = 2
 MIN_N = 5
 """A behaviour applicable fewer times than this is neither a focus nor a recognised strength."""
 GOAL_STEP = 0.15
-"""A focus behaviour's goal: its pass rate up by this much ..."""
-GOAL_DAYS = 14
-"""... by a checkpoint this many days after the agent's latest call."""
+"""A focus behaviour the plan sets no goal on aims this much higher than its baseline."""
 STATE_TTL = 1.0
 """Seconds a read of the store's state is trusted before it is read again."""
 
@@ -263,7 +261,7 @@ class FocusBehavior:
     behavior: str
     title: str
     rate: float
-    """Shrunk pass rate over every call of the period."""
+    """Pass rate over the plan's period (the goal's baseline)."""
     ci: tuple[float, float] | None
     n: int
     recent: float | None
@@ -271,7 +269,7 @@ class FocusBehavior:
     recent_n: int
     target: float
     deadline: date | None
-    """The checkpoint: two weeks after the agent's latest call."""
+    """The coaching plan's checkpoint."""
     coaching: str
 
 
@@ -411,6 +409,27 @@ def agent_home(store: Store, scope: Visible, agent_id: str) -> AgentHome:
     return cached(store, ("home", agent_id), lambda: _agent_home(store, agent))
 
 
+def _plan_focus(store: Store, agent_id: str) -> list[tuple[Focus, float, date | None]]:
+    """The focus behaviours of the agent's coaching plan (`jobs.coaching.build_plan`: one
+    notion of focus for the CLI, the API and this page), each with the goal's target and
+    the plan's checkpoint; none when the agent has no evaluated calls in the plan period."""
+    from coachloop.jobs.coaching import build_plan
+
+    try:
+        plan = build_plan(store, agent_id)
+    except CoachloopError:
+        return []
+    goal = plan.goal
+    return [
+        (
+            f,
+            goal.target if goal is not None and goal.behavior == f.behavior else min(1.0, round(f.baseline + GOAL_STEP, 2)),
+            plan.checkpoint,
+        )
+        for f in plan.focus
+    ]
+
+
 def _agent_home(store: Store, agent: Agent) -> AgentHome:
     week_rows = [r for r in _rows(store, ("agent", "week"), FOCUS_KPIS) if r["agent_id"] == agent.id]
     totals = {r["agent_id"]: r for r in _rows(store, ("agent",), (*FOCUS_KPIS, "behavior_pass_rate"))}
@@ -422,21 +441,9 @@ def _agent_home(store: Store, agent: Agent) -> AgentHome:
     texts = _texts(store)
 
     rates = (total or {}).get("behavior_pass_rate") or {}
-    ranked = sorted(
-        (
-            (est["shrunk"] if est.get("shrunk") is not None else est["value"], behavior, est)
-            for behavior, est in rates.items()
-            if est.get("value") is not None and est["n"] >= MIN_N
-        ),
-        key=lambda t: (t[0], t[1]),
-    )
-    latest = max((r["started_at"] for r in outcomes if r["started_at"] is not None), default=None)
-    deadline = latest.date() + timedelta(days=GOAL_DAYS) if latest is not None else None
     focus: list[FocusBehavior] = []
-    for rate, behavior, est in ranked[:FOCUS_BEHAVIORS]:
-        if rate >= 0.9:
-            break
-        mine = [r for r in outcomes if r["behavior_id"] == behavior]
+    for chosen, target, deadline in _plan_focus(store, agent.id):
+        mine = [r for r in outcomes if r["behavior_id"] == chosen.behavior]
         recent_rows = [
             r
             for r in mine
@@ -445,18 +452,17 @@ def _agent_home(store: Store, agent: Agent) -> AgentHome:
             and r["started_at"].date().isoformat() >= recent_from
         ]
         recent, recent_n = _rate(recent_rows)
-        title, coaching = texts.get(behavior, (behavior.replace("_", " "), ""))
-        ci = est.get("ci")
+        coaching = texts.get(chosen.behavior, (chosen.title, ""))[1]
         focus.append(
             FocusBehavior(
-                behavior,
-                title,
-                rate,
-                (ci[0], ci[1]) if ci else None,
-                est["n"],
+                chosen.behavior,
+                chosen.title,
+                chosen.baseline,
+                (chosen.interval.low, chosen.interval.high),
+                chosen.n,
                 recent,
                 recent_n,
-                min(1.0, round(rate + GOAL_STEP, 2)),
+                target,
                 deadline,
                 coaching,
             )
