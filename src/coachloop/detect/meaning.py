@@ -22,7 +22,13 @@ from coachloop.detect.base import Conversation, Detector, Finding, Scope, detect
 from coachloop.detect.lexicon import Lexicon, lexicon_hits, lexicon_slots
 from coachloop.detect.matcher import Hit, MatcherBuilder
 from coachloop.detect.phrase import MET_CONFIDENCE
-from coachloop.detect.semantic import DEFAULT_THRESHOLD, embed_positions, embedded_examples, met_confidence
+from coachloop.detect.semantic import (
+    DEFAULT_THRESHOLD,
+    embed_positions,
+    embed_sentences,
+    embedded_examples,
+    met_confidence,
+)
 from coachloop.model import Outcome
 
 MISSED_CONFIDENCE = 0.85
@@ -41,10 +47,17 @@ DEFAULT_REVIEW_MARGIN = 0.1
 _SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|[.!?]+$|\s*[|\u0964]\s*")
 
 
+_ENDS = frozenset(".!?:;|\u0964")
+_ALNUM = re.compile(r"[^\W_]")  # what str.isalnum accepts, found in C
+
+
 def sentences(text: str) -> list[str]:
     """The sentences of an utterance (split after . ! ? : ; and the danda), never none."""
-    parts = [p.strip() for p in _SENTENCE_END.split(text)]
-    found = [p for p in parts if p and any(c.isalnum() for c in p)]
+    if _ENDS.isdisjoint(text):  # one sentence, as most recogniser turns are
+        parts = [text.strip()]
+    else:
+        parts = [p.strip() for p in _SENTENCE_END.split(text)]
+    found = [p for p in parts if _ALNUM.search(p)]
     return found or [text]
 
 
@@ -122,10 +135,10 @@ class CueMatcher:
         encoder = self.encoder
         positive, negative = embedded_examples(self._vectors, encoder, self.examples, self.negatives)
         if self.cue.sentences:
-            utterances = conv.interaction.utterances
-            split = [sentences(utterances[p].text) for p in positions]
-            owner = [i for i, parts in enumerate(split) for _ in parts]
-            stacked = encoder.encode([s for parts in split for s in parts])
+            by_position = embed_sentences(conv, positions, encoder, sentences)
+            blocks = [by_position[p] for p in positions]
+            owner = [i for i, block in enumerate(blocks) for _ in range(len(block))]
+            stacked = np.concatenate(blocks)
         else:
             owner = list(range(len(positions)))
             cache = embed_positions(conv, positions, encoder)

@@ -30,7 +30,7 @@ that maximises F1 on utterances a QA team has labelled.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING, Annotated
 
@@ -76,6 +76,9 @@ DEFAULT_THRESHOLD = 0.5
 """Similarity an utterance needs when the rubric gives no `threshold` (see the module docstring)."""
 EMBEDDINGS_KEY = "embeddings"
 """`conv.memo[(EMBEDDINGS_KEY, encoder.name)]` maps utterance position -> its vector."""
+SENTENCE_EMBEDDINGS_KEY = "sentence-embeddings"
+"""`conv.memo[(SENTENCE_EMBEDDINGS_KEY, encoder.name)]` maps utterance position -> the
+vectors of its sentences, one row each."""
 MAX_EVIDENCE = 2
 """Utterances quoted for a met behaviour: the best-matching ones."""
 SATURATION = 0.3
@@ -122,6 +125,28 @@ def embed_positions(conv: Conversation, positions: Sequence[int], encoder: Encod
         vectors = encoder.encode([utterances[p].text for p in todo])
         for p, v in zip(todo, vectors, strict=True):
             cache[p] = v
+    return cache
+
+
+def embed_sentences(
+    conv: Conversation, positions: Sequence[int], encoder: Encoder, split: Callable[[str], list[str]]
+) -> dict[int, NDArray[np.float32]]:
+    """The conversation's cache of per-sentence vectors (`split` gives the sentences),
+    filled in for `positions`: cues that read the same turns sentence by sentence (the
+    ask of a verification, prohibited language) split and embed each turn once."""
+    key = (SENTENCE_EMBEDDINGS_KEY, encoder.name)
+    cache: dict[int, NDArray[np.float32]] | None = conv.memo.get(key)
+    if cache is None:
+        cache = conv.memo[key] = {}
+    todo = [p for p in positions if p not in cache]
+    if todo:
+        utterances = conv.interaction.utterances
+        parts = [split(utterances[p].text) for p in todo]
+        vectors = encoder.encode([sentence for sentences in parts for sentence in sentences])
+        row = 0
+        for p, sentences in zip(todo, parts, strict=True):
+            cache[p] = vectors[row : row + len(sentences)]
+            row += len(sentences)
     return cache
 
 

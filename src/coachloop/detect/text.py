@@ -21,7 +21,9 @@ __all__ = ["SEP", "Segments", "locate", "normalize", "normalize_many", "normaliz
 SEP = "\n"
 _MARKS = WORD_MARKS
 _PUNCT = rf"[^\w\n {_MARKS}]"
-_WORD_CHAR = re.compile(rf"[\w{_MARKS}]")
+_APOSTROPHES = "'\u2019`"
+_WORD_RUN = re.compile(rf"[\w{_MARKS}{_APOSTROPHES}]+")
+_APOSTROPHE_IN = re.compile(f"[{_APOSTROPHES}]")
 # Only punctuation runs are matched (a pattern starting with a character class scans
 # fast); the double spaces they leave are collapsed with plain string replacement.
 _PUNCT_RUN = re.compile(rf"{_PUNCT}+")
@@ -110,20 +112,25 @@ def locate(original: str, normalized: str, start: int, end: int) -> tuple[int, i
     """
     if normalized[1:-1] == original:
         return max(start - 1, 0), min(end - 1, len(original))
-    positions: list[int] = []  # positions[i] = index in `original` of normalised char i
-    pending_space = True
-    lowered = original.lower()
-    same_length = len(lowered) == len(original)
-    for i, ch in enumerate(lowered):
-        if ch in "'\u2019`":
-            continue
-        if _WORD_CHAR.match(ch):
-            if pending_space:
-                positions.append(i if same_length else min(i, len(original) - 1))
-                pending_space = False
-            positions.append(i if same_length else min(i, len(original) - 1))
+    # positions[i] = index in `original` of normalised char i: each word (a run of word
+    # characters, apostrophes dropped) contributes its space and then its characters.
+    # Built word by word, and only as far as the span reaches.
+    positions: list[int] = []
+    needed = max(start, end - 1, 1)  # the highest index read below
+    for m in _WORD_RUN.finditer(original.lower()):
+        at, word = m.start(), m.group()
+        if _APOSTROPHE_IN.search(word) is None:
+            chars: Sequence[int] = range(at, at + len(word))
         else:
-            pending_space = True
+            chars = [at + k for k, ch in enumerate(word) if ch not in _APOSTROPHES]
+            if not chars:
+                continue
+        positions.append(chars[0])
+        positions.extend(chars)
+        if len(positions) > needed:
+            break
+    if positions and positions[-1] >= len(original):  # lower() lengthened the text
+        positions = [min(i, len(original) - 1) for i in positions]
     # positions[0] stands for the leading pad.
     if not positions:
         return 0, 0
