@@ -10,7 +10,7 @@ then only the evaluations and utterances that plans cite. The period is the
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -377,6 +377,30 @@ def _resolve_clips(store: Store, wanted: list[_Row]) -> dict[tuple[str, str, str
             _when(w.started, start),
         )
     return out
+
+
+def cite_outcomes(store: Store, agent: str, found: Sequence[Mapping[str, Any]]) -> list[Clip]:
+    """Clips for some of an agent's stored outcomes, in the order given, cited by the plan's
+    rules (a miss at the agent's turn in its expected window, a meet at its evidence).
+
+    Each row has `interaction_id`, `rubric`, `behavior_id`, `outcome`, `confidence` and
+    `started_at`; a call with no start time is not cited."""
+    rows = [
+        _Row(
+            r["interaction_id"],
+            r["rubric"],
+            r["behavior_id"],
+            r["outcome"] == Outcome.MET.value,
+            r["confidence"],
+            agent,
+            _aware(r["started_at"]),
+            None,
+        )
+        for r in found
+        if r["started_at"] is not None
+    ]
+    clips = _resolve_clips(store, rows)
+    return [clips[k] for r in rows if (k := (r.interaction_id, r.rubric, r.behavior)) in clips]
 
 
 def _agent_turn(

@@ -25,13 +25,15 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, select
 
-from coachloop.coaching.plan import Focus
+from coachloop.coaching.plan import Clip as PlanClip
+from coachloop.coaching.plan import Plan
 from coachloop.errors import CoachloopError
 from coachloop.jobs import review as review_jobs
+from coachloop.jobs.coaching import build_plan, cite_outcomes
 from coachloop.jobs.metrics import coaching_texts, metric_rows, shipped_names
 from coachloop.jobs.signals import find_signals
 from coachloop.metrics import KPIS, MetricsQuery
-from coachloop.model import Agent, Evaluation, Interaction, Outcome, Signal
+from coachloop.model import Agent, Interaction, Outcome, Signal
 from coachloop.store import Store
 from coachloop.store.drilldown import EvaluationFilter, FoundEvaluation
 from coachloop.store.reviews import QueueItem, Review, ReviewKind, effective_outcomes
@@ -76,6 +78,8 @@ FOCUS_KPIS = ("qa_score", "compliance_pass_rate", "fcr_rate", "csat", "aht_secon
 MIN_N = 5
 """A behaviour applicable fewer times than this is neither a focus nor a recognised strength."""
 GOAL_STEP = 0.15
+MAX_CLIPS = 5
+"""Own clips on the agent home: the plan's, then the latest other misses."""
 """A focus behaviour the plan sets no goal on aims this much higher than its baseline."""
 STATE_TTL = 1.0
 """Seconds a read of the store's state is trusted before it is read again."""
@@ -241,7 +245,7 @@ def _focus_metrics(week_rows: list[dict[str, Any]], total: dict[str, Any] | None
 
 @dataclass(frozen=True, slots=True)
 class Clip:
-    """A cited outcome: a moment of a call with the behaviour's outcome and what was said."""
+    """A cited outcome of the agent's coaching plan, as the page shows it."""
 
     interaction_id: str
     rubric: str
@@ -251,9 +255,25 @@ class Clip:
     utterance_index: int | None
     start: float | None
     text: str
-    started_at: Any = None
+    when: str | None = None
+    """When it was said, e.g. "Tuesday 22 Sep at 14:15"."""
     own: bool = True
     """False: a peer's call, quoted without naming the peer or linking the call."""
+
+    @classmethod
+    def of(cls, clip: PlanClip, title: str, own: bool) -> Clip:
+        return cls(
+            clip.interaction_id,
+            clip.rubric,
+            clip.behavior,
+            title,
+            clip.outcome,
+            clip.utterance_index,
+            clip.start,
+            clip.text,
+            clip.when,
+            own,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,84 +331,6 @@ def _agent_outcomes(store: Store, agent_id: str) -> list[dict[str, Any]]:
     return cached(store, ("outcomes", agent_id), compute)
 
 
-def _clip(
-    store: Store, ev: Evaluation, behavior: str, started_at: Any, own: bool, outcome: str
-) -> Clip | None:
-    result = next((r for r in ev.results if r.behavior_id == behavior), None)
-    if result is None:
-        return None
-    if result.evidence:
-        e = result.evidence[0]
-        return Clip(
-            ev.interaction_id,
-            ev.rubric,
-            behavior,
-            _title(store, behavior),
-            outcome,
-            e.utterance_index,
-            e.start,
-            e.text,
-            started_at,
-            own,
-        )
-    if not own:
-        return None
-    where = result.expected_window
-    text = (
-        f"not heard where it was expected (utterances {where.from_utterance}-{where.to_utterance})"
-        if where is not None
-        else "not heard in this call"
-    )
-    index = where.from_utterance if where is not None else None
-    return Clip(
-        ev.interaction_id,
-        ev.rubric,
-        behavior,
-        _title(store, behavior),
-        outcome,
-        index,
-        None,
-        text,
-        started_at,
-        own,
-    )
-
-
-def _evaluation(store: Store, interaction_id: str, rubric: str) -> Evaluation | None:
-    return next((e for e in store.get_evaluations(interaction_id) if e.rubric == rubric), None)
-
-
-def _peer_clips(store: Store, agent_id: str, behaviors: Sequence[str], limit: int = 2) -> list[Clip]:
-    """Recent calls of other agents where a focus behaviour was met with quoted evidence."""
-    clips: list[Clip] = []
-    for behavior in behaviors:
-        eo = effective_outcomes().subquery()
-        q = (
-            select(eo.c.interaction_id, eo.c.rubric, interactions.c.started_at)
-            .join(interactions, interactions.c.id == eo.c.interaction_id)
-            .where(
-                eo.c.behavior_id == behavior,
-                eo.c.outcome == Outcome.MET.value,
-                eo.c.confidence >= 0.8,
-                interactions.c.agent_id != agent_id,
-            )
-            .order_by(interactions.c.started_at.desc(), eo.c.interaction_id)
-            .limit(10)
-        )
-        with store.reading("cannot read peers' clips") as conn:
-            found = list(conn.execute(q).mappings())
-        kept = 0
-        for row in found:
-            ev = _evaluation(store, row["interaction_id"], row["rubric"])
-            clip = _clip(store, ev, behavior, row["started_at"], False, "met") if ev else None
-            if clip is not None:
-                clips.append(clip)
-                kept += 1
-            if kept >= limit:
-                break
-    return clips
-
-
 def _rate(rows: Sequence[dict[str, Any]]) -> tuple[float | None, int]:
     judged = [r for r in rows if r["outcome"] != Outcome.NOT_APPLICABLE.value]
     if not judged:
@@ -409,25 +351,14 @@ def agent_home(store: Store, scope: Visible, agent_id: str) -> AgentHome:
     return cached(store, ("home", agent_id), lambda: _agent_home(store, agent))
 
 
-def _plan_focus(store: Store, agent_id: str) -> list[tuple[Focus, float, date | None]]:
-    """The focus behaviours of the agent's coaching plan (`jobs.coaching.build_plan`: one
-    notion of focus for the CLI, the API and this page), each with the goal's target and
-    the plan's checkpoint; none when the agent has no evaluated calls in the plan period."""
-    from coachloop.jobs.coaching import build_plan
-
+def _plan(store: Store, agent_id: str) -> Plan | None:
+    """The agent's coaching plan (`jobs.coaching.build_plan`: one notion of focus, clips,
+    wins and practice for the CLI, the API and this page); None when the agent has no
+    evaluated calls in the plan period."""
     try:
-        plan = build_plan(store, agent_id)
+        return build_plan(store, agent_id)
     except CoachloopError:
-        return []
-    goal = plan.goal
-    return [
-        (
-            f,
-            goal.target if goal is not None and goal.behavior == f.behavior else min(1.0, round(f.baseline + GOAL_STEP, 2)),
-            plan.checkpoint,
-        )
-        for f in plan.focus
-    ]
+        return None
 
 
 def _agent_home(store: Store, agent: Agent) -> AgentHome:
@@ -440,9 +371,11 @@ def _agent_home(store: Store, agent: Agent) -> AgentHome:
     recent_from = weeks[-2] if len(weeks) >= 2 else None
     texts = _texts(store)
 
-    rates = (total or {}).get("behavior_pass_rate") or {}
+    plan = _plan(store, agent.id)
     focus: list[FocusBehavior] = []
-    for chosen, target, deadline in _plan_focus(store, agent.id):
+    misses: list[Clip] = []
+    peer_clips: list[Clip] = []
+    for chosen in plan.focus if plan is not None else []:
         mine = [r for r in outcomes if r["behavior_id"] == chosen.behavior]
         recent_rows = [
             r
@@ -452,7 +385,12 @@ def _agent_home(store: Store, agent: Agent) -> AgentHome:
             and r["started_at"].date().isoformat() >= recent_from
         ]
         recent, recent_n = _rate(recent_rows)
-        coaching = texts.get(chosen.behavior, (chosen.title, ""))[1]
+        goal = plan.goal if plan is not None else None
+        target = (
+            goal.target
+            if goal is not None and goal.behavior == chosen.behavior
+            else min(1.0, round(chosen.baseline + GOAL_STEP, 2))
+        )
         focus.append(
             FocusBehavior(
                 chosen.behavior,
@@ -463,65 +401,46 @@ def _agent_home(store: Store, agent: Agent) -> AgentHome:
                 recent,
                 recent_n,
                 target,
-                deadline,
-                coaching,
+                plan.checkpoint if plan is not None else None,
+                texts.get(chosen.behavior, (chosen.title, ""))[1],
             )
         )
+        misses += [Clip.of(c, chosen.title, own=True) for c in chosen.clips]
+        peer_clips += [Clip.of(c, chosen.title, own=False) for c in chosen.peer_clips]
+    # Then the latest other misses, focus behaviours first (a plan cites none without
+    # enough evidence to choose a focus; the agent still has calls to listen to).
     focus_ids = [f.behavior for f in focus]
-
-    misses: list[Clip] = []
-    seen: set[tuple[str, str]] = set()
-    wanted = sorted(
+    cited = {(c.interaction_id, c.behavior) for c in misses}
+    latest: list[dict[str, Any]] = []
+    for row in sorted(
         (r for r in outcomes if r["outcome"] == Outcome.MISSED.value),
-        key=lambda r: (r["behavior_id"] not in focus_ids,),
-    )
-    for row in wanted:
-        key = (row["interaction_id"], row["behavior_id"])
-        if key in seen:
-            continue
-        seen.add(key)
-        ev = _evaluation(store, row["interaction_id"], row["rubric"])
-        clip = _clip(store, ev, row["behavior_id"], row["started_at"], True, "missed") if ev else None
-        if clip is not None:
-            misses.append(clip)
-        if len(misses) >= 5:
+        key=lambda r: r["behavior_id"] not in focus_ids,
+    ):
+        if len(misses) + len(latest) >= MAX_CLIPS:
             break
+        if (row["interaction_id"], row["behavior_id"]) not in cited:
+            cited.add((row["interaction_id"], row["behavior_id"]))
+            latest.append(row)
+    misses += [Clip.of(c, _title(store, c.behavior), own=True) for c in cite_outcomes(store, agent.id, latest)]
 
-    recognition: list[str] = []
-    for m in metrics:
-        if m.improving and m.trend is not None and len(m.weeks) >= 2:
-            recognition.append(
-                f"{m.title} improved last week: {format_value(m.weeks[-2]['value'], m.unit)} "
-                f"to {format_value(m.weeks[-1]['value'], m.unit)}."
-            )
-    strengths = sorted(
-        (
-            (est["value"], behavior, est["n"])
-            for behavior, est in rates.items()
-            if est.get("value") is not None and est["n"] >= MIN_N and est["value"] >= 0.9
-        ),
-        reverse=True,
-    )
-    for value, behavior, n in strengths[:3]:
-        title = texts.get(behavior, (behavior, ""))[0]
-        recognition.append(f"Consistent: {title} in {value:.0%} of {n} calls.")
+    recognition = [
+        f"{m.title} improved last week: {format_value(m.weeks[-2]['value'], m.unit)} "
+        f"to {format_value(m.weeks[-1]['value'], m.unit)}."
+        for m in metrics
+        if m.improving and m.trend is not None and len(m.weeks) >= 2
+    ]
+    recognition += [w.sentence for w in plan.wins] if plan is not None else []
 
     training = [(f.title, f.coaching) for f in focus if f.coaching]
+    if plan is not None and plan.practice is not None:
+        training.append(("Role play", plan.practice.role_play))
+        training += [(t["title"], f"{t['kind']}: {t.get('link') or t['id']}") for t in plan.practice.training]
     disputes = sorted(
         (r for r in store.latest_reviews(ReviewKind.DISPUTE) if r.reviewer == agent.id),
         key=lambda r: r.id,
         reverse=True,
     )
-    return AgentHome(
-        agent,
-        metrics,
-        focus,
-        misses,
-        _peer_clips(store, agent.id, focus_ids),
-        recognition,
-        training,
-        disputes[:10],
-    )
+    return AgentHome(agent, metrics, focus, misses, peer_clips, recognition, training, disputes[:10])
 
 
 def format_value(value: float | None, unit: str) -> str:
