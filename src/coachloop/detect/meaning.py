@@ -24,12 +24,13 @@ from coachloop.detect.matcher import Hit, MatcherBuilder
 from coachloop.detect.phrase import MET_CONFIDENCE
 from coachloop.detect.semantic import (
     DEFAULT_THRESHOLD,
+    EncoderUser,
     embed_positions,
     embed_sentences,
     embedded_examples,
     met_confidence,
 )
-from coachloop.model import Outcome
+from coachloop.model import Evidence, Outcome
 
 MISSED_CONFIDENCE = 0.85
 """Neither a phrase nor a sentence near in meaning: a miss, though a new paraphrase is possible."""
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    from coachloop.language.embeddings import Encoder
 
 __all__ = ["DEFAULT_REVIEW_MARGIN", "Cue", "CueDetector", "CueMatch", "CueMatcher", "sentences"]
 
@@ -53,10 +53,8 @@ _ALNUM = re.compile(r"[^\W_]")  # what str.isalnum accepts, found in C
 
 def sentences(text: str) -> list[str]:
     """The sentences of an utterance (split after . ! ? : ; and the danda), never none."""
-    if _ENDS.isdisjoint(text):  # one sentence, as most recogniser turns are
-        parts = [text.strip()]
-    else:
-        parts = [p.strip() for p in _SENTENCE_END.split(text)]
+    # Most recogniser turns are one sentence: no split needed.
+    parts = [text.strip()] if _ENDS.isdisjoint(text) else [p.strip() for p in _SENTENCE_END.split(text)]
     found = [p for p in parts if _ALNUM.search(p)]
     return found or [text]
 
@@ -90,7 +88,7 @@ class CueMatch:
     """The lexical hit, for an exact-span quote; None for a match by meaning."""
 
 
-class CueMatcher:
+class CueMatcher(EncoderUser):
     """A compiled cue: `find` gives the matches in some utterances, `near` the weak ones."""
 
     def __init__(self, cue: Cue, builder: MatcherBuilder, variables: Mapping[str, list[str]]) -> None:
@@ -98,20 +96,7 @@ class CueMatcher:
         self.slots = lexicon_slots(cue, builder, variables) if not Lexicon.is_empty(cue) else None
         self.examples = expand_vars(cue.examples, variables)
         self.negatives = expand_vars(cue.negatives, variables)
-        self._encoder: Encoder | None = None
         self._vectors: dict[str, tuple[NDArray[np.float32], NDArray[np.float32] | None]] = {}
-
-    @property
-    def encoder(self) -> Encoder:
-        if self._encoder is None:
-            from coachloop.language.embeddings import default_cached_encoder
-
-            self._encoder = default_cached_encoder()
-        return self._encoder
-
-    @encoder.setter
-    def encoder(self, encoder: Encoder) -> None:
-        self._encoder = encoder
 
     def lexical(self, conv: Conversation, positions: Sequence[int]) -> list[CueMatch]:
         """Phrase and regex hits in `positions`, first per utterance, in order."""
@@ -156,6 +141,19 @@ class CueMatcher:
             if i not in out or score > out[i][1]:
                 out[i] = (positions[i], score, self.examples[int(which[row])], bool(near_miss[row] >= score))
         return [out[i] for i in sorted(out)]
+
+    def quote(self, conv: Conversation, found: Sequence[CueMatch]) -> list[Evidence]:
+        """Evidence for matches: the exact span of a phrase, the whole sentence's utterance
+        for a match by meaning."""
+        return [
+            conv.evidence(m.hit) if m.hit is not None else conv.whole(m.position, m.matched) for m in found
+        ]
+
+    def confidence(self, found: Sequence[CueMatch]) -> float:
+        """How sure the matches are: a phrase settles it; by meaning, as far above the threshold."""
+        if any(m.hit is not None for m in found):
+            return MET_CONFIDENCE
+        return met_confidence(found[0].score, self.cue.threshold)
 
     def find(self, conv: Conversation, positions: Sequence[int]) -> tuple[list[CueMatch], CueMatch | None]:
         """(matches in utterance order, the best weak match when nothing matched).
@@ -204,14 +202,7 @@ class CueDetector(Detector):
     def detect(self, conv: Conversation, scope: Scope, prior: Mapping[str, Finding]) -> Finding:
         found, weak = self.cue.find(conv, scope.positions)
         if found:
-            evidence = [
-                conv.evidence(m.hit) if m.hit is not None else conv.whole(m.position, m.matched)
-                for m in found[:2]
-            ]
-            first = found[0]
-            if first.hit is not None:
-                return Finding(Outcome.MET, MET_CONFIDENCE, evidence)
-            return Finding(Outcome.MET, met_confidence(first.score, self.cue.cue.threshold), evidence)
+            return Finding(Outcome.MET, self.cue.confidence(found[:1]), self.cue.quote(conv, found[:2]))
         if weak is not None:
             at = conv.interaction.utterances[weak.position].index
             return Finding(

@@ -16,8 +16,7 @@ from collections.abc import Mapping
 from coachloop.detect.base import Conversation, Detector, Finding, Scope, detectors
 from coachloop.detect.matcher import MatcherBuilder
 from coachloop.detect.meaning import CueMatcher, CueSettings
-from coachloop.detect.phrase import MAX_EVIDENCE, MET_CONFIDENCE
-from coachloop.detect.semantic import met_confidence
+from coachloop.detect.phrase import MAX_EVIDENCE
 from coachloop.model import Outcome
 
 __all__ = ["ProhibitedDetector"]
@@ -49,14 +48,9 @@ class ProhibitedDetector(Detector):
         found, weak = self.cue.find(conv, scope.positions)
         if found:
             found = found[:MAX_EVIDENCE]
-            lexical = [m for m in found if m.hit is not None]
             said = ", ".join(sorted({f"'{m.matched}'" if m.hit is not None else m.matched for m in found}))
-            evidence = [
-                conv.evidence(m.hit) if m.hit is not None else conv.whole(m.position, m.matched) for m in found
-            ]
-            confidence = (
-                MET_CONFIDENCE if lexical else met_confidence(found[0].score, self.cue.cue.threshold)
-            )
+            evidence = self.cue.quote(conv, found)
+            confidence = self.cue.confidence(found)
             return Finding(
                 Outcome.MISSED,
                 confidence,

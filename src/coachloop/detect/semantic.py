@@ -89,6 +89,25 @@ MISSED_CEILING = 0.9
 """A semantic miss is never certain: the speaker may have used a phrasing no example is near."""
 
 
+class EncoderUser:
+    """Something that embeds text: its `encoder` is the process-wide cached default one,
+    loaded on first use (not at rubric compile), unless one is set."""
+
+    _encoder: Encoder | None = None
+
+    @property
+    def encoder(self) -> Encoder:
+        if self._encoder is None:
+            from coachloop.language.embeddings import default_cached_encoder
+
+            self._encoder = default_cached_encoder()
+        return self._encoder
+
+    @encoder.setter
+    def encoder(self, encoder: Encoder) -> None:
+        self._encoder = encoder
+
+
 class SemanticSettings(DetectorSettings):
     """Example phrasings of the behaviour, near misses that must not count, and the cut-off."""
 
@@ -189,7 +208,7 @@ def embedded_examples(
 
 
 @detectors.register("semantic")
-class SemanticDetector(Detector):
+class SemanticDetector(EncoderUser, Detector):
     """Scores the scope's utterances against the examples by embedding similarity."""
 
     Settings = SemanticSettings
@@ -208,22 +227,8 @@ class SemanticDetector(Detector):
             if lexical is not None and not lexical.is_empty()
             else None
         )
-        self._encoder: Encoder | None = None
         self._examples: dict[str, tuple[Vector, Vector | None]] = {}
         """Encoder name -> (positive vectors, negative vectors or None), filled on first use."""
-
-    @property
-    def encoder(self) -> Encoder:
-        """The encoder, loaded on first use (not at rubric compile)."""
-        if self._encoder is None:
-            from coachloop.language.embeddings import default_cached_encoder
-
-            self._encoder = default_cached_encoder()
-        return self._encoder
-
-    @encoder.setter
-    def encoder(self, encoder: Encoder) -> None:
-        self._encoder = encoder
 
     def example_vectors(self, encoder: Encoder) -> tuple[Vector, Vector | None]:
         """The examples' and negatives' vectors under `encoder`, embedded once per detector."""

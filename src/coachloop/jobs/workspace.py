@@ -421,7 +421,9 @@ def _agent_home(store: Store, agent: Agent) -> AgentHome:
         if (row["interaction_id"], row["behavior_id"]) not in cited:
             cited.add((row["interaction_id"], row["behavior_id"]))
             latest.append(row)
-    misses += [Clip.of(c, _title(store, c.behavior), own=True) for c in cite_outcomes(store, agent.id, latest)]
+    misses += [
+        Clip.of(c, _title(store, c.behavior), own=True) for c in cite_outcomes(store, agent.id, latest)
+    ]
 
     recognition = [
         f"{m.title} improved last week: {format_value(m.weeks[-2]['value'], m.unit)} "
