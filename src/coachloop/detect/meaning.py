@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-
 __all__ = ["DEFAULT_REVIEW_MARGIN", "Cue", "CueDetector", "CueMatch", "CueMatcher", "sentences"]
 
 DEFAULT_REVIEW_MARGIN = 0.1

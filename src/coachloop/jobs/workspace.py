@@ -78,9 +78,9 @@ FOCUS_KPIS = ("qa_score", "compliance_pass_rate", "fcr_rate", "csat", "aht_secon
 MIN_N = 5
 """A behaviour applicable fewer times than this is neither a focus nor a recognised strength."""
 GOAL_STEP = 0.15
+"""A focus behaviour the plan sets no goal on aims this much higher than its baseline."""
 MAX_CLIPS = 5
 """Own clips on the agent home: the plan's, then the latest other misses."""
-"""A focus behaviour the plan sets no goal on aims this much higher than its baseline."""
 STATE_TTL = 1.0
 """Seconds a read of the store's state is trusted before it is read again."""
 
@@ -375,7 +375,10 @@ def _agent_home(store: Store, agent: Agent) -> AgentHome:
     focus: list[FocusBehavior] = []
     misses: list[Clip] = []
     peer_clips: list[Clip] = []
-    for chosen in plan.focus if plan is not None else []:
+    chosen_focus = plan.focus if plan is not None else []
+    goal = plan.goal if plan is not None else None
+    checkpoint = plan.checkpoint if plan is not None else None
+    for chosen in chosen_focus:
         mine = [r for r in outcomes if r["behavior_id"] == chosen.behavior]
         recent_rows = [
             r
@@ -385,7 +388,6 @@ def _agent_home(store: Store, agent: Agent) -> AgentHome:
             and r["started_at"].date().isoformat() >= recent_from
         ]
         recent, recent_n = _rate(recent_rows)
-        goal = plan.goal if plan is not None else None
         target = (
             goal.target
             if goal is not None and goal.behavior == chosen.behavior
@@ -401,7 +403,7 @@ def _agent_home(store: Store, agent: Agent) -> AgentHome:
                 recent,
                 recent_n,
                 target,
-                plan.checkpoint if plan is not None else None,
+                checkpoint,
                 texts.get(chosen.behavior, (chosen.title, ""))[1],
             )
         )
