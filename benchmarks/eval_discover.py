@@ -15,6 +15,8 @@ a grid over the second split (cut and size relative to the median group) on the
 subsets of three seeds.
 
 Run: .venv/bin/python -m benchmarks.eval_discover [--calibrate] [--data DIR] [--seed 0]
+[--encoder NAME_FOLDER_OR_URL ...] (each encoder measured in turn) [--cache DIR]
+(embeddings kept on disk by `benchmarks.embcache`, under /tmp unless `--cache DIR`)
 """
 
 from __future__ import annotations
@@ -30,10 +32,11 @@ from numpy.typing import NDArray
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from benchmarks.embcache import DEFAULT_FOLDER, DiskCachedEncoder
 from benchmarks.paths import SHARED_DATA
 from coachloop.agreement.classification import adjusted_rand, hungarian_accuracy, normalized_mutual_info
 from coachloop.jobs.texts import load_labelled
-from coachloop.language.embeddings import Encoder, default_encoder
+from coachloop.language.embeddings import Encoder, default_encoder, encoder_named
 from coachloop.language.reasons.discover import (
     DISTANCE_THRESHOLD,
     MIN_CLUSTER_SIZE,
@@ -157,16 +160,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calibrate", action="store_true", help="rerun the BANKING77 calibration grid")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--encoder",
+        action="append",
+        help="encoder name, model folder or embeddings URL (repeatable: each is measured in the "
+        "same run; default: COACHLOOP_ENCODER or the shipped MiniLM)",
+    )
+    parser.add_argument("--cache", type=Path, default=DEFAULT_FOLDER, help="where embeddings are kept")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"{args.data} is absent: set --data or COACHLOOP_SHARED_DATA", file=sys.stderr)
         return 2
-    encoder = default_encoder()
-    print(f"encoder {encoder.name}")
-    if args.calibrate:
-        calibrate(args.data, args.seed, encoder)
-    else:
-        report(args.data, args.seed, encoder)
+    for inner in [encoder_named(e) for e in args.encoder] if args.encoder else [default_encoder()]:
+        encoder = DiskCachedEncoder(inner, args.cache)
+        print(f"encoder {encoder.name} ({encoder.dim} dimensions)")
+        if args.calibrate:
+            calibrate(args.data, args.seed, encoder)
+        else:
+            report(args.data, args.seed, encoder)
     return 0
 
 
