@@ -45,7 +45,7 @@ import numpy as np
 
 from benchmarks.paths import REPO, SHARED_DATA
 from coachloop.agreement.classification import expected_calibration_error
-from coachloop.agreement.demo import CRITICAL_TRUTH
+from coachloop.agreement.demo import CRITICAL_TRUTH, truth_outcome
 from coachloop.agreement.labels import read_labels
 from coachloop.agreement.split import Part, split_part
 from coachloop.evaluate import load_rubric
@@ -162,12 +162,7 @@ def demo_examples(seed: int) -> Examples:
         if rubric is None or call is None:
             continue
         ev = evaluate(rubric, interaction, error_model=None)
-        truth = {
-            b: (None if done is None else Outcome.MET if done else Outcome.MISSED)
-            for b, done in call.performed.items()
-        }
-        # Not performed where it did not apply is "not applicable" in the truth's own words.
-        truth = {b: (o if o is not None else Outcome.NOT_APPLICABLE) for b, o in truth.items()}
+        truth = {b: truth_outcome(call, b) for b in call.performed}
         violated = {b: rule(call) for b, rule in CRITICAL_TRUTH.items()}
         rows.extend(_row(ev, interaction, detectors[rubric.name], truth, violated))
     return Examples.build(rows)
