@@ -15,6 +15,10 @@ a grid over the second split (cut and size relative to the median group) on the
 subsets of three seeds.
 
 Run: .venv/bin/python -m benchmarks.eval_discover [--calibrate] [--data DIR] [--seed 0]
+[--encoder NAME_FOLDER_OR_URL ...] (each encoder measured in turn) [--cache DIR]
+[--settings WORDS THRESHOLD SMALLEST SPLIT SIZE] (other discover settings, e.g. what
+`--calibrate` chose on BANKING77 for another encoder)
+(embeddings kept on disk by `benchmarks.embcache`, under /tmp unless `--cache DIR`)
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import argparse
 import itertools
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -30,10 +35,11 @@ from numpy.typing import NDArray
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from benchmarks.embcache import DEFAULT_FOLDER, DiskCachedEncoder
 from benchmarks.paths import SHARED_DATA
 from coachloop.agreement.classification import adjusted_rand, hungarian_accuracy, normalized_mutual_info
 from coachloop.jobs.texts import load_labelled
-from coachloop.language.embeddings import Encoder, default_encoder
+from coachloop.language.embeddings import Encoder, default_encoder, encoder_named
 from coachloop.language.reasons.discover import (
     DISTANCE_THRESHOLD,
     MIN_CLUSTER_SIZE,
@@ -59,17 +65,35 @@ def tfidf_kmeans(texts: list[str], k: int, seed: int) -> list[int]:
     return [int(c) for c in KMeans(k, n_init=10, random_state=seed).fit_predict(features)]
 
 
-def report(data: Path, seed: int, encoder: Encoder) -> None:
+@dataclass(frozen=True)
+class Settings:
+    words_weight: float = WORDS_WEIGHT
+    threshold: float = DISTANCE_THRESHOLD
+    smallest: int = MIN_CLUSTER_SIZE
+    split_threshold: float | None = SPLIT_THRESHOLD
+    split_size: float = SPLIT_SIZE
+
+
+def report(data: Path, seed: int, encoder: Encoder, settings: Settings = Settings()) -> None:
+    chosen = "the shipped ones, chosen on BANKING77" if settings == Settings() else "given"
     print(
-        f"discover settings: words weight {WORDS_WEIGHT}, distance threshold {DISTANCE_THRESHOLD}, "
-        f"smallest group {MIN_CLUSTER_SIZE}, groups over {SPLIT_SIZE}x the median split again at "
-        f"{SPLIT_THRESHOLD} (chosen on BANKING77)"
+        f"discover settings ({chosen}): words weight {settings.words_weight}, distance threshold "
+        f"{settings.threshold}, smallest group {settings.smallest}, groups over {settings.split_size}x "
+        f"the median split again at {settings.split_threshold}"
     )
     for domain in ("insurance", "banking"):
         _, texts, intents = load_labelled(data / "dstc11" / f"{domain}.jsonl")
         k = len(set(intents))
         start = time.perf_counter()
-        found = discover(texts, encoder=encoder)
+        found = discover(
+            texts,
+            encoder=encoder,
+            words_weight=settings.words_weight,
+            threshold=settings.threshold,
+            min_cluster_size=settings.smallest,
+            split_threshold=settings.split_threshold,
+            split_size=settings.split_size,
+        )
         elapsed = time.perf_counter() - start
         print(f"DSTC11 {domain}: {len(texts)} turns, {k} intents ({elapsed:.1f} s with encoding)")
         print(f"  {'coachloop discover (k not given)':<36} {scores(intents, found.labels)}")
@@ -157,16 +181,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calibrate", action="store_true", help="rerun the BANKING77 calibration grid")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--encoder",
+        action="append",
+        help="encoder name, model folder or embeddings URL (repeatable: each is measured in the "
+        "same run; default: COACHLOOP_ENCODER or the shipped MiniLM)",
+    )
+    parser.add_argument("--cache", type=Path, default=DEFAULT_FOLDER, help="where embeddings are kept")
+    parser.add_argument(
+        "--settings",
+        type=float,
+        nargs=5,
+        metavar=("WORDS", "THRESHOLD", "SMALLEST", "SPLIT", "SIZE"),
+        help="discover settings other than the shipped ones (e.g. those --calibrate chose for an "
+        "encoder; SPLIT 0 for no second split)",
+    )
     args = parser.parse_args(argv)
+    settings = Settings()
+    if args.settings:
+        w, t, m, split, size = args.settings
+        settings = Settings(w, t, int(m), split or None, size)
     if not args.data.is_dir():
         print(f"{args.data} is absent: set --data or COACHLOOP_SHARED_DATA", file=sys.stderr)
         return 2
-    encoder = default_encoder()
-    print(f"encoder {encoder.name}")
-    if args.calibrate:
-        calibrate(args.data, args.seed, encoder)
-    else:
-        report(args.data, args.seed, encoder)
+    for inner in [encoder_named(e) for e in args.encoder] if args.encoder else [default_encoder()]:
+        encoder = DiskCachedEncoder(inner, args.cache)
+        print(f"encoder {encoder.name} ({encoder.dim} dimensions)")
+        if args.calibrate:
+            calibrate(args.data, args.seed, encoder)
+        else:
+            report(args.data, args.seed, encoder, settings)
     return 0
 
 

@@ -17,11 +17,12 @@ per call from the customer's turns (`conversation_text`), scored by seeded strat
 (`asr_text`), and trained on human transcripts, tested on the recogniser's of the held-out
 calls. Targets: >= 0.95 (text), >= 0.92 (asr_text).
 
-Embeddings are memoised per text inside this process (each text is encoded once, however
-many models see it); that changes run time only. Speed is `bench_reasons`' job.
+Embeddings are memoised per text on disk (`benchmarks.embcache`, under /tmp unless
+`--cache DIR`): each text is encoded once per encoder, however many models or runs see it;
+that changes run time only. Speed is `bench_reasons`' job.
 
 Run: .venv/bin/python -m benchmarks.eval_reasons banking77|hvb [--data DIR] [--seed 0]
-[--encoder NAME_FOLDER_OR_URL ...] (each encoder measured in turn, same split)
+[--encoder NAME_FOLDER_OR_URL ...] (each encoder measured in turn, same split) [--cache DIR]
 """
 
 from __future__ import annotations
@@ -38,11 +39,12 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
+from benchmarks.embcache import DEFAULT_FOLDER, DiskCachedEncoder
 from benchmarks.paths import SHARED_DATA
 from coachloop.agreement.classification import accuracy, expected_calibration_error, macro_f1
 from coachloop.agreement.reasons import cross_validate
 from coachloop.jobs.texts import load_labelled
-from coachloop.language.embeddings import CachedEncoder, default_encoder, encoder_named
+from coachloop.language.embeddings import Encoder, default_encoder, encoder_named
 from coachloop.language.reasons import ReasonClassifier
 
 DEFAULT_DATA = SHARED_DATA
@@ -77,7 +79,7 @@ def report(name: str, truth: list[str], predicted: list[tuple[str, float]]) -> N
     )
 
 
-def run_banking77(data: Path, seed: int, encoder: CachedEncoder) -> None:
+def run_banking77(data: Path, seed: int, encoder: Encoder) -> None:
     _, texts, labels = load_labelled(data / "banking77" / "train.csv")
     idx = np.arange(len(texts))
     y = np.array(labels)
@@ -117,7 +119,7 @@ def run_banking77(data: Path, seed: int, encoder: CachedEncoder) -> None:
         )
 
 
-def run_hvb(data: Path, seed: int, encoder: CachedEncoder) -> None:
+def run_hvb(data: Path, seed: int, encoder: Encoder) -> None:
     path = data / "hvb" / "dev.jsonl"
     human = load_labelled(path)
     asr = load_labelled(path, use_asr=True)
@@ -159,19 +161,20 @@ def main(argv: list[str] | None = None) -> int:
         help="encoder name, model folder or embeddings URL (repeatable: each is measured in the "
         "same run; default: COACHLOOP_ENCODER or the shipped MiniLM)",
     )
+    parser.add_argument("--cache", type=Path, default=DEFAULT_FOLDER, help="where embeddings are kept")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"{args.data} is absent: set --data or COACHLOOP_SHARED_DATA", file=sys.stderr)
         return 2
     for inner in [encoder_named(e) for e in args.encoder] if args.encoder else [default_encoder()]:
-        encoder = CachedEncoder(inner, max_texts=1_000_000)
+        encoder = DiskCachedEncoder(inner, args.cache)
         print(f"encoder {encoder.name} ({encoder.dim} dimensions)")
         start = time.perf_counter()
         if args.dataset == "banking77":
             run_banking77(args.data, args.seed, encoder)
         else:
             run_hvb(args.data, args.seed, encoder)
-        print(f"done in {time.perf_counter() - start:.0f} s")
+        print(f"done in {time.perf_counter() - start:.0f} s ({encoder.encoded} texts encoded, the rest cached)")
     return 0
 
 

@@ -63,6 +63,8 @@ class Cli:
 @pytest.fixture
 def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
     monkeypatch.setenv("COLUMNS", "250")
+    # The queue as the detectors' flags make it; the shipped error model is tested apart.
+    monkeypatch.setenv("COACHLOOP_ERROR_MODEL", "none")
     monkeypatch.delenv("COACHLOOP_DEBUG", raising=False)
     run = Cli(tmp_path, capsys)
     (tmp_path / "calls.jsonl").write_text("".join(json.dumps(c) + "\n" for c in CALLS))
@@ -74,14 +76,22 @@ def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.
 
 
 def test_review_set_dispute_list_show_and_agreement(cli: Cli) -> None:
-    # c-1 blocked a card before any verification: verify_before_account_change missed, critical.
+    # c-2's prohibited-language check passed at 0.85: a critical pass under --below 0.9.
+    # (c-1 blocked a card before any verification: missed, critical, a loud auto-fail.)
     assert cli.json("review", "list", "--format", "json") == []
     queue = cli.json(
-        "review", "list", "--below", "0.9", "--behavior", "verify_before_account_change", "--format", "json"
+        "review", "list", "--below", "0.9", "--behavior", "no_prohibited_language", "--format", "json"
     )
     assert [(q["interaction_id"], q["behavior"], q["reasons"]) for q in queue] == [
-        ("c-1", "verify_before_account_change", ["low-confidence"])
+        ("c-1", "no_prohibited_language", ["low-confidence"]),
+        ("c-2", "no_prohibited_language", ["low-confidence"]),
     ]
+    assert (
+        cli.json(
+            "review", "list", "--below", "0.9", "--behavior", "verify_before_account_change", "--format", "json"
+        )
+        == []
+    )
 
     cli("review", "dispute", "c-2", "greet_with_brand", "--by", "a-102", "--note", "I greeted")
     queue = cli.json("review", "list", "--format", "json")
@@ -174,3 +184,20 @@ def test_show_names_agent_date_titles_coaching_and_the_auto_fail_cause(cli: Cli)
     assert "verify_before_account_change · Verifies identity" in shown
     assert "coaching · verify_before_account_change: Never change an account before verification" in shown
     assert "reviewer says met (dana: asked back; in force)" in shown
+
+
+def test_the_shipped_error_model_queues_outcomes_by_their_chance_of_being_wrong(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "250")
+    monkeypatch.delenv("COACHLOOP_ERROR_MODEL", raising=False)
+    run = Cli(tmp_path, capsys)
+    (tmp_path / "calls.jsonl").write_text("".join(json.dumps(c) + "\n" for c in CALLS))
+    run("ingest", str(tmp_path / "calls.jsonl"))
+    run("evaluate")
+
+    queue = run.json("review", "list", "--format", "json")
+
+    assert queue and all(q["reasons"] == ["flagged"] for q in queue)
+    assert all("chance" in q["review_reason"] for q in queue)
+    assert any(not q["critical"] for q in queue)  # the model looks past critical behaviours

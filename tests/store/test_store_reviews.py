@@ -149,6 +149,26 @@ def test_queue_holds_flagged_and_unsure_critical_outcomes_until_reviewed(store: 
     assert [q.interaction_id for q in review_queue(store)] == ["c-flagged", "c-unsure"]
 
 
+def test_a_flagged_outcome_of_any_behaviour_is_queued_an_unsure_one_only_when_a_critical_pass(
+    store: Store,
+) -> None:
+    # The error model flags any outcome it expects to be wrong; low confidence alone
+    # queues only critical outcomes that pass (a miss auto-fails loudly).
+    flagged_greet = [
+        BehaviorResult("greet", Outcome.MISSED, 0.8, section="opening", review_reason="41% chance"),
+        BehaviorResult("verify", Outcome.MET, 0.95, critical=True, section="compliance"),
+    ]
+    evaluated(store, "c-greet", results=flagged_greet)
+    evaluated(store, "c-quality", results=outcomes(greet=(Outcome.MISSED, 0.3)))
+    evaluated(store, "c-fails", results=outcomes(verify=(Outcome.MISSED, 0.4, None)))
+
+    queue = review_queue(store)
+    assert [(q.interaction_id, q.behavior_id, q.reasons) for q in queue] == [
+        ("c-greet", "greet", (QueueReason.FLAGGED,))
+    ]
+    assert queue[0].review_reason == "41% chance" and not queue[0].critical
+
+
 def test_a_dispute_puts_any_outcome_in_the_queue_until_a_reviewer_sets_it(store: Store) -> None:
     evaluated(store, "c-1", agent="a-1")
     evaluated(store, "c-2", agent="a-2")
@@ -170,9 +190,9 @@ def test_a_dispute_puts_any_outcome_in_the_queue_until_a_reviewer_sets_it(store:
 
 
 def test_calibration_reviews_do_not_override(store: Store) -> None:
-    evaluated(store)
-    set_review(store, "c-1", "verify", "met", by="dana", session="week-49")
-    assert effective(store, "c-1", "verify") == ("missed", "missed", False)
+    evaluated(store, results=outcomes(verify=(Outcome.MET, 0.9, None)))
+    set_review(store, "c-1", "verify", "missed", by="dana", session="week-49")
+    assert effective(store, "c-1", "verify") == ("met", "met", False)
     assert [q.interaction_id for q in review_queue(store, threshold=1.0)] == ["c-1"]
 
 

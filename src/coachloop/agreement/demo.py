@@ -17,6 +17,13 @@ How a truth record maps to the `general` rubric's critical behaviours:
 | `verify_before_account_change` | `order_violation`: an account change with no verification before it |
 | `no_prohibited_language` | prohibited language occurred |
 
+The review queue is scored on every outcome whose truth is known (the critical ones as
+above; any other behaviour by the truth's `performed`: done is met, not done missed, not
+applying not applicable): its **precision** (queued outcomes that are truly wrong) and the
+**errors caught** (wrong outcomes that are queued), as `benchmarks.eval_review_queue`
+reports them. Queued means what `coachloop review list` lists: a `review_reason`, or a
+critical outcome that passes with confidence under 0.7.
+
 Every rate has a Wilson 95 % interval (calls are independent draws of the generator).
 """
 
@@ -28,14 +35,17 @@ from typing import Any
 
 from coachloop.agreement.behaviors import Interval, wilson_interval
 from coachloop.demo.truth import CallTruth, DemoTruth
-from coachloop.model import Evaluation, Outcome
+from coachloop.model import BehaviorResult, Evaluation, Outcome
 
 __all__ = [
     "CRITICAL_TRUTH",
     "DemoComplianceScore",
     "DemoViolations",
     "demo_score_to_dict",
+    "outcome_wrong",
+    "queued",
     "score_demo_compliance",
+    "truth_outcome",
 ]
 
 
@@ -104,6 +114,30 @@ class DemoComplianceScore:
     flagged_wrong: int = 0
     """Of those, evaluations where a flagged critical outcome is truly wrong (the review
     queue's real doubts)."""
+    judged_outcomes: int = 0
+    """Outcomes of any behaviour whose truth is known."""
+    wrong_outcomes: int = 0
+    queued_outcomes: int = 0
+    """Of the judged outcomes, those the review queue holds."""
+    queued_wrong: int = 0
+    violations_caught_or_queued: int = 0
+    """Critical violations the machine marked missed or the queue holds."""
+
+    @property
+    def outcome_queue_precision(self) -> float | None:
+        return self.queued_wrong / self.queued_outcomes if self.queued_outcomes else None
+
+    @property
+    def outcome_queue_precision_ci(self) -> Interval | None:
+        return wilson_interval(self.queued_wrong, self.queued_outcomes)
+
+    @property
+    def errors_caught(self) -> float | None:
+        return self.queued_wrong / self.wrong_outcomes if self.wrong_outcomes else None
+
+    @property
+    def errors_caught_ci(self) -> Interval | None:
+        return wilson_interval(self.queued_wrong, self.wrong_outcomes)
 
     @property
     def queue_precision(self) -> float | None:
@@ -114,8 +148,40 @@ class DemoComplianceScore:
         return wilson_interval(self.flagged_wrong, self.flagged_for_review)
 
 
+QUEUE_CONFIDENCE = 0.7
+"""`coachloop.store.reviews.REVIEW_CONFIDENCE`: a critical pass under it is queued."""
+
+
+def truth_outcome(call: CallTruth, behavior_id: str) -> Outcome | None:
+    """The outcome the truth gives a behaviour that is not one of `CRITICAL_TRUTH`'s."""
+    if behavior_id not in call.performed:
+        return None
+    done = call.performed[behavior_id]
+    if done is None:
+        return Outcome.NOT_APPLICABLE
+    return Outcome.MET if done else Outcome.MISSED
+
+
+def outcome_wrong(result: BehaviorResult, call: CallTruth) -> bool | None:
+    """Whether the truth differs from the outcome; None where the truth says nothing."""
+    violated_in = CRITICAL_TRUTH.get(result.behavior_id)
+    if result.critical and violated_in is not None:
+        violated = violated_in(call)
+        return None if violated is None else (result.outcome is Outcome.MISSED) != violated
+    expected = truth_outcome(call, result.behavior_id)
+    return None if expected is None else result.outcome is not expected
+
+
+def queued(result: BehaviorResult) -> bool:
+    """In `coachloop review list` with its defaults (no dispute, no override)."""
+    return result.review_reason is not None or (
+        result.critical and result.outcome is not Outcome.MISSED and result.confidence < QUEUE_CONFIDENCE
+    )
+
+
 def score_demo_compliance(evaluations: Iterable[Evaluation], truth: DemoTruth) -> DemoComplianceScore:
     calls = auto_failed = false_auto = chats = chats_hold = review = review_wrong = 0
+    judged = wrong_n = queued_n = queued_wrong = caught_or_queued = 0
     tallies = {b: [0, 0, 0, 0] for b in CRITICAL_TRUTH}  # violations, caught, flagged, false flags
     for ev in evaluations:
         call = truth.calls.get(ev.interaction_id)
@@ -123,6 +189,15 @@ def score_demo_compliance(evaluations: Iterable[Evaluation], truth: DemoTruth) -
             continue
         calls += 1
         results = {r.behavior_id: r for r in ev.results}
+        for r in ev.results:
+            wrong = outcome_wrong(r, call)
+            if wrong is None:
+                continue
+            judged += 1
+            wrong_n += int(wrong)
+            if queued(r):
+                queued_n += 1
+                queued_wrong += int(wrong)
         wrongly_failed = False
         for bid, violated_in in CRITICAL_TRUTH.items():
             result = results.get(bid)
@@ -132,6 +207,7 @@ def score_demo_compliance(evaluations: Iterable[Evaluation], truth: DemoTruth) -
             if violated:
                 t[0] += 1
                 t[1] += int(missed)
+                caught_or_queued += int(missed or (result is not None and queued(result)))
             if missed:
                 t[2] += 1
                 if violated is False:
@@ -180,6 +256,11 @@ def score_demo_compliance(evaluations: Iterable[Evaluation], truth: DemoTruth) -
         chats_with_hold_scored=chats_hold,
         flagged_for_review=review,
         flagged_wrong=review_wrong,
+        judged_outcomes=judged,
+        wrong_outcomes=wrong_n,
+        queued_outcomes=queued_n,
+        queued_wrong=queued_wrong,
+        violations_caught_or_queued=caught_or_queued,
     )
 
 
@@ -225,4 +306,15 @@ def demo_score_to_dict(score: DemoComplianceScore) -> dict[str, Any]:
         "flagged_wrong": score.flagged_wrong,
         "queue_precision": score.queue_precision,
         "queue_precision_ci": Interval.as_list(score.queue_precision_ci),
+        "outcomes": {
+            "judged": score.judged_outcomes,
+            "wrong": score.wrong_outcomes,
+            "queued": score.queued_outcomes,
+            "queued_wrong": score.queued_wrong,
+            "queue_precision": score.outcome_queue_precision,
+            "queue_precision_ci": Interval.as_list(score.outcome_queue_precision_ci),
+            "errors_caught": score.errors_caught,
+            "errors_caught_ci": Interval.as_list(score.errors_caught_ci),
+            "violations_caught_or_queued": score.violations_caught_or_queued,
+        },
     }

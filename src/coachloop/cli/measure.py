@@ -444,6 +444,14 @@ def eval_demo(
         f"chats scored on hold etiquette: {score.chats_with_hold_scored} of {score.chats}",
         highlight=False,
     )
+    out.print(
+        f"review queue, every outcome with a known truth ({score.judged_outcomes}, "
+        f"{score.wrong_outcomes} wrong): {score.queued_outcomes} queued, precision "
+        f"{fig(score.outcome_queue_precision, score.outcome_queue_precision_ci)}, errors caught "
+        f"{fig(score.errors_caught, score.errors_caught_ci)}; violations caught by the machine or "
+        f"the queue {score.violations_caught_or_queued} of {score.violations}",
+        highlight=False,
+    )
     table = Table(caption="[95% Wilson interval]; false flags: missed where the truth says it was done")
     for name in (
         "critical behaviour",

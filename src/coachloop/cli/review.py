@@ -67,15 +67,20 @@ def list_cmd(
     below: Annotated[
         float,
         typer.Option(
-            "--below", min=0.01, max=1.0, help="Critical outcomes less sure than this are in the queue."
+            "--below",
+            min=0.01,
+            max=1.0,
+            help="Critical outcomes that pass (met or not applicable) less sure than this are in the queue.",
         ),
     ] = REVIEW_CONFIDENCE,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many.")] = None,
     format: Annotated[ReportFormat, typer.Option("--format", help="table or json.")] = ReportFormat.table,
     db: DbOption = None,
 ) -> None:
-    """The queue: critical outcomes flagged by their detector or less sure than --below (0.7),
-    with no override in force, and every outcome an agent disputed that no one has set since."""
+    """The queue: outcomes flagged for review (the error model's choice: those likely to be
+    wrong, and critical passes on doubtful evidence), critical passes less sure than --below
+    (0.7), with no override in force, and every outcome an agent disputed that no one has
+    set since."""
     store = open_db(db)
     items = jobs.review_queue(
         store, threshold=below, rubric=rubric, behavior=behavior, agent=agent, reason=reason, limit=limit

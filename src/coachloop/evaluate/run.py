@@ -7,15 +7,17 @@ the interaction and the rubric, deterministic for the same input and rubric vers
 from __future__ import annotations
 
 from operator import attrgetter
+from typing import Literal
 
 from coachloop.detect.base import Conversation, Finding, Scope, noise_only
 from coachloop.detect.text import normalize_segments
 from coachloop.evaluate.compile import CompiledItem, CompiledRubric
+from coachloop.evaluate.confidence import ErrorModel, apply_error_model, default_error_model
 from coachloop.evaluate.score import score_results
 from coachloop.model import BehaviorResult, Evaluation, Interaction, Outcome, Speaker
 from coachloop.rubric.schema import Applicability, BehaviorSpec, Window
 
-__all__ = ["applies", "evaluate", "evaluate_prepared", "prepare", "scope_of"]
+__all__ = ["ErrorModelChoice", "applies", "evaluate", "evaluate_prepared", "prepare", "scope_of"]
 
 
 def applies(condition: Applicability | None, interaction: Interaction) -> bool:
@@ -108,8 +110,19 @@ def _find(item: CompiledItem, conv: Conversation, prior: dict[str, Finding]) -> 
 _UNSET = object()
 
 
-def evaluate(rubric: CompiledRubric, interaction: Interaction, input_hash: str | None = None) -> Evaluation:
-    return evaluate_prepared(rubric, prepare(rubric, interaction), input_hash)
+ErrorModelChoice = ErrorModel | None | Literal["default"]
+"""`"default"`: the shipped error model (`evaluate.confidence`); None: the detectors' own
+review flags, unchanged; or a given model."""
+
+
+def evaluate(
+    rubric: CompiledRubric,
+    interaction: Interaction,
+    input_hash: str | None = None,
+    *,
+    error_model: ErrorModelChoice = "default",
+) -> Evaluation:
+    return evaluate_prepared(rubric, prepare(rubric, interaction), input_hash, error_model=error_model)
 
 
 def evaluate_prepared(
@@ -117,9 +130,14 @@ def evaluate_prepared(
     conv: Conversation,
     input_hash: str | None = None,
     findings: dict[str, Finding] | None = None,
+    *,
+    error_model: ErrorModelChoice = "default",
 ) -> Evaluation:
     """`evaluate` on a conversation already prepared, which the live path reads again after;
-    `findings`, when given, is filled with every item's finding (events too)."""
+    `findings`, when given, is filled with every item's finding (events too).
+
+    Which outcomes carry a `review_reason` (and so enter the review queue) is decided by
+    the error model (`coachloop.evaluate.confidence`) from the detectors' findings."""
     interaction = conv.interaction
     prior: dict[str, Finding] = {} if findings is None else findings
     if interaction.utterances:
@@ -145,6 +163,10 @@ def evaluate_prepared(
         )
         for b in rubric.scored
     ]
+    model = default_error_model() if isinstance(error_model, str) else error_model
+    if model is not None and interaction.utterances:
+        detectors = {item.spec.id: item.spec.detect for item in rubric.items}
+        results = apply_error_model(model, results, detectors, interaction)
     scores = score_results(results)
     return Evaluation(
         interaction_id=interaction.id,

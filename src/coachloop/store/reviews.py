@@ -69,7 +69,10 @@ __all__ = [
 ]
 
 REVIEW_CONFIDENCE = 0.7
-"""A critical outcome the machine is less sure of than this goes to the review queue.
+"""(Equal to `coachloop.evaluate.confidence.UNSURE_CONFIDENCE`, which the store does not
+import: that would load the detectors.) A critical outcome that passes (met or not applicable) and that the machine is less sure
+of than this goes to the review queue (a missed one auto-fails loudly; whether it is
+wrong is the error model's call, through `review_reason`).
 
 The detectors' own figures: a phrase missed is 0.8, a prohibited-language check that found
 nothing 0.85, an order rule inherits the lower of its two parts; a semantic match near its
@@ -86,9 +89,11 @@ class QueueReason(StrEnum):
     """Why an outcome is in the review queue."""
 
     FLAGGED = "flagged"
-    """A critical outcome whose detector set `review_reason` (weak evidence)."""
+    """An outcome with a `review_reason`: the error model puts its chance of being wrong at
+    or above its threshold (lower for critical behaviours). Evaluations stored before the
+    error model carry the detectors' own flags there."""
     LOW_CONFIDENCE = "low-confidence"
-    """A critical outcome with confidence below the threshold."""
+    """A critical outcome that passes (met or not applicable) with confidence below the threshold."""
     DISPUTED = "disputed"
     """An agent disputed it and no override has been recorded since."""
 
@@ -457,13 +462,16 @@ class ReviewMethods(ABC):
     ) -> list[QueueItem]:
         """Outcomes a person should look at, by interaction, rubric and behaviour.
 
-        Critical outcomes flagged by their detector (`review_reason`) or less sure than
+        Outcomes flagged for review (`review_reason`: the error model's choice, see
+        `coachloop.evaluate.confidence`) and critical outcomes that pass less sure than
         `threshold`, with no override in force; and every outcome with an open dispute.
         """
         br, i, d = behavior_results, interactions, reviews
         cur = current_overrides()
         flagged = br.c.review_reason.is_not(None)
-        unsure = br.c.confidence < threshold
+        unsure = and_(
+            br.c.critical.is_(True), br.c.confidence < threshold, br.c.outcome != Outcome.MISSED.value
+        )
         needs: ColumnElement[bool]
         if reason is QueueReason.FLAGGED:
             needs = flagged
@@ -478,7 +486,7 @@ class ReviewMethods(ABC):
                     cur, and_(*(br.c[k] == cur.c[k] for k in _KEY))
                 )
             )
-            .where(br.c.critical.is_(True), needs, cur.c.review_id.is_(None))
+            .where(needs, cur.c.review_id.is_(None))
         )
         dispute_query = (
             select(d).join(i, i.c.id == d.c.interaction_id).where(_open_disputes()).order_by(d.c.id)
@@ -533,9 +541,9 @@ class ReviewMethods(ABC):
 
 def _queue_item(row: RowMapping, disputes: list[Review], threshold: float) -> QueueItem:
     reasons: list[QueueReason] = []
-    if row["critical"] and row["review_reason"] is not None:
+    if row["review_reason"] is not None:
         reasons.append(QueueReason.FLAGGED)
-    if row["critical"] and row["confidence"] < threshold:
+    if row["critical"] and row["confidence"] < threshold and row["outcome"] != Outcome.MISSED.value:
         reasons.append(QueueReason.LOW_CONFIDENCE)
     if disputes:
         reasons.append(QueueReason.DISPUTED)
