@@ -120,7 +120,6 @@ class CueMatcher:
         import numpy as np
 
         encoder = self.encoder
-        positive, negative = embedded_examples(self._vectors, encoder, self.examples, self.negatives)
         if self.cue.sentences:
             utterances = conv.interaction.utterances
             split = [sentences(utterances[p].text) for p in positions]
@@ -130,12 +129,7 @@ class CueMatcher:
             owner = list(range(len(positions)))
             cache = embed_positions(conv, positions, encoder)
             stacked = np.stack([cache[p] for p in positions])
-        sims = stacked @ positive.T
-        best, which = sims.max(axis=1), sims.argmax(axis=1)
-        if negative is not None:
-            near_miss = (stacked @ negative.T).max(axis=1)
-        else:
-            near_miss = np.full(len(owner), -1.0, dtype=np.float32)
+        best, which, near_miss = self.similarities(stacked)
         # Per utterance, its best sentence.
         out: dict[int, tuple[int, float, str, bool]] = {}
         for row, i in enumerate(owner):
@@ -143,6 +137,22 @@ class CueMatcher:
             if i not in out or score > out[i][1]:
                 out[i] = (positions[i], score, self.examples[int(which[row])], bool(near_miss[row] >= score))
         return [out[i] for i in sorted(out)]
+
+    def similarities(
+        self, vectors: NDArray[np.float32]
+    ) -> tuple[NDArray[np.float32], NDArray[np.intp], NDArray[np.float32]]:
+        """Per row of `vectors` (sentences embedded by `self.encoder`): the best similarity
+        to the examples, which example gave it, and the best similarity to the negatives
+        (-1 without negatives). The cue needs `examples`."""
+        import numpy as np
+
+        positive, negative = embedded_examples(self._vectors, self.encoder, self.examples, self.negatives)
+        sims = vectors @ positive.T
+        if negative is not None:
+            near_miss = (vectors @ negative.T).max(axis=1)
+        else:
+            near_miss = np.full(len(vectors), -1.0, dtype=np.float32)
+        return sims.max(axis=1), sims.argmax(axis=1), near_miss
 
     def find(self, conv: Conversation, positions: Sequence[int]) -> tuple[list[CueMatch], CueMatch | None]:
         """(matches in utterance order, the best weak match when nothing matched).
