@@ -1,10 +1,11 @@
-"""Complaint wording the frustration cues had missed, and a banking term that is no threat."""
+"""Complaint wording the frustration cues had missed, a banking term that is no threat, and
+British emphasis that is no complaint."""
 
 from __future__ import annotations
 
 import pytest
 
-from coachloop.language.sentiment import frustration
+from coachloop.language.sentiment import assess_many, distress, frustration, score
 
 
 @pytest.mark.parametrize(
@@ -25,3 +26,11 @@ def test_complaint_wording_is_a_frustration_cue(text: str) -> None:
 def test_power_of_attorney_is_a_banking_request_not_a_legal_threat() -> None:
     assert frustration("i'd like to add a power of attorney to my dad's account") == 0.0
     assert frustration("my attorney will hear about this") >= 0.6
+
+
+
+def test_bloody_emphasises_what_follows_instead_of_being_a_complaint() -> None:
+    assert score("that's bloody brilliant, thank you") > 0.3
+    assert frustration("this is bloody ridiculous") >= 0.6
+    assert frustration("what the bloody hell is going on with my account") >= 0.6
+    assert distress(assess_many(["bloody hell, i never expected that, cheers"])[0]) < 0.6
