@@ -120,3 +120,17 @@ def test_catalogue_settings_are_validated(tmp_path: Path) -> None:
     catalogue = load_catalogue(ok)
     assert catalogue.margin == 0.1 and catalogue.semantic
     assert found(catalogue, "thanks a lot") == []
+
+
+def test_a_phrase_said_in_a_near_miss_sentence_is_held_back() -> None:
+    article = Article(
+        id="refund",
+        title="Refund",
+        phrases=["charged twice"],
+        examples=["I was charged twice for the same thing"],
+        negatives=["I got charged twice a while ago but you sorted it out, thanks"],
+    )
+    text = "i got charged twice back in march but you sorted it out straight away, thanks"
+    assert found(Catalogue([article.model_copy(update={"negatives": []})]), text) == ["refund"]
+    assert found(Catalogue([article]), text) == []
+    assert found(Catalogue([article]), "i've been charged twice for my gym") == ["refund"]
