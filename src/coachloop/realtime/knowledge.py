@@ -151,14 +151,13 @@ def _negated(normalized: str, start: int) -> bool:
 class _Compiled:
     article: Article
     words: CueMatcher
-    """The article's phrases, regexes and `unless` words (each a lexicon of its own)."""
+    """The article's phrases and regexes: the precise path."""
     unless: CueMatcher | None
     meaning: CueMatcher | None
     """Examples against the article's negatives and the catalogue's shared ones."""
     own: CueMatcher | None
     """Examples against the article's own negatives only (the veto of a phrase hit)."""
     threshold: float
-
 
 
 class Catalogue:
@@ -239,11 +238,11 @@ class Catalogue:
                 found[c.article.id] = KnowledgeMatch(c.article, said[0].matched)
         semantic = [c for c in wanted if c.meaning is not None]
         if semantic:
-            for m in self._by_meaning(text, semantic, vetoing=set(found)):
-                if m.article.id in found and m.score < 0:
-                    del found[m.article.id]  # a phrase said in a sentence that is a near miss
-                elif m.score >= 0:
-                    found.setdefault(m.article.id, m)
+            matches, vetoed = self._by_meaning(text, semantic, phrased=set(found))
+            for article_id in vetoed:
+                del found[article_id]  # a phrase said in a sentence that is a near miss
+            for m in matches:
+                found.setdefault(m.article.id, m)
         out = []
         for c in wanted:
             hit = found.get(c.article.id)
@@ -251,23 +250,27 @@ class Catalogue:
                 out.append(hit)
         return out
 
-    def _by_meaning(self, text: str, compiled: list[_Compiled], vetoing: set[str]) -> list[KnowledgeMatch]:
-        """Matches by meaning (score >= 0), and vetoes (score -1) of the phrase hits in
-        `vetoing` whose best sentence is closer to one of the article's own negatives."""
+    def _by_meaning(
+        self, text: str, compiled: list[_Compiled], phrased: set[str]
+    ) -> tuple[list[KnowledgeMatch], set[str]]:
+        """The articles the utterance's sentences call for by meaning, and the articles of
+        `phrased` (found by a phrase) whose best sentence is closer to one of the article's
+        own negatives than to its examples."""
         import numpy as np
 
         parts = sentences(text)
         vectors = self.encoder.encode(parts)
         scored = [c.meaning.similarities(vectors) for c in compiled if c.meaning is not None]
         best = np.stack([s[0] for s in scored])  # article x sentence
-        out: list[KnowledgeMatch] = []
+        vetoed: set[str] = set()
         for c in compiled:
-            if c.article.id not in vetoing or c.own is None:
+            if c.article.id not in phrased or c.own is None:
                 continue
             sims, _, own_negative = c.own.similarities(vectors)
             top = int(sims.argmax())
             if own_negative[top] >= sims[top]:
-                out.append(KnowledgeMatch(c.article, "near miss", -1.0))
+                vetoed.add(c.article.id)
+        out: list[KnowledgeMatch] = []
         for j in range(len(parts)):
             order = np.argsort(-best[:, j])
             first = int(order[0])
@@ -279,7 +282,7 @@ class Catalogue:
                 continue
             example = c.article.examples[int(which[j])]
             out.append(KnowledgeMatch(c.article, f"similar to '{example}' ({score:.2f})", score))
-        return out
+        return out, vetoed
 
 
 def example_catalogue_path() -> Path:
