@@ -134,3 +134,9 @@ def test_a_phrase_said_in_a_near_miss_sentence_is_held_back() -> None:
     assert found(Catalogue([article.model_copy(update={"negatives": []})]), text) == ["refund"]
     assert found(Catalogue([article]), text) == []
     assert found(Catalogue([article]), "i've been charged twice for my gym") == ["refund"]
+
+
+def test_hinglish_needs_are_found_by_their_phrases_and_found_again_cancels(catalogue: Catalogue) -> None:
+    assert found(catalogue, "mera card kho gaya hai") == ["lost_or_stolen_card"]
+    assert found(catalogue, "card kho gaya tha par mil gaya") == []
+    assert found(catalogue, "mujhe refund chahiye") == ["refund_policy"]
