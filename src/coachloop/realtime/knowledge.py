@@ -34,7 +34,8 @@ an issue resolved in the same breath or ruled out, someone else's problem).
 
 `phrases` and `regex` are the precise path: matched on the normalised utterance (lower
 case, no punctuation, "can't" -> "cant") at word boundaries, they need no threshold or
-margin, but the article's own negatives still veto them ("I haven't lost my card").
+margin; a negation in the few words before ("I haven't lost my card") or a sentence clearly
+closer to one of the article's own negatives (`PHRASE_VETO_MARGIN`) takes them back.
 `unless` vetoes both paths. An article needs `examples`, `phrases` or `regex`.
 
 Write examples as customers state the *need*, in several words and languages the encoder
@@ -145,6 +146,13 @@ def _negated(normalized: str, start: int) -> bool:
     simplest rule)."""
     before = normalized[:start].split()[-NEGATION_WINDOW:]
     return any(w in _NEGATIONS for w in before)
+
+
+PHRASE_VETO_MARGIN = 0.05
+"""How much closer to one of the article's own negatives than to its examples a sentence
+must be for its phrase hit not to count: a phrase is precise, so only a clear near miss
+overrides it (the encoder puts "I lost my card, third time calling" about as near to
+"I lost my card a long time ago but that was sorted" as to "I lost my card")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +276,7 @@ class Catalogue:
                 continue
             sims, _, own_negative = c.own.similarities(vectors)
             top = int(sims.argmax())
-            if own_negative[top] >= sims[top]:
+            if own_negative[top] >= sims[top] + PHRASE_VETO_MARGIN:
                 vetoed.add(c.article.id)
         out: list[KnowledgeMatch] = []
         for j in range(len(parts)):
