@@ -11,9 +11,13 @@ server's own part (receiving the frame to sending the ack).
 
 Two configurations:
   lexical   - the shipped `general` rubric (phrase, regex, order, prohibited, hold ...),
-              knowledge catalogue on, sentiment prompts off;
+              the knowledge catalogue's phrases only (its `examples` and `negatives`
+              removed, so nothing is embedded), sentiment prompts off;
   semantic  - three `semantic` behaviours (MiniLM int8 embedding of every agent turn)
-              plus `responds_to_frustration`, sentiment prompts and knowledge on.
+              plus `responds_to_frustration`, sentiment prompts and the shipped knowledge
+              catalogue, matched by meaning (every customer sentence embedded). Customer
+              turns are made unique too in this arm, so the knowledge encoder pays for
+              new text as it would on real traffic.
 Then, with the semantic configuration, the concurrency is raised step by step until p99
 crosses 150 ms (each step `--step-seconds` long).
 
@@ -46,10 +50,12 @@ from typing import Any
 
 import httpx
 import numpy as np
+import yaml
 
 from benchmarks.workload import make_calls
 from coachloop.jobs.live import create_user
 from coachloop.model import Interaction, Speaker, Utterance
+from coachloop.realtime.knowledge import example_catalogue_path
 from coachloop.realtime.replay import replay
 from coachloop.store import open_store
 
@@ -108,15 +114,19 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def paced_calls(n: int, seconds: float, seed: int, prefix: str) -> list[Interaction]:
-    """Synthetic calls of about `seconds`, one turn every 2-4 s, agent turns unique."""
+def paced_calls(
+    n: int, seconds: float, seed: int, prefix: str, *, unique_customer: bool = False
+) -> list[Interaction]:
+    """Synthetic calls of about `seconds`, one turn every 2-4 s, agent turns unique (and
+    customer turns with `unique_customer`)."""
     turns = max(4, int(seconds / 3))
     rng = random.Random(seed)
     out = []
     for c, call in enumerate(make_calls(n, turns=turns, seed=seed)):
         clock, utts = 0.0, []
         for u in call.utterances:
-            text = f"{u.text} (call {c} turn {u.index})" if u.speaker is Speaker.AGENT else u.text
+            unique = u.speaker is Speaker.AGENT or unique_customer
+            text = f"{u.text} (call {c} turn {u.index})" if unique else u.text
             utts.append(Utterance(u.index, u.speaker, text, round(clock, 2), round(clock + 1.5, 2)))
             clock += rng.uniform(2.0, 4.0)
         out.append(replace(call, id=f"{prefix}{c:05d}", utterances=utts, team=f"t{c % 10}"))
@@ -135,7 +145,16 @@ class Server:
             rubric.write_text(SEMANTIC_RUBRIC)
             cmd += ["--rubric", str(rubric)]
         else:
-            cmd += ["--no-sentiment"]
+            # Lexical only: the shipped catalogue's phrases, without its examples.
+            phrases_only = tmp / "knowledge_phrases.yaml"
+            doc = yaml.safe_load(example_catalogue_path().read_text())
+            doc.pop("negatives", None)
+            for article in doc["articles"]:
+                article.pop("examples", None)
+                article.pop("negatives", None)
+            phrases_only.write_text(yaml.safe_dump(doc))
+            cmd += ["--no-sentiment", "--knowledge", str(phrases_only)]
+        self.mode = mode
         self.rubric = "bench_live_semantic" if mode == "semantic" else "general"
         # The server's log goes to a file: a pipe nobody reads fills up and stalls the server.
         self.log = tmp / f"{mode}.log"
@@ -180,7 +199,7 @@ def run(server: Server, sessions: int, seconds: float, seed: int, tag: str, soak
         n = int(sessions * soak_minutes * 60 / call_seconds)
     else:
         call_seconds, n = seconds, sessions
-    calls = paced_calls(n, call_seconds, seed, f"{tag}-")
+    calls = paced_calls(n, call_seconds, seed, f"{tag}-", unique_customer=server.mode == "semantic")
     result = replay(calls, server.base, server.token, speed=1.0, concurrency=sessions, rubric=server.rubric,
                     ramp_seconds=4.0)
     stop.set()

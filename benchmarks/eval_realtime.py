@@ -12,8 +12,9 @@ Targets (issue 14): precision >= 0.90 and recall >= 0.80 per prompt kind. The de
 is not held out: the rubric, the catalogue and the calls were written by the same person
 at the same time, so read its figures as a check that the rules do what they say on the
 traps. `--set eval/realtime/heldout` scores 50 calls written without seeing the
-detectors (its README has the figures); production precision comes from the stored
-agent feedback.
+detectors, measured once held out and used for development since (its README has both
+figures); `--set eval/realtime/heldout2` is the fresh held-out set. Production precision
+comes from the stored agent feedback.
 
 Run: .venv/bin/python -m benchmarks.eval_realtime [--json] [--set eval/realtime/heldout]
 """

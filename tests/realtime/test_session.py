@@ -179,5 +179,5 @@ def test_catalogue_errors_name_the_file_and_key(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"kb.yaml:5 articles\[0\].colour: unknown key"):
         load_catalogue(bad)
     bad.write_text("articles:\n  - id: x\n    title: X\n")
-    with pytest.raises(ConfigError, match="needs `phrases` or `regex`"):
+    with pytest.raises(ConfigError, match="needs `examples`, `phrases` or `regex`"):
         load_catalogue(bad)

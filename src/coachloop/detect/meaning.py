@@ -117,7 +117,6 @@ class CueMatcher(EncoderUser):
         import numpy as np
 
         encoder = self.encoder
-        positive, negative = embedded_examples(self._vectors, encoder, self.examples, self.negatives)
         if self.cue.sentences:
             by_position = embed_sentences(conv, positions, encoder, sentences)
             blocks = [by_position[p] for p in positions]
@@ -127,12 +126,7 @@ class CueMatcher(EncoderUser):
             owner = list(range(len(positions)))
             cache = embed_positions(conv, positions, encoder)
             stacked = np.stack([cache[p] for p in positions])
-        sims = stacked @ positive.T
-        best, which = sims.max(axis=1), sims.argmax(axis=1)
-        if negative is not None:
-            near_miss = (stacked @ negative.T).max(axis=1)
-        else:
-            near_miss = np.full(len(owner), -1.0, dtype=np.float32)
+        best, which, near_miss = self.similarities(stacked)
         # Per utterance, its best sentence.
         out: dict[int, tuple[int, float, str, bool]] = {}
         for row, i in enumerate(owner):
@@ -153,6 +147,22 @@ class CueMatcher(EncoderUser):
         if any(m.hit is not None for m in found):
             return MET_CONFIDENCE
         return met_confidence(found[0].score, self.cue.threshold)
+
+    def similarities(
+        self, vectors: NDArray[np.float32]
+    ) -> tuple[NDArray[np.float32], NDArray[np.intp], NDArray[np.float32]]:
+        """Per row of `vectors` (sentences embedded by `self.encoder`): the best similarity
+        to the examples, which example gave it, and the best similarity to the negatives
+        (-1 without negatives). The cue needs `examples`."""
+        import numpy as np
+
+        positive, negative = embedded_examples(self._vectors, self.encoder, self.examples, self.negatives)
+        sims = vectors @ positive.T
+        if negative is not None:
+            near_miss = (vectors @ negative.T).max(axis=1)
+        else:
+            near_miss = np.full(len(vectors), -1.0, dtype=np.float32)
+        return sims.max(axis=1), sims.argmax(axis=1), near_miss
 
     def find(self, conv: Conversation, positions: Sequence[int]) -> tuple[list[CueMatch], CueMatch | None]:
         """(matches in utterance order, the best weak match when nothing matched).

@@ -144,13 +144,13 @@ CUES_EN: tuple[Cue, ...] = (
     _cue("switch_banks", 0.7, "banks bank elsewhere business", r" (?:switch|switching|move|moving|take|taking) (?:my (?:money|business|account|accounts) )?(?:to another bank|elsewhere|banks) "),
     _cue("close_account", 0.4, "account accounts", r" (?:close|cancel|closing|cancelling|canceling) (?:my |all my |this )?accounts? "),
     _cue("escalate", 0.7, "escalate escalated escalating escalation", r" escalat\w* "),
-    _cue("legal", 0.8, "lawyer attorney ombudsman legal sue suing regulator report", r" (?:lawyer|attorney|ombudsman|legal action|sue you|suing|regulator|report you) "),
+    _cue("legal", 0.8, "lawyer attorney ombudsman legal sue suing regulator report", r" (?:lawyer|(?<!power of )attorney|ombudsman|legal action|sue you|suing|regulator|report you) "),
     # Exasperation.
-    _cue("exasperated", 0.7, "ridiculous unacceptable outrageous absurd pathetic useless incompetent unbelievable insane disgraceful disgusting appalling shocking laughable infuriating frustrating frustrated furious livid", r" (?:ridiculous|unacceptable|outrageous|absurd|pathetic|useless|incompetent|unbelievable|insane|disgraceful|disgusting|appalling|shocking|laughable|infuriating|frustrating|frustrated|furious|livid) "),
-    _cue("fed_up", 0.8, "fed sick tired enough", r" (?:fed up|sick (?:and tired )?of|tired of|had enough|enough is enough|had it with) "),
+    _cue("exasperated", 0.7, "ridiculous unacceptable outrageous absurd pathetic useless incompetent unbelievable insane disgraceful disgusting appalling shocking laughable infuriating frustrating frustrated furious livid seething fuming humiliating", r" (?:ridiculous|unacceptable|outrageous|absurd|pathetic|useless|incompetent|unbelievable|insane|disgraceful|disgusting|appalling|shocking|laughable|infuriating|frustrating|frustrated|furious|livid|seething|fuming|humiliating) "),
+    _cue("fed_up", 0.8, "fed sick tired enough tether wits", r" (?:fed up|sick (?:and tired )?of|tired of|had enough|enough is enough|had it with|end of my tether|at my wits end) "),
     _cue("waste_of_time", 0.7, "waste wasting wasted", r" (?:waste|wasting|wasted) (?:of )?(?:my |our |your )?(?:time|whole day|morning|afternoon|hours?) "),
-    _cue("joke", 0.6, "joke kidding joking serious", r" (?:this|it|that|thats|its) (?:is )?(?:a |such a |an absolute )?joke | are you (?:kidding|joking|serious) | (?:must|gotta|got to) be (?:kidding|joking) | youre (?:kidding|joking) "),
-    _cue("disbelief", 0.6, "believe going hell heck hard always", r" (?:i cant believe|i can not believe|i cannot believe|what is going on|whats going on|what the (?:hell|heck)|why is this so hard|why (?:is|does) (?:this|it) always) "),
+    _cue("joke", 0.6, "joke kidding joking serious", r" (?:this|it|that|thats|its) (?:is )?(?:a |such a |an absolute |a complete |a total )?joke | are you (?:kidding|joking|serious) | (?:must|gotta|got to) be (?:kidding|joking) | youre (?:kidding|joking) "),
+    _cue("disbelief", 0.6, "believe going hell heck hard always", r" (?:i cant believe|i can not believe|i cannot believe|what is going on|whats going on|what the (?:bloody )?(?:hell|heck)|why is this so hard|why (?:is|does) (?:this|it) always) "),
     _cue("bad_service", 0.6, "worst terrible horrible awful poor lousy bad", r" (?:worst|terrible|horrible|awful|poor|lousy|bad) (?:service|customer service|bank|experience|support) "),
 )  # fmt: skip
 CUES_HI: tuple[Cue, ...] = (

@@ -84,6 +84,8 @@ CONTACT_CENTER_EN: tuple[tuple[str, float, str], ...] = (
     ("number", 0.0, '"card number", "phone number"'),
     ("miss", 0.0, 'the honorific ("miss miller"); missing a payment is "missed"'),
     ("value", 0.0, '"account value", "value of the transfer"'),
+    ("bloody", 0.0, 'British emphasis of what follows ("bloody brilliant", "bloody ridiculous"), no feeling of its own'),
+    ("bloody hell", -1.0, "an exclamation of surprise as often as of anger"),
 )
 
 # (term, valence, English gloss)
