@@ -9,7 +9,7 @@ with the number of contacts.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -116,10 +116,47 @@ class MetricsQuery:
 
 
 @dataclass(slots=True)
+class _Columns:
+    """Every KPI's figures for every row of a table, as columns (None where there is none)."""
+
+    ids: list[str]
+    values: dict[str, list[float | None]]
+    counts: dict[str, list[int]]
+    bounds: dict[str, list[tuple[float, float] | None]]
+    shrunk: dict[str, list[float | None]]
+    uncertain: dict[str, list[bool]]
+
+
+class _RowKpis(Mapping[str, Estimate]):
+    """One row's KPIs read from the table's columns: an `Estimate` is made when it is read,
+    so a table of a million cells costs nothing until someone looks at them."""
+
+    __slots__ = ("_at", "_columns")
+
+    def __init__(self, columns: _Columns, at: int) -> None:
+        self._columns = columns
+        self._at = at
+
+    def __getitem__(self, kpi_id: str) -> Estimate:
+        c, n = self._columns, self._at
+        values = c.values[kpi_id]  # KeyError for a KPI the table does not have
+        shrunk = c.shrunk.get(kpi_id)
+        if shrunk is None:
+            return Estimate(values[n], c.counts[kpi_id][n], c.bounds[kpi_id][n])
+        return Estimate(values[n], c.counts[kpi_id][n], c.bounds[kpi_id][n], shrunk[n], c.uncertain[kpi_id][n])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns.ids)
+
+    def __len__(self) -> int:
+        return len(self._columns.ids)
+
+
+@dataclass(slots=True)
 class MetricRow:
     keys: dict[str, Any]
     """Output key name (agent_id, week, ...) -> value."""
-    kpis: dict[str, Estimate] = field(default_factory=dict)
+    kpis: Mapping[str, Estimate] = field(default_factory=dict)
     """KPI id -> estimate; family members as `family.member` (behavior_pass_rate.greet)."""
 
     def as_dict(self) -> dict[str, Any]:
@@ -544,7 +581,7 @@ def _table(
     size = len(order)
     ids = [k for k in KPIS if k in plain] + sorted(k for k in sums if "." in k)
     pools = _pools(facts, by, order) if facts is not None else None
-    columns: list[tuple[str, list[Any], list[Any], list[Any], list[Any], list[Any] | None, list[Any] | None]] = []
+    columns = _Columns(ids, {}, {}, {}, {}, {})
     for kpi_id in ids:
         kind = KPIS[kpi_id.partition(".")[0]].kind
         a, b, c = np.zeros(size), np.zeros(size), np.zeros(size)
@@ -553,26 +590,22 @@ def _table(
             idx = np.fromiter((position[k] for k in got.keys), dtype=np.intp, count=len(got.keys))
             a[idx], b[idx], c[idx] = got.a, got.b, got.c
         value, n, low, high = _figures(kind, a, b, c)
-        shrunk: list[Any] | None = None
-        uncertain: list[Any] | None = None
         if pools is not None and kind in ("rate", "mean"):
-            shrunk_col = _shrink(kind, a, b, c, value, pools)
-            shrunk = [None if v != v else v for v in shrunk_col.tolist()]
-            uncertain = uncertain_flags(kind, value, n, low, high).tolist()
-        values = [None if v != v else v for v in value.tolist()]
-        bounds = [
+            columns.shrunk[kpi_id] = _optional(_shrink(kind, a, b, c, value, pools))
+            columns.uncertain[kpi_id] = uncertain_flags(kind, value, n, low, high).tolist()
+        columns.values[kpi_id] = _optional(value)
+        columns.counts[kpi_id] = n.astype(np.int64).tolist()
+        columns.bounds[kpi_id] = [
             None if lo != lo or hi != hi else (lo, hi) for lo, hi in zip(low.tolist(), high.tolist(), strict=True)
         ]
-        columns.append((kpi_id, values, n.astype(np.int64).tolist(), bounds, [], shrunk, uncertain))
-    rows = [MetricRow({GROUPINGS[g]: v for g, v in zip(by, key, strict=True)}) for key in order]
-    for kpi_id, values, counts, bounds, _, shrunk, uncertain in columns:
-        if shrunk is not None and uncertain is not None:
-            for row, v, k, ci, s, u in zip(rows, values, counts, bounds, shrunk, uncertain, strict=True):
-                row.kpis[kpi_id] = Estimate(v, k, ci, s, u)
-        else:
-            for row, v, k, ci in zip(rows, values, counts, bounds, strict=True):
-                row.kpis[kpi_id] = Estimate(v, k, ci)
-    return rows
+    return [
+        MetricRow({GROUPINGS[g]: v for g, v in zip(by, key, strict=True)}, _RowKpis(columns, n))
+        for n, key in enumerate(order)
+    ]
+
+
+def _optional(column: Any) -> list[float | None]:
+    return [None if v != v else v for v in column.tolist()]
 
 
 def _agent_teams(run: Run) -> dict[str, str | None]:
