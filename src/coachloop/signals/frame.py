@@ -20,15 +20,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, Float, Select, and_, case, cast, func, literal, select
+from sqlalchemy import Connection, Select, and_, case, func, select
 
+from coachloop.metrics.snapshot import caller_rating, compile_duck, frustration_peaks, insight_language
 from coachloop.model import Outcome
 from coachloop.store.reviews import effective_outcomes
 from coachloop.store.tables import agents, evaluations, interactions
+
+if TYPE_CHECKING:
+    from coachloop.metrics.snapshot import Columnar
 
 __all__ = ["REPEAT_WINDOW", "CallFrame", "behavior_outcomes", "load_frame"]
 
@@ -94,13 +98,6 @@ def behavior_outcomes(rubric: str | None) -> Select[Any]:
     ).where(e.c.outcome != str(Outcome.NOT_APPLICABLE))
 
 
-def _peaks(conn: Connection) -> Any:
-    path = evaluations.c.insights["sentiment"]["frustration_peaks"]
-    if conn.dialect.name == "postgresql":
-        return func.jsonb_array_length(path)
-    return func.json_array_length(evaluations.c.insights, "$.sentiment.frustration_peaks")
-
-
 def _period(query: Select[Any], since: datetime | None, until: datetime | None) -> Select[Any]:
     if since is not None:
         query = query.where(interactions.c.started_at >= since)
@@ -155,20 +152,21 @@ def load_frame(
     rubric: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    columnar: Columnar | None = None,
 ) -> CallFrame:
-    """Read every evaluated call of the period (all rubrics, or one) and its outcomes."""
+    """Read every evaluated call of the period (all rubrics, or one) and its outcomes;
+    with `columnar` (a fresh snapshot, see `metrics.snapshot`) from there, as columns."""
+    if columnar is not None:
+        return _load_columnar(columnar, rubric, since, until)
     team = func.coalesce(agents.c.team, interactions.c.team)
-    insights = evaluations.c.insights
     reason = func.coalesce(interactions.c.contact_reason, evaluations.c.reason_label)
-    language = func.coalesce(interactions.c.language, insights["language"].as_string())
+    language = func.coalesce(interactions.c.language, insight_language())
     handle = (
         interactions.c.talk_seconds
         + func.coalesce(interactions.c.hold_seconds, 0.0)
         + func.coalesce(interactions.c.acw_seconds, 0.0)
     )
-    rating = cast(interactions.c.survey_ratings["caller_rating"].as_float(), Float) / func.coalesce(
-        interactions.c.survey_scale["caller_rating"].as_float(), literal(10.0)
-    )
+    rating = caller_rating()
     query = (
         select(
             interactions.c.id,
@@ -183,7 +181,7 @@ def load_frame(
             handle,
             interactions.c.csat,
             rating,
-            _peaks(conn),
+            frustration_peaks(conn.dialect.name),
             evaluations.c.score,
             agents.c.hire_date,
         )
@@ -270,3 +268,112 @@ def _load_outcomes(
     dup[1:] = (call[1:] == call[:-1]) & (behavior[1:] == behavior[:-1])
     critical = frozenset(str(b) for b in np.unique(np.array(beh, dtype=object)[np.array(crit, dtype=bool)]))
     return call[~dup], behavior[~dup], met_arr[~dup], critical
+
+
+# -- the same frame from the columnar snapshot -----------------------------------------------------
+
+_CALLS = """
+CREATE OR REPLACE TEMP TABLE frame_calls AS
+SELECT i.id, coalesce(i.agent_id, '') AS agent, coalesce(a.team, i.team, '') AS team,
+  coalesce(i.queue, '') AS queue, coalesce(i.contact_reason, e.reason_label, '') AS reason,
+  coalesce(i.language, e.insight_language, '') AS language, coalesce(i.channel, '') AS channel,
+  coalesce(i.customer_id, '') AS customer,
+  CAST(epoch_us(i.started_at) AS DOUBLE) / 1000000.0 AS started,
+  coalesce(i.talk_seconds + coalesce(i.hold_seconds, 0.0) + coalesce(i.acw_seconds, 0.0), 'NaN'::DOUBLE) AS handle,
+  coalesce(i.csat, 'NaN'::DOUBLE) AS csat,
+  coalesce(i.caller_rating, 'NaN'::DOUBLE) AS rating,
+  coalesce(CAST(e.frustration_peaks AS DOUBLE), 'NaN'::DOUBLE) AS frustration,
+  coalesce(e.score, 'NaN'::DOUBLE) AS score,
+  coalesce((CAST(epoch_us(i.started_at) AS DOUBLE) / 1000000.0
+            - CAST(epoch_us(CAST(a.hire_date AS TIMESTAMP)) AS DOUBLE) / 1000000.0) / 86400, 'NaN'::DOUBLE)
+    AS tenure_days,
+  i.started_at AS started_at, e.rubric AS rubric
+FROM interactions i JOIN evaluations e ON e.interaction_id = i.id LEFT JOIN agents a ON a.id = i.agent_id
+WHERE i.started_at IS NOT NULL {where}
+QUALIFY row_number() OVER (PARTITION BY i.id ORDER BY e.rubric) = 1
+"""
+_ORDERED = """
+CREATE OR REPLACE TEMP TABLE frame_rows AS
+SELECT *, CAST(row_number() OVER (ORDER BY started_at, id) - 1 AS BIGINT) AS n FROM frame_calls
+"""
+_COLUMNS = (
+    "id, agent, team, queue, reason, language, channel, customer, started, handle, csat, rating, "
+    "frustration, score, tenure_days"
+)
+
+
+def _naive_utc(value: datetime) -> datetime:
+    """As the store's `UTCDateTime` binds it: aware to UTC, naive taken as UTC already."""
+    return value if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _load_columnar(
+    columnar: Columnar, rubric: str | None, since: datetime | None, until: datetime | None
+) -> CallFrame:
+    """`load_frame` on the snapshot: the same calls, order and definitions, read as columns."""
+    con = columnar.con
+    where, params = [], []
+    for clause, value in (("e.rubric = ?", rubric), ("i.started_at >= ?", since), ("i.started_at < ?", until)):
+        if value is not None:
+            where.append(clause)
+            params.append(_naive_utc(value) if isinstance(value, datetime) else value)
+    con.execute(_CALLS.format(where="".join(f" AND {w}" for w in where)), params)
+    con.execute(_ORDERED)
+    c = con.execute(f"SELECT {_COLUMNS} FROM frame_rows ORDER BY n").fetchnumpy()
+    last = con.execute("SELECT CAST(epoch_us(max(started_at)) AS DOUBLE) / 1000000.0 FROM interactions").fetchone()
+    strs = {k: np.asarray(c[k], dtype=object) for k in ("id", "agent", "team", "queue", "reason", "language", "channel", "customer")}
+    floats = {k: np.asarray(c[k], dtype=np.float64) for k in ("started", "handle", "csat", "rating", "frustration", "score", "tenure_days")}
+    # Outcomes as the snapshot's copy of `effective_outcomes` has them, numbered by call row.
+    sub = behavior_outcomes(rubric).subquery("outcomes")
+    sql, oparams = compile_duck(select(sub.c.interaction_id, sub.c.behavior_id, sub.c.met, sub.c.critical))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE frame_outcomes AS {sql}", oparams)
+    names = [r[0] for r in con.execute("SELECT DISTINCT behavior_id FROM frame_outcomes ORDER BY 1").fetchall()]
+    critical = frozenset(
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT o.behavior_id FROM frame_outcomes o JOIN interactions i ON i.id = o.interaction_id "
+            "WHERE o.critical AND i.started_at IS NOT NULL"
+            + "".join(f" AND {w}" for w in where if w.startswith("i."))
+            ,
+            [p for w, p in zip(where, params, strict=True) if w.startswith("i.")],
+        ).fetchall()
+    )
+    o = con.execute(
+        "SELECT f.n AS call, b.code AS behavior, CAST(o.met AS BOOLEAN) AS met "
+        "FROM frame_outcomes o JOIN frame_rows f ON f.id = o.interaction_id "
+        "JOIN (SELECT behavior_id, CAST(row_number() OVER (ORDER BY behavior_id) - 1 AS BIGINT) AS code "
+        "      FROM (SELECT DISTINCT behavior_id FROM frame_outcomes)) b ON b.behavior_id = o.behavior_id "
+        "ORDER BY f.n, b.code"
+    ).fetchnumpy()
+    for table in ("frame_calls", "frame_rows", "frame_outcomes"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    call = np.asarray(o["call"], dtype=np.int64)
+    code = np.asarray(o["behavior"], dtype=np.int64)
+    met = np.asarray(o["met"], dtype=bool)
+    # The same behaviour of one call under two rubrics counts once.
+    dup = np.zeros(len(call), dtype=bool)
+    dup[1:] = (call[1:] == call[:-1]) & (code[1:] == code[:-1])
+    behavior = np.array(names, dtype=object)[code[~dup]] if len(names) else np.array([], dtype=object)
+    started = floats["started"]
+    last_t = float(last[0]) if last is not None and last[0] is not None else np.nan
+    return CallFrame(
+        ids=strs["id"],
+        agent=strs["agent"],
+        team=strs["team"],
+        queue=strs["queue"],
+        reason=strs["reason"],
+        language=strs["language"],
+        channel=strs["channel"],
+        started=started,
+        handle=floats["handle"],
+        csat=floats["csat"],
+        rating=floats["rating"],
+        repeat=_repeats(strs["customer"], strs["reason"], started, last_t),
+        frustration=floats["frustration"],
+        score=floats["score"],
+        tenure_days=floats["tenure_days"],
+        out_call=call[~dup],
+        out_behavior=behavior,
+        out_met=met[~dup],
+        critical=critical if len(strs["id"]) else frozenset(),
+    )
