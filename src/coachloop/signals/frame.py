@@ -122,8 +122,10 @@ def _epoch(value: datetime | None) -> float:
     return value.timestamp()
 
 
-def _repeats(customer: Strs, reason: Strs, started: Floats, last: float) -> Floats:
-    """1.0 when the same customer comes back about the same reason within the window."""
+def _repeats(customer: Any, reason: Any, started: Floats, last: float, no_customer: Bools | None = None) -> Floats:
+    """1.0 when the same customer comes back about the same reason within the window.
+    `customer` and `reason` are the values or any codes of them (equal where they are);
+    `no_customer` marks calls without one (default: an empty customer value)."""
     n = len(started)
     out = np.full(n, np.nan)
     if n == 0:
@@ -141,7 +143,7 @@ def _repeats(customer: Strs, reason: Strs, started: Floats, last: float) -> Floa
     known = s + window <= last
     value = np.where(came_back, 1.0, 0.0)
     value[~known] = np.nan
-    value[c == ""] = np.nan
+    value[(customer == "" if no_customer is None else no_customer)[order]] = np.nan
     out[order] = value
     return out
 
@@ -273,38 +275,44 @@ def _load_outcomes(
 # -- the same frame from the columnar snapshot -----------------------------------------------------
 
 _CALLS = """
-CREATE OR REPLACE TEMP TABLE frame_calls AS
-SELECT i.id, coalesce(i.agent_id, '') AS agent, coalesce(a.team, i.team, '') AS team,
-  coalesce(i.queue, '') AS queue, coalesce(i.contact_reason, e.reason_label, '') AS reason,
-  coalesce(i.language, e.insight_language, '') AS language, coalesce(i.channel, '') AS channel,
-  coalesce(i.customer_id, '') AS customer,
-  CAST(epoch_us(i.started_at) AS DOUBLE) / 1000000.0 AS started,
-  coalesce(i.talk_seconds + coalesce(i.hold_seconds, 0.0) + coalesce(i.acw_seconds, 0.0), 'NaN'::DOUBLE) AS handle,
-  coalesce(i.csat, 'NaN'::DOUBLE) AS csat,
-  coalesce(i.caller_rating, 'NaN'::DOUBLE) AS rating,
-  coalesce(CAST(e.frustration_peaks AS DOUBLE), 'NaN'::DOUBLE) AS frustration,
-  coalesce(e.score, 'NaN'::DOUBLE) AS score,
-  coalesce((CAST(epoch_us(i.started_at) AS DOUBLE) / 1000000.0
-            - CAST(epoch_us(CAST(a.hire_date AS TIMESTAMP)) AS DOUBLE) / 1000000.0) / 86400, 'NaN'::DOUBLE)
-    AS tenure_days,
-  i.started_at AS started_at, e.rubric AS rubric
-FROM interactions i JOIN evaluations e ON e.interaction_id = i.id LEFT JOIN agents a ON a.id = i.agent_id
-WHERE i.started_at IS NOT NULL {where}
-QUALIFY row_number() OVER (PARTITION BY i.id ORDER BY e.rubric) = 1
-"""
-_ORDERED = """
 CREATE OR REPLACE TEMP TABLE frame_rows AS
-SELECT *, CAST(row_number() OVER (ORDER BY started_at, id) - 1 AS BIGINT) AS n FROM frame_calls
-"""
-_COLUMNS = (
-    "id, agent, team, queue, reason, language, channel, customer, started, handle, csat, rating, "
-    "frustration, score, tenure_days"
+SELECT *, CAST(row_number() OVER (ORDER BY started_at, id) - 1 AS BIGINT) AS n FROM (
+  SELECT i.id, coalesce(i.agent_id, '') AS agent, coalesce(a.team, i.team, '') AS team,
+    coalesce(i.queue, '') AS queue, coalesce(i.contact_reason, e.reason_label, '') AS reason,
+    coalesce(i.language, e.insight_language, '') AS language, coalesce(i.channel, '') AS channel,
+    coalesce(i.customer_id, '') AS customer,
+    CAST(epoch_us(i.started_at) AS DOUBLE) / 1000000.0 AS started,
+    coalesce(i.talk_seconds + coalesce(i.hold_seconds, 0.0) + coalesce(i.acw_seconds, 0.0), 'NaN'::DOUBLE)
+      AS handle,
+    coalesce(i.csat, 'NaN'::DOUBLE) AS csat,
+    coalesce(i.caller_rating, 'NaN'::DOUBLE) AS rating,
+    coalesce(CAST(e.frustration_peaks AS DOUBLE), 'NaN'::DOUBLE) AS frustration,
+    coalesce(e.score, 'NaN'::DOUBLE) AS score,
+    coalesce((CAST(epoch_us(i.started_at) AS DOUBLE) / 1000000.0
+              - CAST(epoch_us(CAST(a.hire_date AS TIMESTAMP)) AS DOUBLE) / 1000000.0) / 86400, 'NaN'::DOUBLE)
+      AS tenure_days,
+    i.started_at AS started_at
+  FROM interactions i JOIN evaluations e ON e.interaction_id = i.id LEFT JOIN agents a ON a.id = i.agent_id
+  WHERE i.started_at IS NOT NULL {where}
+  QUALIFY row_number() OVER (PARTITION BY i.id ORDER BY e.rubric) = 1
 )
+"""
+_STRINGS = ("agent", "team", "queue", "reason", "language", "channel", "customer")
+_FLOATS = ("started", "handle", "csat", "rating", "frustration", "score", "tenure_days")
 
 
 def _naive_utc(value: datetime) -> datetime:
     """As the store's `UTCDateTime` binds it: aware to UTC, naive taken as UTC already."""
     return value if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _dictionary(column: Any) -> tuple[Strs, Ints]:
+    """A string column as (values, codes into its distinct values): Arrow's hash encoding
+    makes one Python string per distinct value, not one per call."""
+    encoded = column.combine_chunks().dictionary_encode()
+    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    distinct = np.array([*encoded.dictionary.to_pylist(), ""], dtype=object)  # "" too: an empty frame
+    return distinct[codes], codes
 
 
 def _load_columnar(
@@ -318,23 +326,24 @@ def _load_columnar(
             where.append(clause)
             params.append(_naive_utc(value) if isinstance(value, datetime) else value)
     con.execute(_CALLS.format(where="".join(f" AND {w}" for w in where)), params)
-    con.execute(_ORDERED)
-    c = con.execute(f"SELECT {_COLUMNS} FROM frame_rows ORDER BY n").fetchnumpy()
+    table = con.sql(f"SELECT id, {', '.join(_STRINGS + _FLOATS)} FROM frame_rows ORDER BY n").to_arrow_table()
+    ids = np.asarray(table.column("id").to_numpy(zero_copy_only=False), dtype=object)
+    strs, coded = {}, {}
+    for name in _STRINGS:
+        strs[name], coded[name] = _dictionary(table.column(name))
+    floats = {k: np.asarray(table.column(k).to_numpy(zero_copy_only=False), dtype=np.float64) for k in _FLOATS}
     last = con.execute("SELECT CAST(epoch_us(max(started_at)) AS DOUBLE) / 1000000.0 FROM interactions").fetchone()
-    strs = {k: np.asarray(c[k], dtype=object) for k in ("id", "agent", "team", "queue", "reason", "language", "channel", "customer")}
-    floats = {k: np.asarray(c[k], dtype=np.float64) for k in ("started", "handle", "csat", "rating", "frustration", "score", "tenure_days")}
     # Outcomes as the snapshot's copy of `effective_outcomes` has them, numbered by call row.
     sub = behavior_outcomes(rubric).subquery("outcomes")
     sql, oparams = compile_duck(select(sub.c.interaction_id, sub.c.behavior_id, sub.c.met, sub.c.critical))
     con.execute(f"CREATE OR REPLACE TEMP TABLE frame_outcomes AS {sql}", oparams)
     names = [r[0] for r in con.execute("SELECT DISTINCT behavior_id FROM frame_outcomes ORDER BY 1").fetchall()]
+    in_period = "".join(f" AND {w}" for w in where if w.startswith("i."))
     critical = frozenset(
         r[0]
         for r in con.execute(
             "SELECT DISTINCT o.behavior_id FROM frame_outcomes o JOIN interactions i ON i.id = o.interaction_id "
-            "WHERE o.critical AND i.started_at IS NOT NULL"
-            + "".join(f" AND {w}" for w in where if w.startswith("i."))
-            ,
+            "WHERE o.critical AND i.started_at IS NOT NULL" + in_period,
             [p for w, p in zip(where, params, strict=True) if w.startswith("i.")],
         ).fetchall()
     )
@@ -345,8 +354,8 @@ def _load_columnar(
         "      FROM (SELECT DISTINCT behavior_id FROM frame_outcomes)) b ON b.behavior_id = o.behavior_id "
         "ORDER BY f.n, b.code"
     ).fetchnumpy()
-    for table in ("frame_calls", "frame_rows", "frame_outcomes"):
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+    for temp in ("frame_rows", "frame_outcomes"):
+        con.execute(f"DROP TABLE IF EXISTS {temp}")
     call = np.asarray(o["call"], dtype=np.int64)
     code = np.asarray(o["behavior"], dtype=np.int64)
     met = np.asarray(o["met"], dtype=bool)
@@ -356,8 +365,9 @@ def _load_columnar(
     behavior = np.array(names, dtype=object)[code[~dup]] if len(names) else np.array([], dtype=object)
     started = floats["started"]
     last_t = float(last[0]) if last is not None and last[0] is not None else np.nan
+    no_customer = strs["customer"] == "" if len(ids) else np.zeros(0, dtype=bool)
     return CallFrame(
-        ids=strs["id"],
+        ids=ids,
         agent=strs["agent"],
         team=strs["team"],
         queue=strs["queue"],
@@ -368,12 +378,12 @@ def _load_columnar(
         handle=floats["handle"],
         csat=floats["csat"],
         rating=floats["rating"],
-        repeat=_repeats(strs["customer"], strs["reason"], started, last_t),
+        repeat=_repeats(coded["customer"], coded["reason"], started, last_t, no_customer),
         frustration=floats["frustration"],
         score=floats["score"],
         tenure_days=floats["tenure_days"],
         out_call=call[~dup],
         out_behavior=behavior,
         out_met=met[~dup],
-        critical=critical if len(strs["id"]) else frozenset(),
+        critical=critical if len(ids) else frozenset(),
     )
