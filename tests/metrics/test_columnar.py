@@ -4,6 +4,8 @@ override or a deletion, on each backend."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -164,3 +166,32 @@ def test_a_store_without_a_snapshot_location_reads_the_store(store: Store, monke
     assert row["contacts"]["n"] == 7
     [auto] = [r.as_dict() for r in metric_rows(store, MetricsQuery(kpis=("contacts",)))]
     assert auto == row
+
+
+def test_a_snapshot_another_process_is_writing_falls_back_to_the_store(columnar_store: Store) -> None:
+    store = columnar_store
+    build_center(store)
+    _table(store, True)
+    path = snapshot.snapshot_path(store)
+    assert path is not None
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        with pytest.raises(snapshot.SnapshotError):
+            _table(store, True)
+        auto = [r.as_dict() for r in metric_rows(store, MetricsQuery(by=("agent",)))]
+        assert_same_table(_table(store, False, by=("agent",)), auto)
+    finally:
+        holder.communicate("")
+    assert_same_table(_table(store, False, by=("agent",)), _table(store, True, by=("agent",)))
+
+
+HOLD = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+print("holding", flush=True)
+sys.stdin.read()
+con.close()
+"""

@@ -584,13 +584,31 @@ class Columnar:
 @contextmanager
 def open_columnar(store: Store) -> Iterator[Columnar]:
     """The store's snapshot, refreshed first, for reading. Raises SnapshotError where
-    there is none to be had (see `refresh`); callers then read the store instead."""
+    there is none to be had (see `refresh`); callers then read the store instead.
+
+    A fresh snapshot is opened read-only, so several processes (the server, a command)
+    can read it at once; only a stale one is opened for writing, to be refreshed."""
     path = _location(store)
     with _lock(path):
-        con = _duck_connect(path)
+        con = None
+        if path.exists():
+            with suppress(SnapshotError):
+                con = _duck_connect(path, read_only=True)
+            if con is not None:
+                with store.reading("cannot read the store's watermark") as conn:
+                    fresh = _stored_watermark(con) == source_watermark(conn)
+                if not fresh:
+                    con.close()
+                    con = None
+        if con is None:
+            con = _duck_connect(path)
+            try:
+                with store.reading("cannot refresh the columnar snapshot") as conn:
+                    _refresh(con, conn, path)
+            except BaseException:
+                con.close()
+                raise
         try:
-            with store.reading("cannot refresh the columnar snapshot") as conn:
-                _refresh(con, conn, path)
             yield Columnar(con)
         finally:
             with suppress(Exception):
