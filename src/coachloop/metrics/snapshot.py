@@ -27,7 +27,7 @@ writer whose transaction committed late), replacing their earlier copies; the
 behaviour outcomes of every re-copied evaluation are replaced with it; a new review
 re-copies the evaluation it is about (a reviewer's override rescored it in the store).
 When the counts still differ afterwards, something was deleted: the snapshot is built
-again from scratch. `is_fresh` compares watermarks only, a handful of indexed queries.
+again from scratch; so it is when most of the store is new since the watermark. `is_fresh` compares watermarks only, a handful of indexed queries.
 
 The jobs that write (ingest, evaluate, review) call `refresh_existing` after they commit,
 so a snapshot that exists is kept warm; readers call `refresh` first anyway, so a store
@@ -366,10 +366,10 @@ def _create(con: Any) -> None:
 
 def _stored_watermark(con: Any) -> Watermark | None:
     try:
-        row = con.execute("SELECT watermark FROM snapshot_meta").fetchone()
+        rows = con.execute("SELECT watermark FROM snapshot_meta").fetchall()
     except Exception:  # no such table: a new file
         return None
-    return Watermark.from_json(row[0]) if row else None
+    return Watermark.from_json(rows[0][0]) if rows else None
 
 
 def _arrow(table: str, rows: Sequence[Sequence[Any]]) -> Any:
@@ -485,7 +485,7 @@ def _incremental(con: Any, conn: Connection, old: Watermark) -> tuple[int, int, 
 
 def _counts(con: Any) -> tuple[int, int, int]:
     return tuple(  # type: ignore[return-value]
-        int(con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0])
+        int(con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0])
         for t in ("interactions", "evaluations", "reviews")
     )
 
@@ -497,9 +497,10 @@ def _refresh(con: Any, conn: Connection, path: Path) -> RefreshReport:
         return RefreshReport(path, False)
     con.execute("BEGIN TRANSACTION")
     try:
-        rebuilt = old is None
+        # Most of the store is new (a first big ingest): copying it whole is faster.
+        rebuilt = old is None or now.interactions + now.evaluations > 2 * (old.interactions + old.evaluations) + BATCH
         counts = (0, 0, 0)
-        if old is not None:
+        if not rebuilt and old is not None:
             counts = _incremental(con, conn, old)
             if _counts(con) != (now.interactions, now.evaluations, now.reviews):
                 rebuilt = True  # rows were deleted from the store: start again

@@ -275,8 +275,7 @@ def _load_outcomes(
 # -- the same frame from the columnar snapshot -----------------------------------------------------
 
 _CALLS = """
-CREATE OR REPLACE TEMP TABLE frame_rows AS
-SELECT *, CAST(row_number() OVER (ORDER BY started_at, id) - 1 AS BIGINT) AS n FROM (
+SELECT * FROM (
   SELECT i.id, coalesce(i.agent_id, '') AS agent, coalesce(a.team, i.team, '') AS team,
     coalesce(i.queue, '') AS queue, coalesce(i.contact_reason, e.reason_label, '') AS reason,
     coalesce(i.language, e.insight_language, '') AS language, coalesce(i.channel, '') AS channel,
@@ -292,11 +291,16 @@ SELECT *, CAST(row_number() OVER (ORDER BY started_at, id) - 1 AS BIGINT) AS n F
               - CAST(epoch_us(CAST(a.hire_date AS TIMESTAMP)) AS DOUBLE) / 1000000.0) / 86400, 'NaN'::DOUBLE)
       AS tenure_days,
     i.started_at AS started_at
-  FROM interactions i JOIN evaluations e ON e.interaction_id = i.id LEFT JOIN agents a ON a.id = i.agent_id
+  FROM interactions i
+    JOIN (SELECT interaction_id, min(rubric) AS rubric FROM evaluations {rubric} GROUP BY interaction_id) first
+      ON first.interaction_id = i.id
+    JOIN evaluations e ON e.interaction_id = first.interaction_id AND e.rubric = first.rubric
+    LEFT JOIN agents a ON a.id = i.agent_id
   WHERE i.started_at IS NOT NULL {where}
-  QUALIFY row_number() OVER (PARTITION BY i.id ORDER BY e.rubric) = 1
 )
+ORDER BY started_at, id
 """
+"""An interaction evaluated under two rubrics is one call: its first rubric's row."""
 _STRINGS = ("agent", "team", "queue", "reason", "language", "channel", "customer")
 _FLOATS = ("started", "handle", "csat", "rating", "frustration", "score", "tenure_days")
 
@@ -307,12 +311,11 @@ def _naive_utc(value: datetime) -> datetime:
 
 
 def _dictionary(column: Any) -> tuple[Strs, Ints]:
-    """A string column as (values, codes into its distinct values): Arrow's hash encoding
-    makes one Python string per distinct value, not one per call."""
+    """A string column as (distinct values, each row's code into them): Arrow's hash
+    encoding makes one Python string per distinct value, not one per call."""
     encoded = column.combine_chunks().dictionary_encode()
     codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-    distinct = np.array([*encoded.dictionary.to_pylist(), ""], dtype=object)  # "" too: an empty frame
-    return distinct[codes], codes
+    return np.array([*encoded.dictionary.to_pylist(), ""], dtype=object), codes  # "": an empty frame
 
 
 def _load_columnar(
@@ -321,30 +324,38 @@ def _load_columnar(
     """`load_frame` on the snapshot: the same calls, order and definitions, read as columns."""
     con = columnar.con
     where, params = [], []
-    for clause, value in (("e.rubric = ?", rubric), ("i.started_at >= ?", since), ("i.started_at < ?", until)):
+    for clause, value in (("i.started_at >= ?", since), ("i.started_at < ?", until)):
         if value is not None:
             where.append(clause)
-            params.append(_naive_utc(value) if isinstance(value, datetime) else value)
-    con.execute(_CALLS.format(where="".join(f" AND {w}" for w in where)), params)
-    table = con.sql(f"SELECT id, {', '.join(_STRINGS + _FLOATS)} FROM frame_rows ORDER BY n").to_arrow_table()
+            params.append(_naive_utc(value))
+    one_rubric = "WHERE rubric = ?" if rubric is not None else ""
+    query = _CALLS.format(rubric=one_rubric, where="".join(f" AND {w}" for w in where))
+    table = con.sql(query, params=([rubric] if rubric is not None else []) + params).to_arrow_table()
     ids = np.asarray(table.column("id").to_numpy(zero_copy_only=False), dtype=object)
     strs, coded = {}, {}
     for name in _STRINGS:
-        strs[name], coded[name] = _dictionary(table.column(name))
+        distinct, coded[name] = _dictionary(table.column(name))
+        if name != "customer":  # only compared, never shown: its codes will do
+            strs[name] = distinct[coded[name]]
+        else:
+            no_customer = distinct[coded[name]] == "" if len(distinct) else np.zeros(0, dtype=bool)
     floats = {k: np.asarray(table.column(k).to_numpy(zero_copy_only=False), dtype=np.float64) for k in _FLOATS}
-    last = con.execute("SELECT CAST(epoch_us(max(started_at)) AS DOUBLE) / 1000000.0 FROM interactions").fetchone()
+    [last] = con.execute("SELECT CAST(epoch_us(max(started_at)) AS DOUBLE) / 1000000.0 FROM interactions").fetchall()
+    # Each call's row number, for the outcomes to name their call by.
+    import pyarrow as pa
+
+    con.register("frame_rows", pa.table({"id": table.column("id"), "n": pa.array(np.arange(len(ids)))}))
     # Outcomes as the snapshot's copy of `effective_outcomes` has them, numbered by call row.
     sub = behavior_outcomes(rubric).subquery("outcomes")
     sql, oparams = compile_duck(select(sub.c.interaction_id, sub.c.behavior_id, sub.c.met, sub.c.critical))
     con.execute(f"CREATE OR REPLACE TEMP TABLE frame_outcomes AS {sql}", oparams)
     names = [r[0] for r in con.execute("SELECT DISTINCT behavior_id FROM frame_outcomes ORDER BY 1").fetchall()]
-    in_period = "".join(f" AND {w}" for w in where if w.startswith("i."))
     critical = frozenset(
         r[0]
         for r in con.execute(
             "SELECT DISTINCT o.behavior_id FROM frame_outcomes o JOIN interactions i ON i.id = o.interaction_id "
-            "WHERE o.critical AND i.started_at IS NOT NULL" + in_period,
-            [p for w, p in zip(where, params, strict=True) if w.startswith("i.")],
+            "WHERE o.critical AND i.started_at IS NOT NULL" + "".join(f" AND {w}" for w in where),
+            params,
         ).fetchall()
     )
     o = con.execute(
@@ -354,8 +365,8 @@ def _load_columnar(
         "      FROM (SELECT DISTINCT behavior_id FROM frame_outcomes)) b ON b.behavior_id = o.behavior_id "
         "ORDER BY f.n, b.code"
     ).fetchnumpy()
-    for temp in ("frame_rows", "frame_outcomes"):
-        con.execute(f"DROP TABLE IF EXISTS {temp}")
+    con.unregister("frame_rows")
+    con.execute("DROP TABLE IF EXISTS frame_outcomes")
     call = np.asarray(o["call"], dtype=np.int64)
     code = np.asarray(o["behavior"], dtype=np.int64)
     met = np.asarray(o["met"], dtype=bool)
@@ -365,7 +376,6 @@ def _load_columnar(
     behavior = np.array(names, dtype=object)[code[~dup]] if len(names) else np.array([], dtype=object)
     started = floats["started"]
     last_t = float(last[0]) if last is not None and last[0] is not None else np.nan
-    no_customer = strs["customer"] == "" if len(ids) else np.zeros(0, dtype=bool)
     return CallFrame(
         ids=ids,
         agent=strs["agent"],
