@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from coachloop.metrics.snapshot import SNAPSHOT_DIR_ENV
 from coachloop.store import Store, open_store
 from coachloop.store.engine import scratch_schema
 from tests.conftest import PG_URL_ENV
@@ -24,6 +25,12 @@ def center(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     base = os.environ.get(PG_URL_ENV)
     if not base:
         pytest.skip(f"PostgreSQL backend not tested: set {PG_URL_ENV}")
-    with scratch_schema(base, "test") as url, open_store(url) as store:
+    # A PostgreSQL store's columnar snapshot lives in a configured directory.
+    with (
+        pytest.MonkeyPatch.context() as env,
+        scratch_schema(base, "test") as url,
+        open_store(url) as store,
+    ):
+        env.setenv(SNAPSHOT_DIR_ENV, str(tmp_path_factory.mktemp("snapshots")))
         build_center(store)
         yield store

@@ -23,15 +23,16 @@ import numpy as np
 import pytest
 
 from coachloop.errors import CoachloopError
-from coachloop.metrics import MetricsQuery, compute_metrics, parse_groupings
+from coachloop.metrics import MetricsQuery, parse_groupings
 from coachloop.metrics.estimates import shrink_means, shrink_rates, wilson_intervals
 from coachloop.stats import wilson_interval
 from coachloop.store import Store
+from tests.metrics.same import both_paths
 
 
 def rows(store: Store, **query: Any) -> list[dict[str, Any]]:
-    with store.connect("test") as conn:
-        return [r.as_dict() for r in compute_metrics(conn, MetricsQuery(**query))]
+    """The SQL path's table; every test also checks the columnar snapshot gives the same."""
+    return [r.as_dict() for r in both_paths(store, MetricsQuery(**query))]
 
 
 def one(store: Store, **query: Any) -> dict[str, Any]:

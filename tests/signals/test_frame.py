@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from coachloop.model import Agent, Evaluation, Insights, Outcome, Survey
-from coachloop.signals.frame import load_frame
 from coachloop.store import Store
+from tests.signals.same_frame import both_frames
 from tests.store.store_builders import interaction, result
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -90,10 +91,9 @@ def _fill(store: Store) -> None:
     )
 
 
-def test_frame_holds_the_per_call_definitions(store: Store) -> None:
+def test_frame_holds_the_per_call_definitions(store: Store, tmp_path: Path) -> None:
     _fill(store)
-    with store.reading("test") as conn:
-        frame = load_frame(conn)
+    frame = both_frames(store, snapshots=tmp_path)
     assert frame.ids.tolist() == ["c1", "c2", "c3", "c4"], "calls in start order"
     assert frame.handle[:3].tolist() == [400.0, 200.0, 120.0], "talk + hold + ACW, missing parts as 0"
     assert math.isnan(frame.handle[3]), "no talk time: no handle time"
@@ -122,10 +122,9 @@ def test_frame_holds_the_per_call_definitions(store: Store) -> None:
     assert frame.critical == frozenset({"verify_identity"})
 
 
-def test_frame_reads_only_the_period(store: Store) -> None:
+def test_frame_reads_only_the_period(store: Store, tmp_path: Path) -> None:
     _fill(store)
-    with store.reading("test") as conn:
-        frame = load_frame(conn, since=T0 + timedelta(days=1), until=T0 + timedelta(days=10))
+    frame = both_frames(store, since=T0 + timedelta(days=1), until=T0 + timedelta(days=10), snapshots=tmp_path)
     assert frame.ids.tolist() == ["c2", "c3"]
     assert sorted(frame.ids[frame.out_call].tolist()) == ["c2", "c3"]
 

@@ -136,3 +136,14 @@ def test_cli_prints_the_ranked_signals_as_designed(planted: Center, tmp_path: Pa
     bad = run("--kind", "astrology")
     assert bad.returncode == 1 and bad.stderr.startswith("coachloop: error: unknown signal kind 'astrology'")
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_the_columnar_snapshot_gives_the_same_frame_and_signals(planted: Center) -> None:
+    from coachloop.signals import signal_to_dict
+    from tests.signals.same_frame import both_frames
+
+    both_frames(planted.store)
+    both_frames(planted.store, rubric="general", since=datetime(2026, 9, 14, tzinfo=UTC))
+    on_store = [signal_to_dict(s) for s in find_signals(planted.store, columnar=False)]
+    on_snapshot = [signal_to_dict(s) for s in find_signals(planted.store, columnar=True)]
+    assert on_store == on_snapshot and on_store

@@ -29,6 +29,7 @@ from coachloop.ingest.records import ReadOptions, reader_for
 from coachloop.ingest.redact import RedactionConfig, Redactor
 from coachloop.ingest.sources import Sources
 from coachloop.jobs.rubrics import check_encoder, choose_rubric, default_rubrics
+from coachloop.metrics.snapshot import refresh_existing
 from coachloop.model import ContactReason, Evaluation, Interaction, ReadItem, Rejected, SurveyUpdate
 from coachloop.store import QuarantineRow, Store, content_hash
 
@@ -357,6 +358,7 @@ def ingest_paths(
                 writing = writer.submit(_flush, store, pending, file_fmt, report, progress)
         if writing is not None:
             writing.result()
+    refresh_existing(store)  # the columnar snapshot, where one exists (metrics.snapshot)
     return report
 
 
@@ -548,6 +550,7 @@ def evaluate_store(
         report.add(result.report)
         if progress is not None:
             progress(len(chunk))
+    refresh_existing(store)  # the columnar snapshot, where one exists (metrics.snapshot)
     return report
 
 

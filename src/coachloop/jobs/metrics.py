@@ -16,7 +16,7 @@ from coachloop.ingest.kpi_inputs import (
     read_incentive_plan,
     read_kpi_table,
 )
-from coachloop.metrics import MetricRow, MetricsQuery, compute_metrics
+from coachloop.metrics import MetricRow, MetricsQuery, compute_metrics, snapshot
 from coachloop.model import Rejected
 from coachloop.store import Store
 from coachloop.store.tables import agent_states, engagement, incentive_weights, schedules
@@ -33,10 +33,21 @@ __all__ = [
 BATCH = 2000
 
 
-def metric_rows(store: Store, query: MetricsQuery) -> list[MetricRow]:
-    """The KPI table of `query`, with the compliance behaviours of the store's rubrics."""
+def metric_rows(store: Store, query: MetricsQuery, *, columnar: bool | None = None) -> list[MetricRow]:
+    """The KPI table of `query`, with the compliance behaviours of the store's rubrics.
+
+    `columnar`: None (default) reads the store's columnar snapshot where it can have one,
+    refreshing it first (see `metrics.snapshot`), else the store; True requires the
+    snapshot; False reads the store only (the SQL path, the reference)."""
     if not query.compliance_behaviors:
         query = replace(query, compliance_behaviors=compliance_behaviors(store))
+    if columnar if columnar is not None else snapshot.available(store):
+        try:
+            with store.connect("cannot compute metrics") as conn, snapshot.open_columnar(store) as facts:
+                return compute_metrics(conn, query, columnar=facts)
+        except snapshot.SnapshotError:
+            if columnar:
+                raise
     with store.connect("cannot compute metrics") as conn:
         return compute_metrics(conn, query)
 

@@ -23,6 +23,7 @@ from itertools import combinations
 
 from coachloop.agreement.kappa import KAPPA_INTERVAL_METHOD, cohen_kappa
 from coachloop.errors import ReviewError
+from coachloop.metrics.snapshot import refresh_existing
 from coachloop.model import Evaluation, Interaction, Outcome
 from coachloop.store import Store
 from coachloop.store.reviews import REVIEW_CONFIDENCE, QueueItem, QueueReason, Review, ReviewKind
@@ -81,7 +82,7 @@ def set_review(
     """Override the outcome (or, with `session`, record a calibration judgement of it)."""
     kind = ReviewKind.CALIBRATION if session is not None else ReviewKind.OVERRIDE
     chosen = outcome if isinstance(outcome, Outcome) else parse_outcome(outcome)
-    return store.add_review(
+    review = store.add_review(
         kind,
         interaction_id,
         behavior_id,
@@ -91,6 +92,8 @@ def set_review(
         session=session,
         rubric=rubric,
     )
+    refresh_existing(store)  # the columnar snapshot, where one exists (metrics.snapshot)
+    return review
 
 
 def dispute_outcome(

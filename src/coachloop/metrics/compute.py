@@ -9,10 +9,10 @@ with the number of contacts.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import (
@@ -35,16 +35,21 @@ from sqlalchemy.sql.functions import FunctionElement
 from coachloop.errors import CoachloopError
 from coachloop.metrics.estimates import (
     Estimate,
-    is_uncertain,
-    shrink_means,
-    shrink_rates,
+    shrink_grouped,
     t_intervals,
+    uncertain_flags,
     wilson_intervals,
 )
 from coachloop.metrics.outcomes import behavior_outcomes
 from coachloop.metrics.registry import IN_SEAT, KPIS, Count, Kpi, Mean, Params, Rate, Ratio
 from coachloop.metrics.sqltime import day_of, epoch_seconds, hour_of, month_of, week_of
 from coachloop.store.tables import agent_states, agents, evaluations, interactions, schedules
+
+if TYPE_CHECKING:
+    from coachloop.metrics.snapshot import Columnar
+
+Run = Callable[[Any], Sequence[Sequence[Any]]]
+"""Runs a query and returns its rows: on the store, or on its columnar snapshot."""
 
 __all__ = ["GROUPINGS", "MetricRow", "MetricsQuery", "compute_metrics", "group_name", "parse_groupings"]
 
@@ -111,10 +116,47 @@ class MetricsQuery:
 
 
 @dataclass(slots=True)
+class _Columns:
+    """Every KPI's figures for every row of a table, as columns (None where there is none)."""
+
+    ids: list[str]
+    values: dict[str, list[float | None]]
+    counts: dict[str, list[int]]
+    bounds: dict[str, list[tuple[float, float] | None]]
+    shrunk: dict[str, list[float | None]]
+    uncertain: dict[str, list[bool]]
+
+
+class _RowKpis(Mapping[str, Estimate]):
+    """One row's KPIs read from the table's columns: an `Estimate` is made when it is read,
+    so a table of a million cells costs nothing until someone looks at them."""
+
+    __slots__ = ("_at", "_columns")
+
+    def __init__(self, columns: _Columns, at: int) -> None:
+        self._columns = columns
+        self._at = at
+
+    def __getitem__(self, kpi_id: str) -> Estimate:
+        c, n = self._columns, self._at
+        values = c.values[kpi_id]  # KeyError for a KPI the table does not have
+        shrunk = c.shrunk.get(kpi_id)
+        if shrunk is None:
+            return Estimate(values[n], c.counts[kpi_id][n], c.bounds[kpi_id][n])
+        return Estimate(values[n], c.counts[kpi_id][n], c.bounds[kpi_id][n], shrunk[n], c.uncertain[kpi_id][n])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns.ids)
+
+    def __len__(self) -> int:
+        return len(self._columns.ids)
+
+
+@dataclass(slots=True)
 class MetricRow:
     keys: dict[str, Any]
     """Output key name (agent_id, week, ...) -> value."""
-    kpis: dict[str, Estimate] = field(default_factory=dict)
+    kpis: Mapping[str, Estimate] = field(default_factory=dict)
     """KPI id -> estimate; family members as `family.member` (behavior_pass_rate.greet)."""
 
     def as_dict(self) -> dict[str, Any]:
@@ -132,13 +174,16 @@ class MetricRow:
 
 
 @dataclass(slots=True)
-class _Raw:
+class _Sums:
+    """One KPI's sums over the groups that had rows for it, as columns."""
+
     kind: str
-    a: float
-    b: float
-    c: float = 0.0
-    """rate: (successes, trials); mean: (n, sum, sum of squares); ratio: (n, numerator,
-    denominator); count: (n, 0)."""
+    keys: list[tuple[Any, ...]]
+    a: Any
+    b: Any
+    c: Any
+    """rate: (successes, trials, 0); mean: (n, sum, sum of squares); ratio: (n, numerator,
+    denominator); count: (n, 0, 0)."""
 
 
 # -- the sources -------------------------------------------------------------------------------
@@ -385,9 +430,9 @@ def _aggregates(kpi: Kpi, base: Subquery, params: Params, label: str) -> list[Co
     return [_count_if(m.among).label(f"{label}_a")]
 
 
-def _bounds(conn: Connection) -> tuple[float, float]:
+def _bounds(run: Run) -> tuple[float, float]:
     t = epoch_seconds(interactions.c.started_at)
-    first, last = conn.execute(select(func.min(t), func.max(t))).one()
+    first, last = run(select(func.min(t), func.max(t)))[0]
     return (float(first), float(last)) if first is not None else (0.0, 0.0)
 
 
@@ -400,33 +445,40 @@ def _requested(q: MetricsQuery) -> list[Kpi]:
     return [KPIS[k] for k in KPIS if k in q.kpis]
 
 
-def compute_metrics(conn: Connection, q: MetricsQuery) -> list[MetricRow]:
+def compute_metrics(conn: Connection, q: MetricsQuery, *, columnar: Columnar | None = None) -> list[MetricRow]:
     """One row per group that has any data, each with every requested KPI the grouping
     allows (schedule and state KPIs only by agent, team and time): groups without data for
-    a KPI get it with n = 0 and value None."""
+    a KPI get it with n = 0 and value None.
+
+    With `columnar` (a fresh snapshot, see `metrics.snapshot`), the contact, evaluation and
+    behaviour KPIs run there, the very same queries compiled for DuckDB; schedule and
+    agent-state KPIs always read the store."""
     if q.repeat_window_days <= 0:
         raise CoachloopError("the repeat window must be a positive number of days")
-    first_t, last_t = _bounds(conn)
+
+    def on_store(query: Select[Any]) -> Sequence[Sequence[Any]]:
+        return conn.execute(query).all()
+
+    facts: Run = columnar.rows if columnar is not None else on_store
+    first_t, last_t = _bounds(facts)
     params = Params(q.repeat_window_days * 86400.0, first_t, last_t)
     wanted = [
         k for k in _requested(q) if k.source not in ("schedule", "states") or set(q.by) <= _STAFF_GROUPINGS
     ]
-    raws: dict[tuple[Any, ...], dict[str, _Raw]] = defaultdict(dict)
-    kinds: dict[str, str] = {}
+    sums: dict[str, _Sums] = {}
     by_source: dict[str, list[Kpi]] = defaultdict(list)
     for kpi in wanted:
         by_source[kpi.source].append(kpi)
     for source, kpis in by_source.items():
         base = _base(q, source, kpis)
+        run = on_store if source in ("schedule", "states") else facts
         plain = [k for k in kpis if k.family is None]
         if plain:
-            _collect(conn, base, q.by, plain, params, None, raws, kinds)
+            _collect(run, base, q.by, plain, params, None, sums)
         for kpi in (k for k in kpis if k.family is not None):
-            _collect(conn, base, q.by, [kpi], params, kpi.family, raws, kinds)
-    rows = _estimates(q.by, raws, kinds, {k.id for k in wanted if k.family is None})
-    if "agent" in q.by:
-        _shrink(conn, q.by, rows, raws, kinds)
-    return rows
+            _collect(run, base, q.by, [kpi], params, kpi.family, sums)
+    plain_ids = [k.id for k in wanted if k.family is None]
+    return _table(q.by, sums, plain_ids, facts if "agent" in q.by else None)
 
 
 def _base(q: MetricsQuery, source: str, kpis: list[Kpi]) -> Subquery:
@@ -444,14 +496,13 @@ def _base(q: MetricsQuery, source: str, kpis: list[Kpi]) -> Subquery:
 
 
 def _collect(
-    conn: Connection,
+    run: Run,
     base: Subquery,
     by: tuple[str, ...],
     kpis: list[Kpi],
     params: Params,
     family: str | None,
-    raws: dict[tuple[Any, ...], dict[str, _Raw]],
-    kinds: dict[str, str],
+    sums: dict[str, _Sums],
 ) -> None:
     keys = [_key_expr(base, g).label(f"k{n}") for n, g in enumerate(by)]
     member = base.c[family] if family is not None else None
@@ -464,49 +515,41 @@ def _collect(
     if member is not None:
         query = query.where(member.is_not(None))
     width = len(keys) + (member is not None)
-    for row in conn.execute(query):
-        key = tuple(row[: len(keys)])
-        values = [float(v) if v is not None else 0.0 for v in row[width:]]
-        at = 0
-        for kpi in kpis:
-            kpi_id = kpi.id if member is None else f"{kpi.id}.{row[len(keys)]}"
-            parts = 2 if kpi.kind == "rate" else 3 if kpi.kind in ("mean", "ratio") else 1
-            chunk = values[at : at + parts] + [0.0] * (3 - parts)
-            at += parts
-            raws[key][kpi_id] = _Raw(kpi.kind, chunk[0], chunk[1], chunk[2])
-            kinds[kpi_id] = kpi.kind
+    found = run(query)
+    if not found:
+        return
+    columns = list(zip(*found, strict=True))
+    row_keys: list[tuple[Any, ...]] = list(zip(*columns[: len(keys)], strict=True)) if keys else [()] * len(found)
+    # NULL sums (no row counted) are 0; DuckDB may answer DECIMAL, the store float.
+    values = np.nan_to_num(np.array(columns[width:], dtype=np.float64), nan=0.0)
+    zeros = np.zeros(len(found))
+    parts: list[tuple[str, str, Any]] = []
+    if member is None:
+        parts = [(kpi.id, kpi.kind, None) for kpi in kpis]
+    else:
+        at: dict[Any, list[int]] = defaultdict(list)
+        for n, m in enumerate(columns[len(keys)]):
+            at[m].append(n)
+        parts = [(f"{kpis[0].id}.{m}", kpis[0].kind, np.array(idx)) for m, idx in at.items()]
+    at_col = 0
+    for n, (kpi_id, kind, idx) in enumerate(parts):
+        width_k = 2 if kind == "rate" else 3 if kind in ("mean", "ratio") else 1
+        start = at_col if member is None else 0
+        block = [values[start + j] for j in range(width_k)] + [zeros] * (3 - width_k)
+        if member is None:
+            at_col += width_k
+            sums[kpi_id] = _Sums(kind, row_keys, *block)
+        else:
+            sums[kpi_id] = _Sums(kind, [row_keys[i] for i in idx.tolist()], *(col[idx] for col in block))
+        del n
 
 
 def _sort_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple((v is None, v if v is not None else "") for v in key)
 
 
-def _estimates(
-    by: tuple[str, ...],
-    raws: dict[tuple[Any, ...], dict[str, _Raw]],
-    kinds: dict[str, str],
-    plain: set[str],
-) -> list[MetricRow]:
-    order = sorted(raws, key=_sort_key)
-    ids = [k for k in KPIS if k in plain] + sorted(k for k in kinds if "." in k)
-    rows = [MetricRow({GROUPINGS[g]: v for g, v in zip(by, key, strict=True)}) for key in order]
-    for kpi_id in ids:
-        kind = kinds.get(kpi_id, KPIS[kpi_id.partition(".")[0]].kind)
-        empty = _Raw(kind, 0.0, 0.0, 0.0)
-        data = [raws[key].get(kpi_id, empty) for key in order]
-        a = np.array([d.a for d in data])
-        b = np.array([d.b for d in data])
-        c = np.array([d.c for d in data])
-        for row, est in zip(rows, _figures(kind, a, b, c), strict=True):
-            row.kpis[kpi_id] = est
-    return rows
-
-
-def _num(x: float) -> float | None:
-    return None if np.isnan(x) else float(x)
-
-
-def _figures(kind: str, a: Any, b: Any, c: Any) -> list[Estimate]:
+def _figures(kind: str, a: Any, b: Any, c: Any) -> tuple[Any, Any, Any, Any]:
+    """(value, n, low, high) columns; NaN where there is none."""
     if kind == "rate":
         low, high = wilson_intervals(a, b)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -523,86 +566,105 @@ def _figures(kind: str, a: Any, b: Any, c: Any) -> list[Estimate]:
     else:
         value, n = np.where(a > 0, a, np.nan), a
         low = high = np.full(len(a), np.nan)
-    out = []
-    for v, lo, hi, k in zip(value.tolist(), low.tolist(), high.tolist(), n.tolist(), strict=True):
-        count = round(k)
-        ci = None if np.isnan(lo) or np.isnan(hi) else (float(lo), float(hi))
-        out.append(Estimate(_num(v) if count else None, count, ci))
-    return out
+    count = np.round(n)
+    value = np.where(count > 0, value, np.nan)
+    return value, count, low, high
 
 
-def _agent_teams(conn: Connection) -> dict[str, str | None]:
+def _table(
+    by: tuple[str, ...], sums: dict[str, _Sums], plain: list[str], facts: Run | None
+) -> list[MetricRow]:
+    """The rows, sorted by their keys, with every KPI's estimate; with `facts` (agent rows)
+    also the shrunk estimates and uncertainty flags (see `_shrink`)."""
+    order = sorted({k for s in sums.values() for k in s.keys}, key=_sort_key)
+    position = {k: n for n, k in enumerate(order)}
+    size = len(order)
+    ids = [k for k in KPIS if k in plain] + sorted(k for k in sums if "." in k)
+    pools = _pools(facts, by, order) if facts is not None else None
+    columns = _Columns(ids, {}, {}, {}, {}, {})
+    for kpi_id in ids:
+        kind = KPIS[kpi_id.partition(".")[0]].kind
+        a, b, c = np.zeros(size), np.zeros(size), np.zeros(size)
+        if kpi_id in sums:
+            got = sums[kpi_id]
+            idx = np.fromiter((position[k] for k in got.keys), dtype=np.intp, count=len(got.keys))
+            a[idx], b[idx], c[idx] = got.a, got.b, got.c
+        value, n, low, high = _figures(kind, a, b, c)
+        if pools is not None and kind in ("rate", "mean"):
+            columns.shrunk[kpi_id] = _optional(_shrink(kind, a, b, c, value, pools))
+            columns.uncertain[kpi_id] = uncertain_flags(kind, value, n, low, high).tolist()
+        columns.values[kpi_id] = _optional(value)
+        columns.counts[kpi_id] = n.astype(np.int64).tolist()
+        columns.bounds[kpi_id] = [
+            None if lo != lo or hi != hi else (lo, hi) for lo, hi in zip(low.tolist(), high.tolist(), strict=True)
+        ]
+    return [
+        MetricRow({GROUPINGS[g]: v for g, v in zip(by, key, strict=True)}, _RowKpis(columns, n))
+        for n, key in enumerate(order)
+    ]
+
+
+def _optional(column: Any) -> list[float | None]:
+    return [None if v != v else v for v in column.tolist()]
+
+
+def _agent_teams(run: Run) -> dict[str, str | None]:
     i, a = interactions, agents
     from_contacts = (
         select(i.c.agent_id, func.max(i.c.team)).where(i.c.agent_id.is_not(None)).group_by(i.c.agent_id)
     )
-    teams: dict[str, str | None] = {r[0]: r[1] for r in conn.execute(from_contacts)}
-    for agent_id, team in conn.execute(select(a.c.id, a.c.team)):
+    teams: dict[str, str | None] = {r[0]: r[1] for r in run(from_contacts)}
+    for agent_id, team in run(select(a.c.id, a.c.team)):
         if team is not None or agent_id not in teams:
             teams[agent_id] = team
     return teams
 
 
-def _shrink(
-    conn: Connection,
-    by: tuple[str, ...],
-    rows: list[MetricRow],
-    raws: dict[tuple[Any, ...], dict[str, _Raw]],
-    kinds: dict[str, str],
-) -> None:
-    """Fill `shrunk` and `uncertain` on agent rows: toward the agent's team in the same
-    other groups, else toward every agent in them (see `estimates`)."""
-    teams = _agent_teams(conn)
-    keys = sorted(raws, key=_sort_key)
+@dataclass(frozen=True, slots=True)
+class _Pools:
+    agent_rows: Any
+    """Row numbers of the rows that name an agent."""
+    pool: Any
+    pools: int
+    centre: Any
+    centres: int
+
+
+def _number(values: list[Any]) -> tuple[Any, int]:
+    ids: dict[Any, int] = {}
+    numbered = np.fromiter((ids.setdefault(v, len(ids)) for v in values), dtype=np.intp, count=len(values))
+    return numbered, len(ids)
+
+
+def _pools(run: Run, by: tuple[str, ...], keys: list[tuple[Any, ...]]) -> _Pools:
+    """Each agent row's pool (its team, in the same other groups) and centre (every agent in
+    the same other groups)."""
+    teams = _agent_teams(run)
     agent_at = by.index("agent")
     team_at = by.index("team") if "team" in by else None
     others = [n for n, g in enumerate(by) if g not in ("agent", "team")]
-    centre: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    pools: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    for n, key in enumerate(keys):
-        agent = key[agent_at]
-        if agent is None:
-            continue
-        team = key[team_at] if team_at is not None else teams.get(agent)
-        rest = tuple(key[i] for i in others)
-        centre[rest].append(n)
-        pools[(team, rest)].append(n)
-    for kpi_id in {k for row in rows for k in row.kpis}:
-        kind = kinds.get(kpi_id, KPIS[kpi_id.partition(".")[0]].kind)
-        if kind not in ("rate", "mean"):
-            continue  # counts and ratios of sums: no interval to judge, nothing to shrink
-        for row in rows:
-            est = row.kpis[kpi_id]
-            est.uncertain = is_uncertain(kind, est.value, est.n, est.ci)
-            est.shrunk = est.value
-        fallback = {idx for members in centre.values() for idx in members}
-        for members in pools.values():
-            if _apply(kind, kpi_id, members, keys, raws, rows):
-                fallback.difference_update(members)
-        for members in centre.values():
-            left = [m for m in members if m in fallback]
-            if left:  # with too few agents even centre-wide, the raw figure stands
-                _apply(kind, kpi_id, members, keys, raws, rows, only=set(left))
+    rows = [n for n, key in enumerate(keys) if key[agent_at] is not None]
+    rests = [tuple(keys[n][i] for i in others) for n in rows]
+    teams_of = [keys[n][team_at] if team_at is not None else teams.get(keys[n][agent_at]) for n in rows]
+    pool, pools = _number([(t, r) for t, r in zip(teams_of, rests, strict=True)])
+    centre, centres = _number(rests)
+    return _Pools(np.array(rows, dtype=np.intp), pool, pools, centre, centres)
 
 
-def _apply(
-    kind: str,
-    kpi_id: str,
-    members: list[int],
-    keys: list[tuple[Any, ...]],
-    raws: dict[tuple[Any, ...], dict[str, _Raw]],
-    rows: list[MetricRow],
-    only: set[int] | None = None,
-) -> bool:
-    empty = _Raw(kind, 0.0, 0.0, 0.0)
-    data = [raws[keys[m]].get(kpi_id, empty) for m in members]
-    a = np.array([d.a for d in data])
-    b = np.array([d.b for d in data])
-    c = np.array([d.c for d in data])
-    shrunk = shrink_rates(a, b) if kind == "rate" else shrink_means(a, b, c)
-    if shrunk is None:
-        return False
-    for m, value in zip(members, shrunk.tolist(), strict=True):
-        if only is None or m in only:
-            rows[m].kpis[kpi_id].shrunk = _num(value)
-    return True
+def _shrink(kind: str, a: Any, b: Any, c: Any, value: Any, p: _Pools) -> Any:
+    """Shrunk figures of every row: toward the agent's team in the same other groups, else
+    (a team too small) toward every agent in them, else (too few even there) the raw
+    figure; rows without an agent keep their raw figure (see `estimates`)."""
+    out = value.copy()
+    rows = p.agent_rows
+    if len(rows) == 0:
+        return out
+    ra, rb, rc = a[rows], b[rows], c[rows]
+    in_pool, pool_ok = shrink_grouped(kind, ra, rb, rc, p.pool, p.pools)
+    in_centre, centre_ok = shrink_grouped(kind, ra, rb, rc, p.centre, p.centres)
+    pooled = pool_ok[p.pool]
+    centred = ~pooled & centre_ok[p.centre]
+    mine = out[rows]
+    mine = np.where(pooled, in_pool, np.where(centred, in_centre, mine))
+    out[rows] = mine
+    return out

@@ -35,9 +35,11 @@ __all__ = [
     "UNCERTAIN_RATE_WIDTH",
     "Estimate",
     "is_uncertain",
+    "shrink_grouped",
     "shrink_means",
     "shrink_rates",
     "t_intervals",
+    "uncertain_flags",
     "wilson_intervals",
 ]
 
@@ -149,3 +151,71 @@ def is_uncertain(kind: str, value: float | None, n: int, ci: tuple[float, float]
     if kind == "rate":
         return width > UNCERTAIN_RATE_WIDTH
     return width > UNCERTAIN_MEAN_WIDTH * abs(value) if value else width > 0
+
+
+def _group_sum(groups: NDArray[np.intp], values: Floats, size: int) -> Floats:
+    summed: Floats = np.bincount(groups, weights=values, minlength=size).astype(np.float64)
+    return summed
+
+
+def _group_var(groups: NDArray[np.intp], values: Floats, keep: NDArray[np.bool_], size: int) -> Floats:
+    """Per group, the sample variance (ddof 1) of `values` where `keep`; two-pass, as np.var."""
+    k = np.bincount(groups, weights=keep.astype(np.float64), minlength=size)
+    v = np.where(keep, values, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = _group_sum(groups, v, size) / k
+        dev = np.where(keep, values - mean[groups], 0.0)
+        result: Floats = _group_sum(groups, dev * dev, size) / (k - 1)
+    return result
+
+
+def shrink_grouped(
+    kind: str, a: Floats, b: Floats, c: Floats, groups: NDArray[np.intp], size: int
+) -> tuple[Floats, NDArray[np.bool_]]:
+    """`shrink_rates` (kind "rate": a successes, b trials) or `shrink_means` ("mean": a n,
+    b sum, c sum of squares) within every pool at once: `groups` numbers each row's pool
+    (0..size-1). Returns the shrunk figure of every row and, per pool, whether it was big
+    enough (a row of a pool too small gets NaN)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if kind == "rate":
+            keep = b > 0
+            count = np.bincount(groups, weights=keep.astype(np.float64), minlength=size)
+            p = _group_sum(groups, np.where(keep, a, 0.0), size) / _group_sum(groups, np.where(keep, b, 0.0), size)
+            inverse = _group_sum(groups, np.where(keep, 1.0 / b, 0.0), size) / count
+            spread = _group_var(groups, a / b, keep, size) - p * (1 - p) * inverse
+            flat = (spread <= 0) | (p == 0.0) | (p == 1.0)
+            m = np.maximum(p * (1 - p) / spread - 1, 0.0)
+            pr, mr = p[groups], m[groups]
+            shrunk = np.where(flat[groups], pr, (a + pr * mr) / (b + mr))
+            shrunk = np.where(keep, shrunk, np.nan)
+        else:
+            keep = a >= 2
+            count = np.bincount(groups, weights=keep.astype(np.float64), minlength=size)
+            means = b / a
+            variance = np.maximum((c - a * means * means) / (a - 1), 0.0)
+            sampling = variance / a
+            mu = _group_sum(groups, np.where(keep, b, 0.0), size) / _group_sum(groups, np.where(keep, a, 0.0), size)
+            spread = _group_var(groups, means, keep, size) - _group_sum(
+                groups, np.where(keep, sampling, 0.0), size
+            ) / count
+            mr, sr = mu[groups], spread[groups]
+            weight = np.where(keep, sr / (sr + sampling), 0.0)
+            shrunk = np.where(sr <= 0, mr, mr + weight * (means - mr))
+            shrunk = np.where(a > 0, shrunk, np.nan)
+    ok = count >= MIN_POOL
+    return np.where(ok[groups], shrunk, np.nan), ok
+
+
+def uncertain_flags(kind: str, value: Floats, n: Floats, low: Floats, high: Floats) -> NDArray[np.bool_]:
+    """`is_uncertain` of every row at once (NaN value: none; NaN bounds: no interval)."""
+    width = high - low
+    no_ci = np.isnan(width)
+    with np.errstate(invalid="ignore"):
+        if kind == "rate":
+            wide = width > UNCERTAIN_RATE_WIDTH
+        else:
+            wide = np.where(value != 0, width > UNCERTAIN_MEAN_WIDTH * np.abs(value), width > 0)
+    flags: NDArray[np.bool_] = np.isnan(value) | (n < UNCERTAIN_MIN_N) | np.where(
+        no_ci, kind in ("rate", "mean"), wide
+    )
+    return flags

@@ -110,3 +110,32 @@ def _hour_sqlite(element: hour_of, compiler: SQLCompiler, **kw: Any) -> str:
 @compiles(hour_of, "postgresql")
 def _hour_pg(element: hour_of, compiler: SQLCompiler, **kw: Any) -> str:
     return f"CAST(EXTRACT(HOUR FROM {_arg(element, compiler, **kw)}) AS INTEGER)"
+
+
+# DuckDB: the columnar snapshot (`metrics.snapshot.DuckDialect`); instants are naive UTC
+# TIMESTAMPs there too.
+
+
+@compiles(epoch_seconds, "duckdb")
+def _epoch_duck(element: epoch_seconds, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"(CAST(epoch_us({_arg(element, compiler, **kw)}) AS DOUBLE) / 1000000.0)"
+
+
+@compiles(day_of, "duckdb")
+def _day_duck(element: day_of, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"strftime({_arg(element, compiler, **kw)}, '%Y-%m-%d')"
+
+
+@compiles(week_of, "duckdb")
+def _week_duck(element: week_of, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"strftime(date_trunc('week', {_arg(element, compiler, **kw)}), '%Y-%m-%d')"
+
+
+@compiles(month_of, "duckdb")
+def _month_duck(element: month_of, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"strftime({_arg(element, compiler, **kw)}, '%Y-%m')"
+
+
+@compiles(hour_of, "duckdb")
+def _hour_duck(element: hour_of, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST(hour({_arg(element, compiler, **kw)}) AS INTEGER)"

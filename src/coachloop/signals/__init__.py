@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
@@ -24,6 +24,9 @@ from coachloop.signals.frame import CallFrame, load_frame
 from coachloop.signals.friction import find_friction
 from coachloop.signals.root_cause import find_root_causes
 from coachloop.signals.validity import find_validity
+
+if TYPE_CHECKING:
+    from coachloop.metrics.snapshot import Columnar
 
 __all__ = ["FINDERS", "KINDS", "SignalInput", "find_all", "rank", "signal_to_dict"]
 
@@ -63,10 +66,12 @@ def find_all(
     since: datetime | None = None,
     until: datetime | None = None,
     rubric: str | None = None,
+    columnar: Columnar | None = None,
 ) -> list[Signal]:
-    """Every signal of the wanted kinds over the period, ranked."""
+    """Every signal of the wanted kinds over the period, ranked; the calls are read from
+    `columnar` (a fresh snapshot) where given, else from the store."""
     wanted = list(FINDERS) if kinds is None else [k for k in FINDERS if k in set(kinds)]
-    frame = load_frame(conn, rubric=rubric, since=since, until=until)
+    frame = load_frame(conn, rubric=rubric, since=since, until=until, columnar=columnar)
     given = SignalInput(frame, conn, since, until)
     return rank(s for kind in wanted for s in FINDERS[kind](given))
 

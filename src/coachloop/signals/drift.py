@@ -67,16 +67,58 @@ def _each(met: Floats, applies: Floats, base: int, prior: Floats) -> Floats:
     behaviours); each behaviour keeps its own CUSUM (floored at zero) and the paths add."""
     hits = met[:, :base].sum(axis=1)
     tries = applies[:, :base].sum(axis=1)
+    up_met, up_miss = _steps(hits, tries, prior)
+    later_met, later_applies = met[:, base:], applies[:, base:]
+    steps = later_met * up_met[:, None, :] + (later_applies - later_met) * up_miss[:, None, :]
+    return _cusum(steps)
+
+
+def _steps(hits: Floats, tries: Floats, prior: Floats) -> tuple[Floats, Floats]:
+    """Per (batch, behaviour): the CUSUM's step for a call that met it and for one that
+    missed it, from the baseline's hits and tries (shrunk toward the team's rate)."""
     p0 = np.clip((hits + TEAM_WEIGHT * prior) / (tries + TEAM_WEIGHT), 0.03, 0.97)
     odds1 = p0 / (1 - p0) / SHIFT
     p1 = odds1 / (1 + odds1)
-    up_met = np.log(p1 / p0)[:, None, :]
-    up_miss = np.log((1 - p1) / (1 - p0))[:, None, :]
-    later_met, later_applies = met[:, base:], applies[:, base:]
-    steps = later_met * up_met + (later_applies - later_met) * up_miss
+    return np.log(p1 / p0), np.log((1 - p1) / (1 - p0))
+
+
+def _cusum(steps: Floats) -> Floats:
     c = np.cumsum(steps, axis=1)
     out: Floats = c - np.minimum(np.minimum.accumulate(c, axis=1), 0.0)
     return out
+
+
+def _shuffled_statistics(
+    perm: npt.NDArray[np.int64], met: Floats, applies: Floats, base: int, prior: Floats
+) -> Floats:
+    """(CUSUM maximum, slide statistic) of each shuffle of one agent's calls: the same
+    figures as `_paths` and `_slide` of `met[perm]`, `applies[perm]`, computed without
+    making every shuffled copy. Sums over positions are products with each call's position
+    in the shuffle (BLAS); only the CUSUM, which is sequential, walks the shuffled calls."""
+    k, n = perm.shape
+    position = np.empty_like(perm)
+    np.put_along_axis(position, perm, np.broadcast_to(np.arange(n), (k, n)), axis=1)
+    t = position.astype(np.float64)
+    # The slide: the trend z per behaviour from position sums (see `_trend`).
+    count = applies.sum(axis=0)[None, :]
+    sm = met.sum(axis=0)[None, :]
+    st = t @ applies
+    stt = (t * t) @ applies
+    stm = t @ met
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = sm / count
+        cov = stm / count - (st / count) * p
+        var_t = stt / count - (st / count) ** 2
+        z = cov / np.sqrt(var_t * p * (1 - p)) * np.sqrt(count)
+    z = np.where((sm >= 3) & (count - sm >= 3) & np.isfinite(z), z, 0.0)
+    slide = (np.minimum(z, 0.0) ** 2).sum(axis=1)
+    # The CUSUM: the baseline's hits and tries from the calls shuffled into it.
+    early = (position < base).astype(np.float64)
+    up_met, up_miss = _steps(early @ met, early @ applies, prior[None, :])
+    later = perm[:, base:]
+    m, miss = met[later], (applies - met)[later]
+    maxima = _cusum(m * up_met[:, None, :] + miss * up_miss[:, None, :]).sum(axis=2).max(axis=1)
+    return np.stack([maxima, slide], axis=1)
 
 
 def _trend(met: Floats, applies: Floats) -> Floats:
@@ -183,9 +225,7 @@ def find_drift(frame: CallFrame, *, seed: int = 0, alpha: float = ALPHA) -> list
             base: int = base,
         ) -> Floats:
             perm = rng.permuted(np.broadcast_to(np.arange(n), (k, n)), axis=1)
-            m, a = met[perm], applies[perm]
-            maxima: Floats = _paths(m, a, base, prior[None]).max(axis=1)
-            return np.stack([maxima, _slide(m, a)], axis=1)
+            return _shuffled_statistics(perm, met, applies, base, prior)
 
         p, null = _p_value(np.array([observed.max(), observed_slide]), shuffled)
         if p > alpha:

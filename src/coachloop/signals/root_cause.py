@@ -44,7 +44,8 @@ def _tenure_band(days: npt.NDArray[np.float64]) -> Strs:
 def segments(frame: CallFrame) -> dict[str, Strs]:
     """Each segment dimension's value per call ("" where unknown)."""
     hours = np.floor(frame.started / 3600) % 24
-    hour = np.array([f"{int(h):02d}:00" if np.isfinite(h) else "" for h in hours], dtype=object)
+    labels = np.array([f"{h:02d}:00" for h in range(24)] + [""], dtype=object)
+    hour = labels[np.where(np.isfinite(hours), hours, 24).astype(np.int64)]
     return {
         "queue": frame.queue,
         "contact_reason": frame.reason,
@@ -133,17 +134,21 @@ def find_root_causes(frame: CallFrame) -> list[Signal]:
     if len(frame) == 0:
         return []
     behaviors, bcode = codes(frame.out_behavior)
+    # Each behaviour's outcomes (their calls and met flags), once for every segment.
+    order = np.argsort(bcode, kind="stable")
+    cuts = np.searchsorted(bcode[order], np.arange(len(behaviors) + 1))
+    per_behavior = [
+        (frame.out_call[order[cuts[j] : cuts[j + 1]]], frame.out_met[order[cuts[j] : cuts[j + 1]]].astype(float))
+        for j in range(len(behaviors))
+    ]
     gaps: list[_Gap] = []
     for dim, values in segments(frame).items():
         names, code = codes(values)
         if len([n for n in names if n]) < 2:
             continue
         size = len(names)
-        out_code = code[frame.out_call]
-        for j, behavior in enumerate(behaviors):
-            mask = bcode == j
-            oc = out_code[mask]
-            met = frame.out_met[mask].astype(float)
+        for behavior, (calls, met) in zip(behaviors, per_behavior, strict=True):
+            oc = code[calls]
             hits = np.asarray(np.bincount(oc, weights=met, minlength=size), dtype=np.float64)
             n = np.bincount(oc, minlength=size).astype(float)
             gaps += _rate_gaps(dim, names, hits, n, float(met.sum()), float(len(met)), "pass_rate", behavior)

@@ -131,6 +131,8 @@ interactions = Table(
     # Newest-first pages of one agent's or one team's conversations read an index in order.
     Index("ix_interactions_agent_started", "agent_id", "started_at", "id"),
     Index("ix_interactions_team_started", "team", "started_at", "id"),
+    # The columnar snapshot's watermark (metrics.snapshot): the latest update, from the index.
+    Index("ix_interactions_updated_at", "updated_at"),
 )
 
 utterances = Table(
@@ -165,6 +167,7 @@ evaluations = Table(
     Column("insights", Json),
     Column("rubric_fingerprint", String),
     Index("ix_evaluations_rubric", "rubric"),
+    Index("ix_evaluations_evaluated_at", "evaluated_at"),
 )
 
 behavior_results = Table(
