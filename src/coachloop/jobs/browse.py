@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, exists, or_, select
 
 from coachloop.errors import CoachloopError
 from coachloop.ingest.native import to_native
@@ -26,7 +26,8 @@ from coachloop.model import Outcome
 from coachloop.store import Store
 from coachloop.store.codec import evaluation_to_dict
 from coachloop.store.reviews import effective_outcomes
-from coachloop.store.tables import evaluations, interactions, utterances
+from coachloop.store.search import transcript_filter
+from coachloop.store.tables import evaluations, interactions
 
 __all__ = [
     "ConversationFilter",
@@ -78,9 +79,14 @@ class ConversationFilter:
     since: str | None = None
     until: str | None = None
     q: str | None = None
-    """Words that must all appear in one conversation's transcript (case-insensitive)."""
+    """Words that must all appear in one conversation's transcript, as whole words
+    (case-insensitive; see `coachloop.store.search`)."""
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def conditions(
+        self, conn: Connection, started_at: Any = interactions.c.started_at
+    ) -> list[ColumnElement[bool]]:
+        """The filters as conditions on `interactions` (text search reads `conn`'s index);
+        the time window on `started_at` (a copy of the interaction's start may stand in)."""
         i = interactions
         found: list[ColumnElement[bool]] = []
         for column, value in (
@@ -98,25 +104,13 @@ class ConversationFilter:
         if start is not None and stop is not None and stop <= start:
             raise CoachloopError("until is not after since: nothing can match")
         if start is not None:
-            found.append(i.c.started_at >= start)
+            found.append(started_at >= start)
         if stop is not None:
-            found.append(i.c.started_at < stop)
-        for word in _words(self.q):
-            found.append(
-                exists().where(
-                    utterances.c.interaction_id == i.c.id,
-                    func.lower(utterances.c.text).like(f"%{_escape(word)}%", escape="\\"),
-                )
-            )
+            found.append(started_at < stop)
+        matching = transcript_filter(conn, self.q)
+        if matching is not None:
+            found.append(matching)
         return found
-
-
-def _words(q: str | None) -> list[str]:
-    return [w for w in (q or "").lower().split() if w][:8]
-
-
-def _escape(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _limit(limit: int) -> int:
@@ -125,23 +119,22 @@ def _limit(limit: int) -> int:
     return limit
 
 
-def _after_started(cursor: str | None) -> ColumnElement[bool] | None:
+def _after_started(
+    cursor: str | None, started_at: Any = interactions.c.started_at, key: Any = interactions.c.id
+) -> ColumnElement[bool] | None:
     """Rows after the cursor's (started_at, id) in (started_at desc nulls last, id desc) order."""
     if cursor is None:
         return None
     when, last_id = decode_cursor(cursor, 2)
     if not isinstance(last_id, str) or not (when is None or isinstance(when, str)):
         raise BadCursor(f"cursor {cursor!r} is not one this API gave")
-    i = interactions
     if when is None:
-        return and_(i.c.started_at.is_(None), i.c.id < last_id)
+        return and_(started_at.is_(None), key < last_id)
     try:
         moment = datetime.fromisoformat(when)
     except ValueError:
         raise BadCursor(f"cursor {cursor!r} is not one this API gave") from None
-    return or_(
-        i.c.started_at < moment, and_(i.c.started_at == moment, i.c.id < last_id), i.c.started_at.is_(None)
-    )
+    return or_(started_at < moment, and_(started_at == moment, key < last_id), started_at.is_(None))
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -172,18 +165,18 @@ def interaction_page(
     """One page of the conversations the scope sees, newest first."""
     i = interactions
     order = (i.c.started_at.desc().nulls_last(), i.c.id.desc())
-    # The page's ids first, from an index on (agent or team, started_at, id) when the
-    # filters allow; then their headers: rows are read for 51 ids, not for every candidate.
-    ids = select(i.c.id).where(scope.interaction_filter(), *filters.conditions()).order_by(*order)
-    after = _after_started(cursor)
-    if after is not None:
-        ids = ids.where(after)
-    query = (
-        select(*(i.c[name] for name in HEADER_COLUMNS))
-        .where(i.c.id.in_(ids.limit(_limit(limit) + 1).scalar_subquery()))
-        .order_by(*order)
-    )
     with store.reading("cannot list conversations") as conn:
+        # The page's ids first, from an index on (agent or team, started_at, id) when the
+        # filters allow; then their headers: rows are read for 51 ids, not for every candidate.
+        ids = select(i.c.id).where(scope.interaction_filter(), *filters.conditions(conn)).order_by(*order)
+        after = _after_started(cursor)
+        if after is not None:
+            ids = ids.where(after)
+        query = (
+            select(*(i.c[name] for name in HEADER_COLUMNS))
+            .where(i.c.id.in_(ids.limit(_limit(limit) + 1).scalar_subquery()))
+            .order_by(*order)
+        )
         rows = [dict(r) for r in conn.execute(query).mappings()]
     more = len(rows) > limit
     rows = rows[:limit]
@@ -253,7 +246,12 @@ def evaluation_page(
     store: Store, scope: Scope, query: EvaluationQuery, *, limit: int = 50, cursor: str | None = None
 ) -> Page:
     """One page of evaluations (newest conversation first) the scope sees; with
-    `behavior` (and `outcome`), the outcome in force of that behaviour is on each row."""
+    `behavior` (and `outcome`), the outcome in force of that behaviour is on each row.
+
+    Rows are ordered by the evaluation's own copy of its conversation's start
+    (`evaluations.started_at`), so the page reads an index of `evaluations` in order
+    (whole table, auto-failed or not, one rubric) and stops after `limit` rows, or an
+    index of `interactions` (one agent, one team) when the filters name one."""
     e, i = evaluations, interactions
     columns: list[Any] = [
         e.c.interaction_id,
@@ -266,10 +264,9 @@ def evaluation_page(
         i.c.team,
         i.c.queue,
         i.c.channel,
-        i.c.started_at,
+        e.c.started_at,
     ]
     source: Any = e.join(i, i.c.id == e.c.interaction_id)
-    conditions = [scope.interaction_filter(), *query.conversations.conditions()]
     if query.outcome is not None:
         try:
             outcome = Outcome(query.outcome)
@@ -279,6 +276,7 @@ def evaluation_page(
             ) from None
     else:
         outcome = None
+    conditions: list[ColumnElement[bool]] = []
     if query.behavior is not None:
         eff = effective_outcomes().subquery("eff")
         source = source.join(
@@ -307,14 +305,15 @@ def evaluation_page(
         conditions.append(e.c.auto_failed.is_(query.auto_failed))
     if cursor is not None:
         conditions.append(_after_evaluation(cursor))
-    stmt = (
-        select(*columns)
-        .select_from(source)
-        .where(*conditions)
-        .order_by(i.c.started_at.desc().nulls_last(), i.c.id.desc(), e.c.rubric.desc())
-        .limit(_limit(limit) + 1)
-    )
     with store.reading("cannot list evaluations") as conn:
+        conditions += [scope.interaction_filter(), *query.conversations.conditions(conn, e.c.started_at)]
+        stmt = (
+            select(*columns)
+            .select_from(source)
+            .where(*conditions)
+            .order_by(e.c.started_at.desc().nulls_last(), e.c.interaction_id.desc(), e.c.rubric.desc())
+            .limit(_limit(limit) + 1)
+        )
         rows = [dict(r) for r in conn.execute(stmt).mappings()]
     more = len(rows) > limit
     rows = rows[:limit]
@@ -333,9 +332,10 @@ def _after_evaluation(cursor: str) -> ColumnElement[bool]:
     when, last_id, rubric = decode_cursor(cursor, 3)
     if not isinstance(rubric, str) or not isinstance(last_id, str):
         raise BadCursor(f"cursor {cursor!r} is not one this API gave")
-    after = _after_started(encode_cursor([when, last_id]))
+    e = evaluations
+    after = _after_started(encode_cursor([when, last_id]), e.c.started_at, e.c.interaction_id)
     assert after is not None
-    return or_(after, and_(interactions.c.id == last_id, evaluations.c.rubric < rubric))
+    return or_(after, and_(e.c.interaction_id == last_id, e.c.rubric < rubric))
 
 
 def visible_metric_rows(store: Store, scope: Scope, query: MetricsQuery) -> list[dict[str, Any]]:
