@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from sqlalchemy import ColumnElement, Connection, and_, exists, or_, select
@@ -26,7 +26,7 @@ from coachloop.model import Outcome
 from coachloop.store import Store
 from coachloop.store.codec import evaluation_to_dict
 from coachloop.store.reviews import effective_outcomes
-from coachloop.store.search import transcript_filter
+from coachloop.store.search import transcript_filter, transcript_match
 from coachloop.store.tables import evaluations, interactions
 
 __all__ = [
@@ -87,6 +87,14 @@ class ConversationFilter:
     ) -> list[ColumnElement[bool]]:
         """The filters as conditions on `interactions` (text search reads `conn`'s index);
         the time window on `started_at` (a copy of the interaction's start may stand in)."""
+        found = self.header_conditions(started_at)
+        matching = transcript_filter(conn, self.q)
+        if matching is not None:
+            found.append(matching)
+        return found
+
+    def header_conditions(self, started_at: Any = interactions.c.started_at) -> list[ColumnElement[bool]]:
+        """The filters but the text search."""
         i = interactions
         found: list[ColumnElement[bool]] = []
         for column, value in (
@@ -107,9 +115,6 @@ class ConversationFilter:
             found.append(started_at >= start)
         if stop is not None:
             found.append(started_at < stop)
-        matching = transcript_filter(conn, self.q)
-        if matching is not None:
-            found.append(matching)
         return found
 
 
@@ -305,15 +310,46 @@ def evaluation_page(
         conditions.append(e.c.auto_failed.is_(query.auto_failed))
     if cursor is not None:
         conditions.append(_after_evaluation(cursor))
+    agent_ids = scope.agent_ids
+    if query.conversations.agent is not None or (agent_ids is not None and len(agent_ids) <= 1):
+        driver = _BY_AGENT
+    elif query.auto_failed is True:
+        driver = "ix_evaluations_failed_started"
+    elif query.conversations.team is not None:
+        driver = _BY_TEAM
+    elif query.rubric is not None:
+        driver = "ix_evaluations_rubric_started"
+    elif query.auto_failed is False:
+        driver = "ix_evaluations_failed_started"
+    else:
+        driver = "ix_evaluations_started"
     with store.reading("cannot list evaluations") as conn:
-        conditions += [scope.interaction_filter(), *query.conversations.conditions(conn, e.c.started_at)]
-        stmt = (
-            select(*columns)
-            .select_from(source)
-            .where(*conditions)
-            .order_by(e.c.started_at.desc().nulls_last(), e.c.interaction_id.desc(), e.c.rubric.desc())
-            .limit(_limit(limit) + 1)
-        )
+        matching = transcript_match(conn, query.conversations.q)
+        if matching is not None:
+            conditions.append(matching.condition)
+        if driver in (_BY_AGENT, _BY_TEAM):
+            # One agent's or team's conversations, newest first from their index on
+            # `interactions`; `i.started_at` is `e.started_at` (kept so by triggers).
+            order = (i.c.started_at.desc().nulls_last(), i.c.id.desc(), e.c.rubric.desc())
+            started_at = i.c.started_at
+        else:
+            order = (e.c.started_at.desc().nulls_last(), e.c.interaction_id.desc(), e.c.rubric.desc())
+            started_at = e.c.started_at
+        header = query.conversations.header_conditions(started_at)
+        visible = scope.interaction_filter()
+        if conn.dialect.name == "sqlite" and driver.startswith("ix_") and (matching is None or not matching.few):
+            # SQLite keeps no histogram (no STAT4): it takes `auto_failed IS 1` for half the
+            # table and a supervisor's agents or a team for a few rows, and would start from
+            # `interactions` and sort thousands of rows where walking the evaluations'
+            # newest-first index stops after a page. `x || ''` keeps it from driving the
+            # query from an index on `interactions` (PostgreSQL's statistics know better).
+            team = query.conversations.team
+            header = replace(query.conversations, team=None).header_conditions(started_at)
+            if team is not None:
+                header.append(i.c.team.concat("") == team)
+            visible = scope.agent_filter(cast(Any, i.c.agent_id.concat("")))
+        conditions += [visible, *header]
+        stmt = select(*columns).select_from(source).where(*conditions).order_by(*order).limit(_limit(limit) + 1)
         rows = [dict(r) for r in conn.execute(stmt).mappings()]
     more = len(rows) > limit
     rows = rows[:limit]
@@ -324,6 +360,10 @@ def evaluation_page(
         encode_cursor([last["started_at"], last["interaction_id"], last["rubric"]]) if more and last else None
     )
     return Page(rows, next_cursor)
+
+
+_BY_AGENT = "agent"
+_BY_TEAM = "team"
 
 
 def _after_evaluation(cursor: str) -> ColumnElement[bool]:

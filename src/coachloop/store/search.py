@@ -21,13 +21,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Connection, bindparam, exists, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from coachloop.store.tables import interactions, transcript_index
 
-__all__ = ["COMMON_MATCHES", "MAX_WORDS", "index_transcripts", "reindex_all", "search_words", "transcript_filter"]
+__all__ = [
+    "COMMON_MATCHES",
+    "MAX_WORDS",
+    "TextMatch",
+    "index_transcripts",
+    "reindex_all",
+    "search_words",
+    "transcript_filter",
+    "transcript_match",
+]
 
 MAX_WORDS = 8
 COMMON_MATCHES = 5_000
@@ -53,16 +63,33 @@ def _fts_query(words: list[str]) -> str:
     return " ".join(f'"{w}"' for w in words)
 
 
+@dataclass(frozen=True, slots=True)
+class TextMatch:
+    condition: ColumnElement[bool]
+    """On `interactions`: the transcript holds every word."""
+    few: bool
+    """Fewer than `COMMON_MATCHES` conversations match (SQLite; False on PostgreSQL): a
+    query should start from the matches rather than walk an index in page order."""
+
+
 def transcript_filter(conn: Connection, q: str | None) -> ColumnElement[bool] | None:
     """A condition on `interactions`: the transcript holds every word of `q`; None when
     `q` has no words (no condition)."""
+    found = transcript_match(conn, q)
+    return None if found is None else found.condition
+
+
+def transcript_match(conn: Connection, q: str | None) -> TextMatch | None:
+    """`transcript_filter` with the plan it was built for; None when `q` has no words."""
     words = search_words(q)
     if not words:
         return None
     t = transcript_index
     if conn.dialect.name == "postgresql":
         query = func.plainto_tsquery(text(f"'{_CONFIG}'"), " ".join(words))
-        return interactions.c.id.in_(select(t.c.interaction_id).where(t.c.words.op("@@")(query)))
+        return TextMatch(
+            interactions.c.id.in_(select(t.c.interaction_id).where(t.c.words.op("@@")(query))), few=False
+        )
     match = _fts_query(words)
     matching = text("SELECT rowid FROM transcript_fts WHERE transcript_fts MATCH :match").bindparams(
         bindparam("match", match)
@@ -76,14 +103,15 @@ def transcript_filter(conn: Connection, q: str | None) -> ColumnElement[bool] | 
     doc_ids = matching.columns(rowid=t.c.doc_id.type).subquery("fts")
     if common < COMMON_MATCHES:
         # Few matches: start from them (an IN list), then sort what is left.
-        return interactions.c.id.in_(
-            select(t.c.interaction_id).where(t.c.doc_id.in_(select(doc_ids.c.rowid)))
+        return TextMatch(
+            interactions.c.id.in_(select(t.c.interaction_id).where(t.c.doc_id.in_(select(doc_ids.c.rowid)))),
+            few=True,
         )
     # Many: walk the page's index and keep the matching rows; the match set is read once
     # (an uncorrelated IN inside a correlated EXISTS, which SQLite does not drive from).
-    return exists().where(
-        t.c.interaction_id == interactions.c.id,
-        (t.c.doc_id + 0).in_(select(doc_ids.c.rowid)),
+    return TextMatch(
+        exists().where(t.c.interaction_id == interactions.c.id, (t.c.doc_id + 0).in_(select(doc_ids.c.rowid))),
+        few=False,
     )
 
 

@@ -25,8 +25,8 @@ depends_on: str | Sequence[str] | None = None
 _NEWEST_LAST = {"started_at": "NULLS FIRST"}
 
 # SQLite: the evaluation's copy of its conversation's start, set after each insert and
-# whenever the conversation's start changes. Recursive triggers are off (SQLite's
-# default), so the UPDATE inside the first one does not fire anything again.
+# whenever the conversation's start changes. No trigger fires on UPDATE of evaluations,
+# so these never recurse (some SQLite builds turn recursive triggers on by default).
 _SQLITE_TRIGGERS = (
     """
     CREATE TRIGGER evaluations_started_at_insert AFTER INSERT ON evaluations
