@@ -4,7 +4,7 @@ ingest, re-ingest and delete, and backfilled by the migration."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,6 +20,7 @@ from coachloop.store.live import UserRecord
 from coachloop.store.tables import evaluations, transcript_index
 from tests.store.store_builders import evaluation, result
 
+Key = tuple[str, str]
 ADMIN = Scope(UserRecord(id=1, name="ada", role="admin", agent_id=None, team=None), None)
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
@@ -164,12 +165,21 @@ def test_evaluation_pages_follow_one_order_for_every_filter(store: Store) -> Non
     ]
     store.save_evaluations(evals)
     start = {c.id: c.started_at for c in calls}
+
+    def window(k: Key) -> bool:
+        when = start[k[0]]
+        return when is not None and T0 + timedelta(minutes=3) <= when < T0 + timedelta(minutes=7)
+
+    def newest_first(k: Key) -> tuple[bool, datetime, str, str]:
+        when = start[k[0]]
+        return (when is not None, when or T0, k[0], k[1])
+
     supervisor = Scope(UserRecord(id=3, name="sue", role="supervisor", agent_id=None, team="north"), frozenset({"a-1", "a-2"}))
     agent_of = {c.id: c.agent_id for c in calls}
     team_of = {c.id: c.team for c in calls}
     failed = {(e.interaction_id, e.rubric): e.auto_failed for e in evals}
     missed = {(e.interaction_id, e.rubric): e.results[0].outcome is Outcome.MISSED for e in evals}
-    cases = [
+    cases: list[tuple[Scope, EvaluationQuery, Callable[[Key], bool]]] = [
         (ADMIN, EvaluationQuery(), lambda k: True),
         (ADMIN, EvaluationQuery(auto_failed=True), lambda k: failed[k]),
         (ADMIN, EvaluationQuery(auto_failed=False), lambda k: not failed[k]),
@@ -187,15 +197,11 @@ def test_evaluation_pages_follow_one_order_for_every_filter(store: Store) -> Non
         (
             ADMIN,
             EvaluationQuery(conversations=ConversationFilter(since="2026-11-01T09:03", until="2026-11-01T09:07")),
-            lambda k: start[k[0]] is not None and T0 + timedelta(minutes=3) <= start[k[0]] < T0 + timedelta(minutes=7),
+            window,
         ),
     ]
     for scope, query, keep in cases:
-        wanted = sorted(
-            (k for k in failed if keep(k)),
-            key=lambda k: (start[k[0]] is not None, start[k[0]] or T0, k[0], k[1]),
-            reverse=True,
-        )
+        wanted = sorted((k for k in failed if keep(k)), key=newest_first, reverse=True)
         got: list[tuple[str, str]] = []
         cursor = None
         while True:
