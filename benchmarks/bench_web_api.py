@@ -1,7 +1,7 @@
 """The API's list endpoints under load with 1 million stored conversations.
 
     .venv/bin/python -m benchmarks.bench_web_api [--n 1000000] [--seconds 8] [--concurrency 8]
-        [--url postgresql+psycopg://...] [--only TEXT]
+        [--url postgresql+psycopg://...] [--only TEXT] [--queries REPEATS]
 
 The SQLite store is built once with bulk inserts and cached under the temp folder
 (`coachloop-bench-web-<n>-<schema revision>.db`): N contacts from `bench_metrics.workload`
@@ -14,7 +14,9 @@ must not exist yet, or hold the same N conversations from an earlier run).
 The app is served by uvicorn on loopback in this process; the load comes from a second
 process (an async httpx client, `--concurrency` requests in flight, `--seconds` per
 endpoint) that prints requests/s, p50 and p99 per endpoint. Endpoints are called as an
-admin (everything), a supervisor (a team) and an agent.
+admin (everything), a supervisor (a team) and an agent. `--queries N` instead times each
+endpoint's `jobs.browse` call N times in this process: the database's share of a request,
+without HTTP and without requests queueing behind each other.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +186,56 @@ ENDPOINTS = [
 ]
 
 
+def query_main(url: str, repeats: int, only: str | None) -> None:
+    """Each endpoint's `jobs.browse` call timed in this process, without HTTP or
+    concurrency: what one page costs the database (p50 and max of `repeats` calls)."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from coachloop.jobs.access import Scope
+    from coachloop.jobs.browse import ConversationFilter, EvaluationQuery, evaluation_page, interaction_page
+    from coachloop.store import open_store
+    from coachloop.store.live import UserRecord
+
+    store = open_store(url)
+    scopes = {
+        "admin": Scope.of(store, UserRecord(id=0, name="bench-admin", role="admin", agent_id=None, team=None)),
+        "supervisor": Scope.of(
+            store, UserRecord(id=0, name="bench-sup", role="supervisor", agent_id=None, team="team3")
+        ),
+        "agent": Scope.of(store, UserRecord(id=0, name="bench-agent", role="agent", agent_id="a7", team="team0")),
+    }
+    conversation_keys = {"agent", "team", "queue", "channel", "reason", "language", "since", "until", "q"}
+    print(f"{'role':<11} {'endpoint':<80} {'p50 ms':>7} {'max ms':>7}")
+    for role, path in ENDPOINTS:
+        if only and only not in path:
+            continue
+        parts = urlsplit(path)
+        params = dict(parse_qsl(parts.query))
+        limit = int(params.pop("limit", "50"))
+        conv = ConversationFilter(**{k: v for k, v in params.items() if k in conversation_keys})
+        call: Callable[[], object]
+        if parts.path == "/api/interactions":
+            call = partial(interaction_page, store, scopes[role], conv, limit=limit)
+        else:
+            failed = params.get("auto_failed")
+            query = EvaluationQuery(
+                rubric=params.get("rubric"),
+                behavior=params.get("behavior"),
+                outcome=params.get("outcome"),
+                auto_failed=None if failed is None else failed == "true",
+                conversations=conv,
+            )
+            call = partial(evaluation_page, store, scopes[role], query, limit=limit)
+        call()
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - t0) * 1000)
+        print(f"{role:<11} {path:<80} {statistics.median(times):>7.1f} {max(times):>7.1f}", flush=True)
+    store.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1_000_000)
@@ -189,6 +243,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--only", help="Run only endpoints whose path contains this.")
     parser.add_argument("--url", help="A PostgreSQL database to copy the store into and serve from.")
+    parser.add_argument(
+        "--queries", type=int, metavar="REPEATS",
+        help="Time each endpoint's query in this process (no HTTP, no concurrency), REPEATS times.",
+    )
     args = parser.parse_args()
 
     from alembic.script import ScriptDirectory
@@ -203,6 +261,9 @@ def main() -> None:
     url = build(args.n, cache)
     if args.url:
         url = copy_to_postgresql(cache, args.url, args.n)
+    if args.queries:
+        query_main(url, args.queries, args.only)
+        return
     app = create_app(url, sentiment=False, no_knowledge=True)
     store = app.state.store
     suffix = str(time.time_ns())
