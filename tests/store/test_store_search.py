@@ -79,6 +79,25 @@ def test_query_words_are_never_read_as_search_operators(store: Store, plan: str)
     assert search.search_words("a_b c-d E") == ["a", "b", "c", "d", "e"]
 
 
+def test_words_in_other_scripts_and_with_accents_are_whole_words(store: Store, plan: str) -> None:
+    store.write(
+        [
+            call("c-1", "मेरा कार्ड खो गया", "Café au lait", minutes=1),
+            call("c-2", "card kho gaya yaar", "cafe", minutes=2),
+        ],
+        source_format="native",
+    )
+    assert found(store, "कार्ड") == ["c-1"]  # vowel signs belong to the word
+    assert found(store, "खो गया") == ["c-1"]
+    assert found(store, "CAFÉ") == ["c-1"]  # accents are kept: "cafe" is another word
+    assert found(store, "cafe") == ["c-2"]
+    assert found(store, "kho") == ["c-2"]
+    with store.reading("schema") as conn:
+        if conn.dialect.name == "sqlite":
+            ddl = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'transcript_fts'")).scalar_one()
+            assert search.FTS5_TOKENIZER in ddl
+
+
 def test_reingest_replaces_the_words_and_an_update_without_transcript_keeps_them(store: Store) -> None:
     store.write([call("c-1", "my card was stolen")], source_format="native")
     store.write([call("c-1", "i need a refund")], source_format="native")

@@ -3,13 +3,14 @@
 One row of `transcript_index` per conversation with a transcript. PostgreSQL keeps the
 conversation's words there as a `tsvector` (text search configuration `simple`: no
 stemming, no stop words) under a GIN index; SQLite keeps them in the FTS5 table
-`transcript_fts` (tokenizer `unicode61`, diacritics kept, `detail=none`: the index knows
+`transcript_fts` (`FTS5_TOKENIZER`, diacritics kept, `detail=none`: the index knows
 which conversations hold a word, not where), whose rowid is `doc_id`.
 
-The contract is the same on both: a query is split into words (runs of letters and
-digits, lower-cased, at most `MAX_WORDS`), and a conversation matches when every word
-is a whole word of its transcript (any utterance, any speaker, case-insensitive). "card"
-finds "Card," but not "cards"; "c-123" asks for "c" and "123".
+The contract is the same on both: a query is split into words (runs of letters, digits
+and combining marks, lower-cased, at most `MAX_WORDS`), and a conversation matches when
+every word is a whole word of its transcript (any utterance, any speaker,
+case-insensitive). "card" finds "Card," but not "cards"; "c-123" asks for "c" and "123";
+"कार्ड" is one word.
 
 The index is kept in step by the ingest write path (`index_transcripts`, called by
 `writer.write_items` for every transcript it writes, new or replaced); deleting a
@@ -19,7 +20,7 @@ drops its FTS5 row). `reindex_all` rebuilds it from `utterances` (bulk loads).
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -46,15 +47,28 @@ order index and keeping the rows whose transcript matches; a rarer one by readin
 matches and sorting them. Counting up to this many is cheap on both backends (FTS5
 doclist, GIN index or a short scan)."""
 
-_WORD = re.compile(r"[^\W_]+")
 _CONFIG = "simple"
+FTS5_TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
+"""Letters, digits, private-use characters and combining marks make words (marks: so
+that "कार्ड" is one word, as PostgreSQL's parser has it); everything else separates."""
+
+
+def _is_word_char(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category[0] in "LNM" or category == "Co"
 
 
 def search_words(q: str | None) -> list[str]:
-    """The words a query asks for, lower-cased, in order, without repeats."""
+    """The words a query asks for, as the index splits text: lower-cased, in order,
+    without repeats."""
     seen: dict[str, None] = {}
-    for word in _WORD.findall((q or "").lower()):
-        seen.setdefault(word, None)
+    word: list[str] = []
+    for char in (q or "").lower() + " ":
+        if _is_word_char(char):
+            word.append(char)
+        elif word:
+            seen.setdefault("".join(word), None)
+            word = []
     return list(seen)[:MAX_WORDS]
 
 

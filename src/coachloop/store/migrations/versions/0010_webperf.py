@@ -145,8 +145,8 @@ def upgrade() -> None:
         )
     else:
         op.execute(
-            "CREATE VIRTUAL TABLE transcript_fts USING fts5("
-            "body, tokenize = 'unicode61 remove_diacritics 0', detail = none)"
+            "CREATE VIRTUAL TABLE transcript_fts USING fts5(body, "
+            "tokenize = \"unicode61 remove_diacritics 0 categories 'L* N* Co M*'\", detail = none)"
         )
         op.execute(_SQLITE_TRIGGERS[2])
         op.execute(
