@@ -2,9 +2,10 @@
 
 One row of `transcript_index` per conversation with a transcript. PostgreSQL keeps the
 conversation's words there as a `tsvector` (text search configuration `simple`: no
-stemming, no stop words) under a GIN index; SQLite keeps them in the FTS5 table
-`transcript_fts` (`FTS5_TOKENIZER`, diacritics kept, `detail=none`: the index knows
-which conversations hold a word, not where), whose rowid is `doc_id`.
+stemming, no stop words; stripped of positions, which no query needs) under a GIN
+index. SQLite keeps them in the FTS5 table `transcript_fts` (`FTS5_TOKENIZER`,
+diacritics kept, `detail=none`: the index knows which conversations hold a word, not
+where), whose rowid is `doc_id`.
 
 The contract is the same on both: a query is split into words (runs of letters, digits
 and combining marks, lower-cased, at most `MAX_WORDS`), and a conversation matches when
@@ -145,7 +146,8 @@ def index_transcripts(conn: Connection, bodies: Mapping[str, str]) -> None:
     if conn.dialect.name == "postgresql":
         insert = postgresql.insert(t)
         stmt = insert.values(
-            interaction_id=bindparam("iid"), words=func.to_tsvector(text(f"'{_CONFIG}'"), bindparam("body"))
+            interaction_id=bindparam("iid"),
+            words=func.strip(func.to_tsvector(text(f"'{_CONFIG}'"), bindparam("body"))),
         ).on_conflict_do_update(index_elements=[t.c.interaction_id], set_={"words": insert.excluded.words})
         conn.execute(stmt, [{"iid": i, "body": bodies[i]} for i in ids])
         return
@@ -172,7 +174,7 @@ def reindex_all(conn: Connection) -> int:
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(
             "INSERT INTO transcript_index (interaction_id, words) "
-            f"SELECT interaction_id, to_tsvector('{_CONFIG}', string_agg(text, ' ' ORDER BY idx)) "
+            f"SELECT interaction_id, strip(to_tsvector('{_CONFIG}', string_agg(text, ' ' ORDER BY idx))) "
             "FROM utterances GROUP BY interaction_id ORDER BY interaction_id"
         )
     else:

@@ -140,7 +140,7 @@ def upgrade() -> None:
     if pg:
         op.execute(
             "INSERT INTO transcript_index (interaction_id, words) "
-            "SELECT interaction_id, to_tsvector('simple', string_agg(text, ' ' ORDER BY idx)) "
+            "SELECT interaction_id, strip(to_tsvector('simple', string_agg(text, ' ' ORDER BY idx))) "
             "FROM utterances GROUP BY interaction_id ORDER BY interaction_id"
         )
     else:
