@@ -9,12 +9,14 @@ Conversations come newest first (`started_at` desc, then id desc; undated ones l
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import orjson
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, or_, select
 
 from coachloop.errors import CoachloopError
 from coachloop.ingest.native import to_native
@@ -26,7 +28,8 @@ from coachloop.model import Outcome
 from coachloop.store import Store
 from coachloop.store.codec import evaluation_to_dict
 from coachloop.store.reviews import effective_outcomes
-from coachloop.store.tables import evaluations, interactions, utterances
+from coachloop.store.search import transcript_filter, transcript_match
+from coachloop.store.tables import evaluations, interactions
 
 __all__ = [
     "ConversationFilter",
@@ -78,9 +81,22 @@ class ConversationFilter:
     since: str | None = None
     until: str | None = None
     q: str | None = None
-    """Words that must all appear in one conversation's transcript (case-insensitive)."""
+    """Words that must all appear in one conversation's transcript, as whole words
+    (case-insensitive; see `coachloop.store.search`)."""
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def conditions(
+        self, conn: Connection, started_at: Any = interactions.c.started_at
+    ) -> list[ColumnElement[bool]]:
+        """The filters as conditions on `interactions` (text search reads `conn`'s index);
+        the time window on `started_at` (a copy of the interaction's start may stand in)."""
+        found = self.header_conditions(started_at)
+        matching = transcript_filter(conn, self.q)
+        if matching is not None:
+            found.append(matching)
+        return found
+
+    def header_conditions(self, started_at: Any = interactions.c.started_at) -> list[ColumnElement[bool]]:
+        """The filters but the text search."""
         i = interactions
         found: list[ColumnElement[bool]] = []
         for column, value in (
@@ -98,25 +114,10 @@ class ConversationFilter:
         if start is not None and stop is not None and stop <= start:
             raise CoachloopError("until is not after since: nothing can match")
         if start is not None:
-            found.append(i.c.started_at >= start)
+            found.append(started_at >= start)
         if stop is not None:
-            found.append(i.c.started_at < stop)
-        for word in _words(self.q):
-            found.append(
-                exists().where(
-                    utterances.c.interaction_id == i.c.id,
-                    func.lower(utterances.c.text).like(f"%{_escape(word)}%", escape="\\"),
-                )
-            )
+            found.append(started_at < stop)
         return found
-
-
-def _words(q: str | None) -> list[str]:
-    return [w for w in (q or "").lower().split() if w][:8]
-
-
-def _escape(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _limit(limit: int) -> int:
@@ -125,23 +126,33 @@ def _limit(limit: int) -> int:
     return limit
 
 
-def _after_started(cursor: str | None) -> ColumnElement[bool] | None:
+def _after_started(
+    cursor: str | None, started_at: Any = interactions.c.started_at, key: Any = interactions.c.id
+) -> ColumnElement[bool] | None:
     """Rows after the cursor's (started_at, id) in (started_at desc nulls last, id desc) order."""
     if cursor is None:
         return None
     when, last_id = decode_cursor(cursor, 2)
     if not isinstance(last_id, str) or not (when is None or isinstance(when, str)):
         raise BadCursor(f"cursor {cursor!r} is not one this API gave")
-    i = interactions
     if when is None:
-        return and_(i.c.started_at.is_(None), i.c.id < last_id)
+        return and_(started_at.is_(None), key < last_id)
     try:
         moment = datetime.fromisoformat(when)
     except ValueError:
         raise BadCursor(f"cursor {cursor!r} is not one this API gave") from None
-    return or_(
-        i.c.started_at < moment, and_(i.c.started_at == moment, i.c.id < last_id), i.c.started_at.is_(None)
-    )
+    return or_(started_at < moment, and_(started_at == moment, key < last_id), started_at.is_(None))
+
+
+@contextmanager
+def _page_reading(store: Store, action: str) -> Iterator[Connection]:
+    """A read connection for one page of a list. On PostgreSQL without parallel workers:
+    a page stops after `limit` rows, and starting workers for it cost more than the
+    page (tens of ms on a busy machine)."""
+    with store.reading(action) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
+        yield conn
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -172,18 +183,18 @@ def interaction_page(
     """One page of the conversations the scope sees, newest first."""
     i = interactions
     order = (i.c.started_at.desc().nulls_last(), i.c.id.desc())
-    # The page's ids first, from an index on (agent or team, started_at, id) when the
-    # filters allow; then their headers: rows are read for 51 ids, not for every candidate.
-    ids = select(i.c.id).where(scope.interaction_filter(), *filters.conditions()).order_by(*order)
-    after = _after_started(cursor)
-    if after is not None:
-        ids = ids.where(after)
-    query = (
-        select(*(i.c[name] for name in HEADER_COLUMNS))
-        .where(i.c.id.in_(ids.limit(_limit(limit) + 1).scalar_subquery()))
-        .order_by(*order)
-    )
-    with store.reading("cannot list conversations") as conn:
+    with _page_reading(store, "cannot list conversations") as conn:
+        # The page's ids first, from an index on (agent or team, started_at, id) when the
+        # filters allow; then their headers: rows are read for 51 ids, not for every candidate.
+        ids = select(i.c.id).where(scope.interaction_filter(), *filters.conditions(conn)).order_by(*order)
+        after = _after_started(cursor)
+        if after is not None:
+            ids = ids.where(after)
+        query = (
+            select(*(i.c[name] for name in HEADER_COLUMNS))
+            .where(i.c.id.in_(ids.limit(_limit(limit) + 1).scalar_subquery()))
+            .order_by(*order)
+        )
         rows = [dict(r) for r in conn.execute(query).mappings()]
     more = len(rows) > limit
     rows = rows[:limit]
@@ -253,7 +264,12 @@ def evaluation_page(
     store: Store, scope: Scope, query: EvaluationQuery, *, limit: int = 50, cursor: str | None = None
 ) -> Page:
     """One page of evaluations (newest conversation first) the scope sees; with
-    `behavior` (and `outcome`), the outcome in force of that behaviour is on each row."""
+    `behavior` (and `outcome`), the outcome in force of that behaviour is on each row.
+
+    Rows are ordered by the evaluation's own copy of its conversation's start
+    (`evaluations.started_at`), so the page reads an index of `evaluations` in order
+    (whole table, auto-failed or not, one rubric) and stops after `limit` rows, or an
+    index of `interactions` (one agent, one team) when the filters name one."""
     e, i = evaluations, interactions
     columns: list[Any] = [
         e.c.interaction_id,
@@ -266,10 +282,9 @@ def evaluation_page(
         i.c.team,
         i.c.queue,
         i.c.channel,
-        i.c.started_at,
+        e.c.started_at,
     ]
     source: Any = e.join(i, i.c.id == e.c.interaction_id)
-    conditions = [scope.interaction_filter(), *query.conversations.conditions()]
     if query.outcome is not None:
         try:
             outcome = Outcome(query.outcome)
@@ -279,6 +294,7 @@ def evaluation_page(
             ) from None
     else:
         outcome = None
+    conditions: list[ColumnElement[bool]] = []
     if query.behavior is not None:
         eff = effective_outcomes().subquery("eff")
         source = source.join(
@@ -294,12 +310,18 @@ def evaluation_page(
             conditions.append(eff.c.outcome == outcome.value)
     elif outcome is not None:
         anyeff = effective_outcomes().subquery("anyeff")
+        # Checked row by row as the page's index is read (OFFSET 0 keeps PostgreSQL from
+        # turning it into a join over every outcome: it cannot estimate the outcome in
+        # force, a COALESCE, and guessed 0.5 % where "missed" is one outcome in ten).
         conditions.append(
-            exists().where(
+            select(anyeff.c.behavior_id)
+            .where(
                 anyeff.c.interaction_id == e.c.interaction_id,
                 anyeff.c.rubric == e.c.rubric,
                 anyeff.c.outcome == outcome.value,
             )
+            .offset(0)
+            .exists()
         )
     if query.rubric is not None:
         conditions.append(e.c.rubric == query.rubric)
@@ -307,14 +329,46 @@ def evaluation_page(
         conditions.append(e.c.auto_failed.is_(query.auto_failed))
     if cursor is not None:
         conditions.append(_after_evaluation(cursor))
-    stmt = (
-        select(*columns)
-        .select_from(source)
-        .where(*conditions)
-        .order_by(i.c.started_at.desc().nulls_last(), i.c.id.desc(), e.c.rubric.desc())
-        .limit(_limit(limit) + 1)
-    )
-    with store.reading("cannot list evaluations") as conn:
+    agent_ids = scope.agent_ids
+    if query.conversations.agent is not None or (agent_ids is not None and len(agent_ids) <= 1):
+        driver = _BY_AGENT
+    elif query.auto_failed is True:
+        driver = "ix_evaluations_failed_started"
+    elif query.conversations.team is not None:
+        driver = _BY_TEAM
+    elif query.rubric is not None:
+        driver = "ix_evaluations_rubric_started"
+    elif query.auto_failed is False:
+        driver = "ix_evaluations_failed_started"
+    else:
+        driver = "ix_evaluations_started"
+    with _page_reading(store, "cannot list evaluations") as conn:
+        matching = transcript_match(conn, query.conversations.q)
+        if matching is not None:
+            conditions.append(matching.condition)
+        if driver in (_BY_AGENT, _BY_TEAM):
+            # One agent's or team's conversations, newest first from their index on
+            # `interactions`; `i.started_at` is `e.started_at` (kept so by triggers).
+            order = (i.c.started_at.desc().nulls_last(), i.c.id.desc(), e.c.rubric.desc())
+            started_at = i.c.started_at
+        else:
+            order = (e.c.started_at.desc().nulls_last(), e.c.interaction_id.desc(), e.c.rubric.desc())
+            started_at = e.c.started_at
+        header = query.conversations.header_conditions(started_at)
+        visible = scope.interaction_filter()
+        if conn.dialect.name == "sqlite" and driver.startswith("ix_") and (matching is None or not matching.few):
+            # SQLite keeps no histogram (no STAT4): it takes `auto_failed IS 1` for half the
+            # table and a supervisor's agents or a team for a few rows, and would start from
+            # `interactions` and sort thousands of rows where walking the evaluations'
+            # newest-first index stops after a page. `x || ''` keeps it from driving the
+            # query from an index on `interactions` (PostgreSQL's statistics know better).
+            team = query.conversations.team
+            header = replace(query.conversations, team=None).header_conditions(started_at)
+            if team is not None:
+                header.append(i.c.team.concat("") == team)
+            visible = scope.agent_filter(cast(Any, i.c.agent_id.concat("")))
+        conditions += [visible, *header]
+        stmt = select(*columns).select_from(source).where(*conditions).order_by(*order).limit(_limit(limit) + 1)
         rows = [dict(r) for r in conn.execute(stmt).mappings()]
     more = len(rows) > limit
     rows = rows[:limit]
@@ -327,15 +381,20 @@ def evaluation_page(
     return Page(rows, next_cursor)
 
 
+_BY_AGENT = "agent"
+_BY_TEAM = "team"
+
+
 def _after_evaluation(cursor: str) -> ColumnElement[bool]:
     """An evaluation cursor is (started_at, interaction id, rubric): the next rows are the
     later conversations and this conversation's evaluations under a smaller rubric name."""
     when, last_id, rubric = decode_cursor(cursor, 3)
     if not isinstance(rubric, str) or not isinstance(last_id, str):
         raise BadCursor(f"cursor {cursor!r} is not one this API gave")
-    after = _after_started(encode_cursor([when, last_id]))
+    e = evaluations
+    after = _after_started(encode_cursor([when, last_id]), e.c.started_at, e.c.interaction_id)
     assert after is not None
-    return or_(after, and_(interactions.c.id == last_id, evaluations.c.rubric < rubric))
+    return or_(after, and_(e.c.interaction_id == last_id, e.c.rubric < rubric))
 
 
 def visible_metric_rows(store: Store, scope: Scope, query: MetricsQuery) -> list[dict[str, Any]]:

@@ -43,7 +43,6 @@ from coachloop.store.tables import (
     evaluations,
     interactions,
     reviews,
-    utterances,
 )
 
 __all__ = [
@@ -794,36 +793,30 @@ def browse_evaluations(
     chosen = review_jobs.parse_outcome(outcome) if outcome else None
     if agent and not scope.allows_agent(agent):
         return []
-    # Without a reason or words to match, the store stops at `limit` (the scope may drop
-    # some of those rows: then a scoped caller sees fewer than `limit`).
+    # Without a reason to match, the store stops at `limit` (the scope may drop some of
+    # those rows: then a scoped caller sees fewer than `limit`). Words are searched in
+    # the store's full-text index.
     found = store.find_evaluations(
         EvaluationFilter(
             agent=agent or None,
             behavior=behavior or None,
             outcome=chosen,
-            limit=None if (reason or text) else limit,
+            text=text or None,
+            limit=None if reason else limit,
         )
     )
     found = [f for f in found if scope.allows_agent(f.header.agent_id)]
-    if reason or text:
+    if reason:
         ids = {f.interaction_id for f in found}
         with store.reading("cannot search conversations") as conn:
-            if reason:
-                q = select(interactions.c.id).where(
-                    func.lower(func.coalesce(interactions.c.contact_reason, "")).contains(reason.lower())
-                )
-                by_reason = set(conn.execute(q).scalars())
-                q2 = select(evaluations.c.interaction_id).where(
-                    func.lower(func.coalesce(evaluations.c.reason_label, "")).contains(reason.lower())
-                )
-                ids &= by_reason | set(conn.execute(q2).scalars())
-            if text:
-                q3 = (
-                    select(utterances.c.interaction_id)
-                    .where(func.lower(utterances.c.text).contains(text.lower()))
-                    .distinct()
-                )
-                ids &= set(conn.execute(q3).scalars())
+            q = select(interactions.c.id).where(
+                func.lower(func.coalesce(interactions.c.contact_reason, "")).contains(reason.lower())
+            )
+            by_reason = set(conn.execute(q).scalars())
+            q2 = select(evaluations.c.interaction_id).where(
+                func.lower(func.coalesce(evaluations.c.reason_label, "")).contains(reason.lower())
+            )
+            ids &= by_reason | set(conn.execute(q2).scalars())
         found = [f for f in found if f.interaction_id in ids]
     return found[:limit]
 

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Connection, RowMapping, and_, delete, exis
 
 from coachloop.model import Channel, Evaluation, Outcome
 from coachloop.store.rows import after_evaluation
+from coachloop.store.search import transcript_filter
 from coachloop.store.tables import agents, behavior_results, evaluations, interactions, reviews
 
 __all__ = ["DrilldownMethods", "EvaluationFilter", "EvaluationHeader", "FoundEvaluation"]
@@ -40,6 +41,8 @@ class EvaluationFilter:
     """Started at or after."""
     until: datetime | None = None
     """Started before."""
+    text: str | None = None
+    """Words the transcript contains, all of them as whole words (`store.search`)."""
     limit: int | None = None
 
 
@@ -152,12 +155,15 @@ class DrilldownMethods(ABC):
                         any_eff.c.outcome == f.outcome.value,
                     )
                 )
-        query = query.where(*conditions).order_by(
-            i.c.started_at.desc().nulls_last(), e.c.interaction_id, e.c.rubric
-        )
-        if f.limit is not None:
-            query = query.limit(f.limit)
         with self._read("cannot find evaluations") as conn:
+            matching = transcript_filter(conn, f.text)
+            if matching is not None:
+                conditions.append(matching)
+            query = query.where(*conditions).order_by(
+                i.c.started_at.desc().nulls_last(), e.c.interaction_id, e.c.rubric
+            )
+            if f.limit is not None:
+                query = query.limit(f.limit)
             found = list(conn.execute(query).mappings())
             failed = _failed_critical(conn, [(r["interaction_id"], r["rubric"]) for r in found])
         return [

@@ -7,6 +7,7 @@ so a change here needs a new revision there.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -27,11 +28,15 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
 
 __all__ = [
     "Json",
     "Key",
+    "NewestLast",
     "UTCDateTime",
     "agent_states",
     "agents",
@@ -50,6 +55,7 @@ __all__ = [
     "reviews",
     "rubrics",
     "schedules",
+    "transcript_index",
     "users",
     "utterances",
     "web_secrets",
@@ -85,6 +91,23 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 metadata = MetaData()
 
+class NewestLast(UnaryExpression[Any]):
+    """An index column read backwards for newest-first pages (`ORDER BY started_at DESC
+    NULLS LAST`): `started_at NULLS FIRST` on PostgreSQL, whose ascending indexes put
+    NULLs last; plain `started_at` on SQLite, whose ascending indexes put them first
+    already (and which accepts no NULLS clause in CREATE INDEX)."""
+
+    inherit_cache = True
+
+    def __init__(self, element: Any) -> None:
+        super().__init__(element, modifier=operators.nulls_first_op)
+
+
+@compiles(NewestLast, "sqlite")
+def _newest_last_on_sqlite(element: NewestLast, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.element, **kw))
+
+
 agents = Table(
     "agents",
     metadata,
@@ -105,7 +128,7 @@ interactions = Table(
     Column("team", String),
     Column("queue", String),
     Column("customer_id", String),
-    Column("started_at", UTCDateTime, index=True),
+    Column("started_at", UTCDateTime),
     Column("ended_at", UTCDateTime),
     Column("talk_seconds", Float),
     Column("hold_seconds", Float),
@@ -128,12 +151,37 @@ interactions = Table(
     Column("source_format", String, nullable=False),
     Column("ingested_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
-    # Newest-first pages of one agent's or one team's conversations read an index in order.
-    Index("ix_interactions_agent_started", "agent_id", "started_at", "id"),
-    Index("ix_interactions_team_started", "team", "started_at", "id"),
     # The columnar snapshot's watermark (metrics.snapshot): the latest update, from the index.
     Index("ix_interactions_updated_at", "updated_at"),
 )
+# Newest-first pages (all, one agent's, one team's conversations) read an index backwards.
+Index("ix_interactions_started_at", NewestLast(interactions.c.started_at))
+Index(
+    "ix_interactions_agent_started",
+    interactions.c.agent_id,
+    NewestLast(interactions.c.started_at),
+    interactions.c.id,
+)
+Index("ix_interactions_team_started", interactions.c.team, NewestLast(interactions.c.started_at), interactions.c.id)
+
+transcript_index = Table(
+    "transcript_index",
+    metadata,
+    Column("doc_id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "interaction_id",
+        Key,
+        ForeignKey("interactions.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("words", Text().with_variant(TSVECTOR(), "postgresql")),
+    Index("ix_transcript_index_words", "words", postgresql_using="gin"),
+)
+"""One row per conversation with a transcript, for full-text search (`store/search.py`).
+PostgreSQL keeps the transcript's words here (`words`, a tsvector under a GIN index);
+SQLite leaves `words` empty and keeps them in the FTS5 table `transcript_fts`, whose
+rowid is `doc_id` (created by migration 0011_webperf, outside this metadata)."""
 
 utterances = Table(
     "utterances",
@@ -166,8 +214,31 @@ evaluations = Table(
     Column("results", Json, nullable=False),
     Column("insights", Json),
     Column("rubric_fingerprint", String),
+    Column("started_at", UTCDateTime),
+    # `started_at` is the interaction's, copied here by database triggers (on insert of an
+    # evaluation, on a change of the interaction's start; see migration 0011_webperf) so
+    # that the newest-first evaluation lists read one index in order, filter included.
     Index("ix_evaluations_rubric", "rubric"),
     Index("ix_evaluations_evaluated_at", "evaluated_at"),
+)
+Index(
+    "ix_evaluations_started",
+    NewestLast(evaluations.c.started_at),
+    evaluations.c.interaction_id,
+    evaluations.c.rubric,
+)
+Index(
+    "ix_evaluations_failed_started",
+    evaluations.c.auto_failed,
+    NewestLast(evaluations.c.started_at),
+    evaluations.c.interaction_id,
+    evaluations.c.rubric,
+)
+Index(
+    "ix_evaluations_rubric_started",
+    evaluations.c.rubric,
+    NewestLast(evaluations.c.started_at),
+    evaluations.c.interaction_id,
 )
 
 behavior_results = Table(

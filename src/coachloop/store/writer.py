@@ -5,7 +5,8 @@ interactions are upserted with one executemany, old utterances go with one
 `DELETE ... IN` per chunk of ids, and utterances are sent as plain tuples in one
 driver-level executemany (COPY on PostgreSQL). Items are applied in order, on top of
 what is already stored, following the merge rules in `rows.py`; the fold happens in
-memory, so each id is written once per batch.
+memory, so each id is written once per batch. Each transcript written is (re-)indexed
+for full-text search in the same transaction (`search.index_transcripts`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from coachloop.errors import StoreError
 from coachloop.model import Agent, Interaction, InteractionUpdate, ReadItem, Rejected, SurveyUpdate, Utterance
 from coachloop.store import rows
 from coachloop.store.engine import IN_CHUNK
+from coachloop.store.search import index_transcripts
 from coachloop.store.tables import agents, interactions, quarantine, utterances
 
 __all__ = ["WriteStats", "chunked", "upsert_agent_rows", "write_items"]
@@ -208,6 +210,7 @@ def write_items(conn: Connection, items: Sequence[ReadItem], source_format: str,
     for chunk in chunked(stale):
         conn.execute(delete(utterances).where(utterances.c.interaction_id.in_(chunk)))
     utterance_count = _insert_utterances(conn, transcripts)
+    index_transcripts(conn, {iid: " ".join(u.text for u in utts) for iid, utts in transcripts.items()})
 
     agent_count = upsert_agent_rows(conn, agent_items)
     if rejected:

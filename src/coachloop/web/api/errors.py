@@ -1,7 +1,9 @@
 """One error body for the API: `{"error": {"status", "code", "message", "detail"}}`.
 
 Every 4xx/5xx answer under `/api/` has it, validation errors (422) included; pages keep
-FastAPI's own answers (the page layer renders its own).
+FastAPI's own answers (the page layer renders its own). A `CoachloopError` no route caught,
+or a crash, on a page a browser asked for (HTML `Accept`, outside `/api/`) is the error
+page in the app's look, with the same status; any other client gets the error body.
 """
 
 from __future__ import annotations
@@ -19,8 +21,17 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from coachloop.errors import CoachloopError
+from coachloop.web.templating import render
 
-__all__ = ["ErrorBody", "ErrorInfo", "error_response", "install_error_handlers", "is_api"]
+__all__ = [
+    "ErrorBody",
+    "ErrorInfo",
+    "error_page",
+    "error_response",
+    "install_error_handlers",
+    "is_api",
+    "wants_page",
+]
 
 log = logging.getLogger("coachloop.web")
 
@@ -51,6 +62,15 @@ class ErrorBody(BaseModel):
 
 def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/api"
+
+
+def wants_page(request: Request) -> bool:
+    """A browser asking for a page (not the API, and HTML accepted)."""
+    return not is_api(request) and "text/html" in request.headers.get("accept", "")
+
+
+def error_page(request: Request, status: int, title: str, message: str) -> Response:
+    return render(request, "pages/error.html", {"title": title, "message": message}, status_code=status)
 
 
 def error_response(
@@ -93,10 +113,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_coachloop(request: Request, exc: Exception) -> Response:
         # An error raised on purpose below a route that did not catch it: the caller's input.
+        if wants_page(request):
+            return error_page(request, 400, "That did not work", str(exc))
         return error_response(400, str(exc), code=type(exc).__name__)
 
     async def on_crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        if wants_page(request):
+            return error_page(request, 500, "Something went wrong", "The error is logged; try again later.")
         return error_response(500, "internal server error")
 
     app.add_exception_handler(StarletteHTTPException, on_http)
