@@ -63,7 +63,7 @@ COMMON_MATCHES = 5_000
 them, keep those the other filters allow, sort): cheap whatever the store's size.
 Counting up to this many is cheap on both backends (FTS5 doclist, GIN index)."""
 
-SAMPLE_DOCS = 10_000
+SAMPLE_DOCS = 4_000
 """A common query's share of the conversations is estimated on the newest this many
 index rows (the highest `doc_id`s: the latest ingested), which is also where a
 newest-first page looks first."""
@@ -75,7 +75,7 @@ _COSTS = {
     # the match set once) and per row walked (look it up in that set); probe: per row
     # walked (ask the full-text index whether this one conversation holds the words).
     "sqlite": {"few": 1.3, "set_match": 0.15, "set_row": 2.0, "probe_row": 18.0},
-    "postgresql": {"few": 1.3, "set_match": 0.15, "set_row": 2.0, "probe_row": 18.0},
+    "postgresql": {"few": 5.0, "set_match": 0.15, "set_row": 1.0, "probe_row": 6.0},
 }
 _CONFIG = "simple"
 FTS5_TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
@@ -232,22 +232,23 @@ def _pg_match(conn: Connection, words: list[str], *, page: int | None, within: i
     t = transcript_index
     query = func.plainto_tsquery(text(f"'{_CONFIG}'"), " ".join(words))
     matched = select(t.c.interaction_id).where(t.c.words.op("@@")(query))
-    # PostgreSQL guesses a word it has no statistics for (most are rare) at 0.5 % of the
-    # rows and would walk the newest-first index past a million rows for one match: a
-    # rare word's matches are fetched first and given as a list, whose length it then knows.
-    few = conn.execute(matched.limit(COMMON_MATCHES)).scalars().all()
-    if len(few) < COMMON_MATCHES:
-        return TextMatch(interactions.c.id.in_(few), plan="few")
     docs = int(conn.execute(select(func.coalesce(func.max(t.c.doc_id), 0))).scalar_one())
-    newest = max(docs - SAMPLE_DOCS, 0)
-    sampled = docs - newest
-    in_sample = conn.execute(
-        select(func.count()).select_from(
-            select(t.c.doc_id).where(t.c.doc_id > newest, t.c.words.op("@@")(query)).subquery()
-        )
-    ).scalar_one()
-    share = int(in_sample) / max(sampled, 1)
-    plan = choose_plan("postgresql", max(share * docs, COMMON_MATCHES), docs, page=page, within=within)
+    # The newest rows' share that match, read from the primary key backwards (cheap: no
+    # posting list is read, however common the word).
+    newest = select(t.c.words).order_by(t.c.doc_id.desc()).limit(SAMPLE_DOCS).subquery()
+    sampled, hits = conn.execute(
+        select(func.count(), func.count().filter(newest.c.words.op("@@")(query))).select_from(newest)
+    ).one()
+    estimate = hits / max(sampled, 1) * docs
+    if estimate < 2 * COMMON_MATCHES:
+        # PostgreSQL guesses a word it has no statistics for (most are rare) at 0.5 % of
+        # the rows and would walk the newest-first index past a million rows for one
+        # match: a rare word's matches are fetched first and given as a list, whose
+        # length it then knows.
+        few = conn.execute(matched.limit(COMMON_MATCHES)).scalars().all()
+        if len(few) < COMMON_MATCHES:
+            return TextMatch(interactions.c.id.in_(few), plan="few")
+    plan = choose_plan("postgresql", max(estimate, COMMON_MATCHES), docs, page=page, within=within)
     if plan == "probe":
         # Each row walked reads its own `tsvector` (OFFSET 0 keeps PostgreSQL from turning
         # the EXISTS into a join over every match).
@@ -258,6 +259,7 @@ def _pg_match(conn: Connection, words: list[str], *, page: int | None, within: i
             .exists(),
             plan="probe",
         )
+    # "few" too: with this many matches, PostgreSQL's own plan for the subquery.
     return TextMatch(interactions.c.id.in_(matched), plan="set")
 
 
