@@ -13,7 +13,7 @@ import pytest
 
 from coachloop.jobs.access import Scope
 from coachloop.jobs.browse import ConversationFilter, EvaluationQuery, evaluation_page, interaction_page
-from coachloop.model import Interaction, Speaker, Utterance
+from coachloop.model import Channel, Interaction, Speaker, Utterance
 from coachloop.store import Store, search
 from coachloop.store.live import UserRecord
 from tests.store.store_builders import evaluation
@@ -48,7 +48,7 @@ def conversations() -> list[Interaction]:
                 id=f"c-{n:02d}",
                 agent_id=f"a-{n % 3}",
                 team="north" if n % 3 else "south",
-                channel="chat" if n % 4 == 0 else "voice",
+                channel=Channel.CHAT if n % 4 == 0 else Channel.VOICE,
                 # Pairs share a start (ties broken by id), the last three are undated.
                 started_at=None if n >= N - 3 else T0 + timedelta(minutes=(n * 37 % N) // 2),
                 utterances=[
