@@ -180,18 +180,14 @@ def transcript_match(
         bindparam("match", match)
     )
     doc_ids = matching.columns(rowid=t.c.doc_id.type).subquery("fts")
-    counted = _fts_count(conn, match, limit=COMMON_MATCHES)
-    if counted < COMMON_MATCHES:
-        # Few matches: start from them (an IN list), then sort what is left.
-        return TextMatch(
-            interactions.c.id.in_(select(t.c.interaction_id).where(t.c.doc_id.in_(select(doc_ids.c.rowid)))),
-            plan="few",
-        )
     docs = int(conn.execute(select(func.coalesce(func.max(t.c.doc_id), 0))).scalar_one())
     newest = max(docs - SAMPLE_DOCS, 0)
     sampled = docs - newest
-    share = _fts_count(conn, match, limit=sampled, above=newest) / max(sampled, 1)
-    plan = choose_plan("sqlite", max(share * docs, COMMON_MATCHES), docs, page=page, within=within)
+    estimate = _fts_count(conn, match, limit=sampled, above=newest) / max(sampled, 1) * docs
+    if estimate < 2 * COMMON_MATCHES and _fts_count(conn, match, limit=COMMON_MATCHES) < COMMON_MATCHES:
+        plan: Plan = "few"
+    else:
+        plan = choose_plan("sqlite", max(estimate, COMMON_MATCHES), docs, page=page, within=within)
     if plan == "few":
         return TextMatch(
             interactions.c.id.in_(select(t.c.interaction_id).where(t.c.doc_id.in_(select(doc_ids.c.rowid)))),
