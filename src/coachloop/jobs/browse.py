@@ -195,8 +195,18 @@ def interaction_page(
         # filters allow; then their headers: rows are read for 51 ids, not for every candidate.
         agent = filters.agent or _only(scope.agent_ids)
         within = _walked(conn, agent, None if agent else filters.team) if filters.q else None
-        conditions = filters.conditions(conn, page=_limit(limit) + 1, within=within)
-        ids = select(i.c.id).where(scope.interaction_filter(), *conditions).order_by(*order)
+        found = transcript_match(conn, filters.q, page=_limit(limit) + 1, within=within)
+        conditions = filters.header_conditions()
+        visible = scope.interaction_filter()
+        if found is not None:
+            conditions.append(found.condition)
+            if found.plan == "probe" and agent is None and filters.team is None and conn.dialect.name == "sqlite":
+                # A supervisor's agents: SQLite would read each agent's index until it has
+                # a page from each (a probe per row); walking every conversation in
+                # `ix_interactions_started_agent` checks the agent from the index and
+                # probes only their rows. `x || ''` keeps it off the per-agent index.
+                visible = scope.agent_filter(cast(Any, i.c.agent_id.concat("")))
+        ids = select(i.c.id).where(visible, *conditions).order_by(*order)
         after = _after_started(cursor)
         if after is not None:
             ids = ids.where(after)
