@@ -34,7 +34,7 @@ def test_migrations_reach_head_on_an_empty_database_and_are_idempotent(store_url
     try:
         with engine.begin() as conn:
             command.upgrade(alembic_config(conn), "head")  # an explicit re-run is a no-op too
-            assert MigrationContext.configure(conn).get_current_revision() == head() == "0011_webperf"
+            assert MigrationContext.configure(conn).get_current_revision() == head() == "0012_ftsfast"
             assert set(inspect(conn).get_table_names()) >= TABLES
     finally:
         engine.dispose()

@@ -42,12 +42,15 @@ def found(store: Store, q: str, scope: Scope = ADMIN, **filters: str) -> list[st
     return [r["id"] for r in interaction_page(store, scope, ConversationFilter(q=q, **filters)).items]
 
 
-@pytest.fixture(params=["few", "many"])
+@pytest.fixture(params=["few", "set", "probe"])
 def plan(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Both SQLite plans: start from the matches (few) or walk the page's index (many)."""
-    if request.param == "many":
-        monkeypatch.setattr(search, "COMMON_MATCHES", 1)
-    yield request.param
+    """Every plan: start from the matches (few), or walk the page's index and look each
+    row up in the match set (set) or probe its transcript (probe)."""
+    forced: search.Plan = request.param
+    if forced != "few":
+        monkeypatch.setattr(search, "COMMON_MATCHES", 0)
+        monkeypatch.setattr(search, "choose_plan", lambda *args, **kwargs: forced)
+    yield forced
 
 
 def test_search_matches_whole_words_anywhere_in_the_conversation_case_insensitively(

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import ColumnElement, Connection, and_, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
 from coachloop.errors import CoachloopError
 from coachloop.ingest.native import to_native
@@ -85,12 +85,19 @@ class ConversationFilter:
     (case-insensitive; see `coachloop.store.search`)."""
 
     def conditions(
-        self, conn: Connection, started_at: Any = interactions.c.started_at
+        self,
+        conn: Connection,
+        started_at: Any = interactions.c.started_at,
+        *,
+        page: int | None = None,
+        within: int | None = None,
     ) -> list[ColumnElement[bool]]:
         """The filters as conditions on `interactions` (text search reads `conn`'s index);
-        the time window on `started_at` (a copy of the interaction's start may stand in)."""
+        the time window on `started_at` (a copy of the interaction's start may stand in).
+        `page` and `within` tell the text search the query's shape
+        (`coachloop.store.search.transcript_match`)."""
         found = self.header_conditions(started_at)
-        matching = transcript_filter(conn, self.q)
+        matching = transcript_filter(conn, self.q, page=page, within=within)
         if matching is not None:
             found.append(matching)
         return found
@@ -186,7 +193,20 @@ def interaction_page(
     with _page_reading(store, "cannot list conversations") as conn:
         # The page's ids first, from an index on (agent or team, started_at, id) when the
         # filters allow; then their headers: rows are read for 51 ids, not for every candidate.
-        ids = select(i.c.id).where(scope.interaction_filter(), *filters.conditions(conn)).order_by(*order)
+        agent = filters.agent or _only(scope.agent_ids)
+        within = _walked(conn, agent, None if agent else filters.team) if filters.q else None
+        found = transcript_match(conn, filters.q, page=_limit(limit) + 1, within=within)
+        conditions = filters.header_conditions()
+        visible = scope.interaction_filter()
+        if found is not None:
+            conditions.append(found.condition)
+            if found.plan == "probe" and agent is None and filters.team is None and conn.dialect.name == "sqlite":
+                # A supervisor's agents: SQLite would read each agent's index until it has
+                # a page from each (a probe per row); walking every conversation in
+                # `ix_interactions_started_agent` checks the agent from the index and
+                # probes only their rows. `x || ''` keeps it off the per-agent index.
+                visible = scope.agent_filter(cast(Any, i.c.agent_id.concat("")))
+        ids = select(i.c.id).where(visible, *conditions).order_by(*order)
         after = _after_started(cursor)
         if after is not None:
             ids = ids.where(after)
@@ -343,7 +363,11 @@ def evaluation_page(
     else:
         driver = "ix_evaluations_started"
     with _page_reading(store, "cannot list evaluations") as conn:
-        matching = transcript_match(conn, query.conversations.q)
+        within = None
+        if query.conversations.q and driver in (_BY_AGENT, _BY_TEAM):
+            agent = query.conversations.agent or _only(agent_ids)
+            within = _walked(conn, agent, None if agent else query.conversations.team)
+        matching = transcript_match(conn, query.conversations.q, page=_limit(limit) + 1, within=within)
         if matching is not None:
             conditions.append(matching.condition)
         if driver in (_BY_AGENT, _BY_TEAM):
@@ -383,6 +407,26 @@ def evaluation_page(
 
 _BY_AGENT = "agent"
 _BY_TEAM = "team"
+_WALK_CAP = 100_000
+
+
+def _only(agent_ids: frozenset[str] | None) -> str | None:
+    """The one agent a scope sees, if it sees exactly one."""
+    return next(iter(agent_ids)) if agent_ids is not None and len(agent_ids) == 1 else None
+
+
+def _walked(conn: Connection, agent: str | None, team: str | None) -> int | None:
+    """How many conversations the page's order index holds when one agent's or one team's
+    index drives it (counted from that index, up to `_WALK_CAP`); None otherwise."""
+    i = interactions
+    if agent is not None:
+        narrowed = i.c.agent_id == agent
+    elif team is not None:
+        narrowed = i.c.team == team
+    else:
+        return None
+    rows = select(i.c.id).where(narrowed).limit(_WALK_CAP).subquery()
+    return int(conn.execute(select(func.count()).select_from(rows)).scalar_one())
 
 
 def _after_evaluation(cursor: str) -> ColumnElement[bool]:

@@ -156,7 +156,7 @@ class DrilldownMethods(ABC):
                     )
                 )
         with self._read("cannot find evaluations") as conn:
-            matching = transcript_filter(conn, f.text)
+            matching = transcript_filter(conn, f.text, page=f.limit)
             if matching is not None:
                 conditions.append(matching)
             query = query.where(*conditions).order_by(

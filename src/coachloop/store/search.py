@@ -24,8 +24,21 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
-from sqlalchemy import ColumnElement, Connection, bindparam, exists, func, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    bindparam,
+    column,
+    exists,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from coachloop.store.tables import interactions, transcript_index
@@ -33,7 +46,10 @@ from coachloop.store.tables import interactions, transcript_index
 __all__ = [
     "COMMON_MATCHES",
     "MAX_WORDS",
+    "SAMPLE_DOCS",
+    "Plan",
     "TextMatch",
+    "choose_plan",
     "index_transcripts",
     "reindex_all",
     "search_words",
@@ -43,11 +59,24 @@ __all__ = [
 
 MAX_WORDS = 8
 COMMON_MATCHES = 5_000
-"""A query matching at least this many conversations is answered by reading the page's
-order index and keeping the rows whose transcript matches; a rarer one by reading its
-matches and sorting them. Counting up to this many is cheap on both backends (FTS5
-doclist, GIN index or a short scan)."""
+"""A query matching fewer conversations than this is answered from its matches (read
+them, keep those the other filters allow, sort): cheap whatever the store's size.
+Counting up to this many is cheap on both backends (FTS5 doclist, GIN index)."""
 
+SAMPLE_DOCS = 4_000
+"""A common query's share of the conversations is estimated on the newest this many
+index rows (the highest `doc_id`s: the latest ingested), which is also where a
+newest-first page looks first."""
+
+# What one step of each plan costs, in microseconds, measured on the 1M-conversation
+# bench store (benchmarks/bench_web_api.py). Only their ratios matter.
+_COSTS = {
+    # few: per match (read, look its conversation up, filter, sort); set: per match (read
+    # the match set once) and per row walked (look it up in that set); probe: per row
+    # walked (ask the full-text index whether this one conversation holds the words).
+    "sqlite": {"few": 1.3, "set_match": 0.15, "set_row": 2.0, "probe_row": 18.0},
+    "postgresql": {"few": 5.0, "set_match": 0.15, "set_row": 1.0, "probe_row": 6.0},
+}
 _CONFIG = "simple"
 FTS5_TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
 """Letters, digits, private-use characters and combining marks make words (marks: so
@@ -78,62 +107,156 @@ def _fts_query(words: list[str]) -> str:
     return " ".join(f'"{w}"' for w in words)
 
 
+Plan = Literal["few", "set", "probe"]
+
+
 @dataclass(frozen=True, slots=True)
 class TextMatch:
     condition: ColumnElement[bool]
     """On `interactions`: the transcript holds every word."""
-    few: bool
-    """Fewer than `COMMON_MATCHES` conversations match: a query should start from the
-    matches rather than walk an index in page order."""
+    plan: Plan
+    """How `condition` is answered. "few": from the matches (an id list or the index's
+    match set as a driving table): a query should start from them and sort. "set": the
+    match set is read once and the page's order index walked, each row looked up in it.
+    "probe": the page's order index is walked and each row's transcript checked on its
+    own (FTS5 seeks the row in each word's doclist; PostgreSQL reads its `tsvector`), so
+    a page stops after its rows whatever the word's frequency."""
+
+    @property
+    def few(self) -> bool:
+        """A query should start from the matches rather than walk an index in page order."""
+        return self.plan == "few"
 
 
-def transcript_filter(conn: Connection, q: str | None) -> ColumnElement[bool] | None:
+def transcript_filter(
+    conn: Connection, q: str | None, *, page: int | None = None, within: int | None = None
+) -> ColumnElement[bool] | None:
     """A condition on `interactions`: the transcript holds every word of `q`; None when
-    `q` has no words (no condition)."""
-    found = transcript_match(conn, q)
+    `q` has no words (no condition). `page` and `within` as for `transcript_match`."""
+    found = transcript_match(conn, q, page=page, within=within)
     return None if found is None else found.condition
 
 
-def transcript_match(conn: Connection, q: str | None) -> TextMatch | None:
-    """`transcript_filter` with the plan it was built for; None when `q` has no words."""
+def choose_plan(
+    backend: str, matches: float, docs: int, *, page: int | None, within: int | None
+) -> Plan:
+    """The cheapest plan for a query with about `matches` matching conversations out of
+    `docs` indexed, for a page of `page` rows (None: every match is wanted) walked in an
+    order index that holds `within` conversations (None: all of them).
+
+    Walking the page's index, matches turn up at the rate matches/docs (independence of
+    words and filters is assumed), so a page needs page * docs / matches rows, at most
+    the whole index walked. Reading the match set costs in proportion to the matches."""
+    if matches < COMMON_MATCHES:
+        return "few"
+    cost = _COSTS[backend]
+    walked = float(docs if within is None else within)
+    if page is not None:
+        walked = min(walked, page * docs / max(matches, 1.0))
+    options: dict[Plan, float] = {
+        "few": cost["few"] * matches,
+        "set": cost["set_match"] * matches + cost["set_row"] * walked,
+        "probe": cost["probe_row"] * walked,
+    }
+    return min(options, key=lambda plan: options[plan])
+
+
+def transcript_match(
+    conn: Connection, q: str | None, *, page: int | None = None, within: int | None = None
+) -> TextMatch | None:
+    """`transcript_filter` with the plan chosen for it; None when `q` has no words.
+
+    `page`: the rows a query wants (a page and one more), None for all matches; `within`:
+    how many conversations the page's order index holds when a filter narrows it (one
+    agent's), None for all. With neither, the plan suits reading every match."""
     words = search_words(q)
     if not words:
         return None
     t = transcript_index
     if conn.dialect.name == "postgresql":
-        query = func.plainto_tsquery(text(f"'{_CONFIG}'"), " ".join(words))
-        matched = select(t.c.interaction_id).where(t.c.words.op("@@")(query))
+        return _pg_match(conn, words, page=page, within=within)
+    match = _fts_query(words)
+    matching = text("SELECT rowid FROM transcript_fts WHERE transcript_fts MATCH :match").bindparams(
+        bindparam("match", match)
+    )
+    doc_ids = matching.columns(rowid=t.c.doc_id.type).subquery("fts")
+    docs = int(conn.execute(select(func.coalesce(func.max(t.c.doc_id), 0))).scalar_one())
+    newest = max(docs - SAMPLE_DOCS, 0)
+    sampled = docs - newest
+    estimate = _fts_count(conn, match, limit=sampled, above=newest) / max(sampled, 1) * docs
+    if estimate < 2 * COMMON_MATCHES and _fts_count(conn, match, limit=COMMON_MATCHES) < COMMON_MATCHES:
+        plan: Plan = "few"
+    else:
+        plan = choose_plan("sqlite", max(estimate, COMMON_MATCHES), docs, page=page, within=within)
+    if plan == "few":
+        return TextMatch(
+            interactions.c.id.in_(select(t.c.interaction_id).where(t.c.doc_id.in_(select(doc_ids.c.rowid)))),
+            plan="few",
+        )
+    if plan == "set":
+        # Walk the page's index and keep the matching rows; the match set is read once
+        # (an uncorrelated IN inside a correlated EXISTS, which SQLite does not drive from).
+        return TextMatch(
+            exists().where(t.c.interaction_id == interactions.c.id, (t.c.doc_id + 0).in_(select(doc_ids.c.rowid))),
+            plan="set",
+        )
+    # Probe: one FTS5 lookup by rowid per word and row walked, the rarest word first, so
+    # that most rows cost one lookup.
+    if len(words) > 1:
+        rarity = {w: _fts_count(conn, _fts_query([w]), limit=sampled, above=newest) for w in words}
+        words = sorted(words, key=lambda w: rarity[w])
+    fts = table("transcript_fts", column("rowid", Integer))
+    probes = [
+        exists().where(literal_column("transcript_fts").op("MATCH")(bindparam(None, _fts_query([w]))), fts.c.rowid == t.c.doc_id)
+        for w in words
+    ]
+    return TextMatch(exists().where(t.c.interaction_id == interactions.c.id, *probes), plan="probe")
+
+
+def _fts_count(conn: Connection, match: str, *, limit: int, above: int | None = None) -> int:
+    """How many index rows (above rowid `above`, if given) match, counting up to `limit`."""
+    where = "transcript_fts MATCH :match" + ("" if above is None else " AND rowid > :above")
+    return int(
+        conn.execute(
+            text(f"SELECT count(*) FROM (SELECT 1 FROM transcript_fts WHERE {where} LIMIT :cap)"),
+            {"match": match, "cap": limit, "above": above},
+        ).scalar_one()
+    )
+
+
+def _pg_match(conn: Connection, words: list[str], *, page: int | None, within: int | None) -> TextMatch:
+    t = transcript_index
+    query = func.plainto_tsquery(text(f"'{_CONFIG}'"), " ".join(words))
+    matched = select(t.c.interaction_id).where(t.c.words.op("@@")(query))
+    docs = int(conn.execute(select(func.coalesce(func.max(t.c.doc_id), 0))).scalar_one())
+    # The newest rows' share that match, read from the primary key backwards (cheap: no
+    # posting list is read, however common the word).
+    newest = select(t.c.words).order_by(t.c.doc_id.desc()).limit(SAMPLE_DOCS).subquery()
+    sampled, hits = conn.execute(
+        select(func.count(), func.count().filter(newest.c.words.op("@@")(query))).select_from(newest)
+    ).one()
+    estimate = hits / max(sampled, 1) * docs
+    if estimate < 2 * COMMON_MATCHES:
         # PostgreSQL guesses a word it has no statistics for (most are rare) at 0.5 % of
         # the rows and would walk the newest-first index past a million rows for one
         # match: a rare word's matches are fetched first and given as a list, whose
         # length it then knows.
         few = conn.execute(matched.limit(COMMON_MATCHES)).scalars().all()
         if len(few) < COMMON_MATCHES:
-            return TextMatch(interactions.c.id.in_(few), few=True)
-        return TextMatch(interactions.c.id.in_(matched), few=False)
-    match = _fts_query(words)
-    matching = text("SELECT rowid FROM transcript_fts WHERE transcript_fts MATCH :match").bindparams(
-        bindparam("match", match)
-    )
-    common = conn.execute(
-        text(
-            "SELECT count(*) FROM (SELECT 1 FROM transcript_fts WHERE transcript_fts MATCH :match LIMIT :cap)"
-        ),
-        {"match": match, "cap": COMMON_MATCHES},
-    ).scalar_one()
-    doc_ids = matching.columns(rowid=t.c.doc_id.type).subquery("fts")
-    if common < COMMON_MATCHES:
-        # Few matches: start from them (an IN list), then sort what is left.
+            return TextMatch(interactions.c.id.in_(few), plan="few")
+    plan = choose_plan("postgresql", max(estimate, COMMON_MATCHES), docs, page=page, within=within)
+    if plan == "probe":
+        # Each row walked reads its own `tsvector` (OFFSET 0 keeps PostgreSQL from turning
+        # the EXISTS into a join over every match).
         return TextMatch(
-            interactions.c.id.in_(select(t.c.interaction_id).where(t.c.doc_id.in_(select(doc_ids.c.rowid)))),
-            few=True,
+            select(t.c.interaction_id)
+            .where(t.c.interaction_id == interactions.c.id, t.c.words.op("@@")(query))
+            .offset(0)
+            .exists(),
+            plan="probe",
         )
-    # Many: walk the page's index and keep the matching rows; the match set is read once
-    # (an uncorrelated IN inside a correlated EXISTS, which SQLite does not drive from).
-    return TextMatch(
-        exists().where(t.c.interaction_id == interactions.c.id, (t.c.doc_id + 0).in_(select(doc_ids.c.rowid))),
-        few=False,
-    )
+    # "few" too: with this many matches, PostgreSQL's own plan for the subquery.
+    return TextMatch(interactions.c.id.in_(matched), plan="set")
 
 
 def index_transcripts(conn: Connection, bodies: Mapping[str, str]) -> None:

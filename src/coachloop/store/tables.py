@@ -163,6 +163,14 @@ Index(
     interactions.c.id,
 )
 Index("ix_interactions_team_started", interactions.c.team, NewestLast(interactions.c.started_at), interactions.c.id)
+# A supervisor's (several agents') text search walks every conversation newest first and
+# reads the agent from the index (migration 0012_ftsfast).
+Index(
+    "ix_interactions_started_agent",
+    NewestLast(interactions.c.started_at),
+    interactions.c.agent_id,
+    interactions.c.id,
+)
 
 transcript_index = Table(
     "transcript_index",
