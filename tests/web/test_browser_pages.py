@@ -24,6 +24,9 @@ MISSING = chromium_missing()
 pytestmark = pytest.mark.skipif(MISSING is not None, reason=f"no browser tests: {MISSING}")
 
 SHOTS = os.environ.get("COACHLOOP_SCREENSHOTS")
+# Generous: the suite shares two cores with PostgreSQL and the server thread; a page is
+# normally there in well under a second, and a wait ends as soon as it is.
+WAIT_S = 40.0
 
 
 class Browser:
@@ -41,7 +44,7 @@ class Browser:
         self.css("form[action='/login'] button[type=submit]").click()
         self.until(lambda d: "/login" not in d.current_url and d.find_elements("css selector", "main h1"))
 
-    def until(self, condition: Any, seconds: float = 15) -> Any:
+    def until(self, condition: Any, seconds: float = WAIT_S) -> Any:
         from selenium.webdriver.support.ui import WebDriverWait
 
         return WebDriverWait(self.driver, seconds).until(condition)
@@ -67,7 +70,7 @@ class Browser:
     def wait_charts(self) -> None:
         from selenium.webdriver.support.ui import WebDriverWait
 
-        WebDriverWait(self.driver, 15).until(
+        WebDriverWait(self.driver, WAIT_S).until(
             lambda d: all(
                 el.get_attribute("data-drawn") == "yes" for el in d.find_elements("css selector", "div.chart")
             )
