@@ -15,7 +15,7 @@ dispositions on 30 %. Both sides compute every contact KPI of the registry (hand
 its parts, handle time in context, FCR and repeat rates with a 7-day window, transfer,
 escalation, CSAT, NPS, CES, conversion, save, promise to pay); coachloop's side also turns
 them into intervals and shrunk agent estimates, as `coachloop metrics --by agent,week`
-does. Times are medians; both read a warm file. Needs the `bench` extra (duckdb, pyarrow).
+does. Times are medians; both read a warm file. duckdb and pyarrow are runtime dependencies.
 """
 
 from __future__ import annotations
