@@ -4,8 +4,8 @@ Data: `eval/realtime/` (22 hand-written calls with the moments where each kind o
 should fire, and traps where a noisy tool would: a disclosure in other words, a product
 named in passing, a customer loud but delighted, a customer quoting a prohibited phrase;
 see its README). Each call is fed turn by turn through `LiveSession` (the server's code
-path without the socket; `coachloop replay eval/realtime/calls.jsonl --rubric live_eval
--r eval/realtime/rubric.yaml` sends the same calls over the socket and raises the same
+path without the socket; `coachloop replay eval/realtime/calls.jsonl --rubric
+eval/realtime/rubric.yaml` sends the same calls over the socket and raises the same
 prompts) with the set's rubric and the shipped example knowledge catalogue.
 
 Targets (issue 14): precision >= 0.90 and recall >= 0.80 per prompt kind. The default set

@@ -73,3 +73,27 @@ def test_replay_with_a_url_needs_a_token(
     monkeypatch.delenv("COACHLOOP_TOKEN", raising=False)
     code, _, err = run(["replay", str(CALLS), "--url", "http://127.0.0.1:9"], capsys)
     assert code == 1 and "--url needs --token" in err
+
+
+def test_replay_with_a_rubric_file_serves_it_and_evaluates_every_session_with_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = f"sqlite:///{tmp_path / 'f.db'}"
+    rubric = CALLS.parent / "assist.yaml"
+    code, out, err = run(
+        ["replay", str(CALLS), "--rubric", str(rubric), "--speed", "0", "--format", "json", "--db", db], capsys
+    )
+    assert code == 0, err
+    summary = orjson.loads(out)
+    assert (summary["sessions"], summary["lost"], summary["live_batch_disagreements"]) == (2, 0, 0)
+    with open_store(db) as store:
+        rubrics = {e.rubric for i in ("live-1", "live-2") for e in store.get_evaluations(i)}
+    assert rubrics == {"assist_test"}
+
+
+def test_replay_of_a_rubric_name_nobody_knows_is_one_line_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = f"sqlite:///{tmp_path / 'n.db'}"
+    code, _, err = run(["replay", str(CALLS), "--rubric", "no_such_rubric", "--speed", "0", "--db", db], capsys)
+    assert code == 1 and "no_such_rubric" in err and len(err.strip().splitlines()) == 1

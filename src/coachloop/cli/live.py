@@ -13,6 +13,7 @@ from rich.table import Table
 from coachloop.cli.common import DbOption, ReportFormat, app, err, open_db, out, print_json
 from coachloop.errors import CoachloopError, ConfigError
 from coachloop.ingest.records import readers
+from coachloop.jobs.rubrics import is_rubric_file
 from coachloop.model import Interaction
 from coachloop.store import default_url
 
@@ -99,9 +100,14 @@ def replay_cmd(
         int, typer.Option("--concurrency", "-c", min=1, help="Sessions streaming at once.")
     ] = 1,
     rubric: Annotated[
-        str | None, typer.Option("--rubric", help="Rubric name every session asks for.")
+        str | None,
+        typer.Option(
+            "--rubric",
+            "-r",
+            help="Rubric every session asks for: a name the server knows, or a YAML file "
+            "(loaded by the in-process server, and used for the live/batch comparison).",
+        ),
     ] = None,
-    rubric_file: RubricOption = None,
     fmt: Annotated[str, typer.Option("--format-in", help="Input format (a reader name).")] = "native",
     output: Annotated[ReportFormat, typer.Option("--format", help="table or json.")] = ReportFormat.table,
     db: DbOption = None,
@@ -115,13 +121,16 @@ def replay_cmd(
     batch = _read_calls(file, fmt, redacted=True)
     if len(batch) != len(calls):
         batch = []
-    extra = [load_rubric(p) for p in rubric_file or []]
+    rubric_file = Path(rubric) if rubric is not None and is_rubric_file(rubric) else None
+    extra = [load_rubric(rubric_file)] if rubric_file is not None else []
+    if extra:
+        rubric = extra[0].name
     if url is None:
         from coachloop.jobs.live import create_user
         from coachloop.web import create_app
         from coachloop.web.server import BackgroundServer
 
-        application = create_app(db or default_url(), rubrics=list(rubric_file or []))
+        application = create_app(db or default_url(), rubrics=[rubric_file] if rubric_file else [])
         local_token = create_user(application.state.store, f"replay-{secrets.token_hex(4)}", "admin")
         with BackgroundServer(application) as base:
             result = replay(

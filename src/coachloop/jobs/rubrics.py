@@ -76,11 +76,16 @@ def default_rubrics(store: Store | None = None) -> list[CompiledRubric]:
     return [a.rubric for a in available_rubrics(store).values() if not a.rubric.spec.audit]
 
 
+def is_rubric_file(name_or_file: str) -> bool:
+    """Whether a `--rubric` value names a file (a YAML path, or anything that exists) rather than a rubric."""
+    candidate = Path(name_or_file)
+    return candidate.suffix in (".yaml", ".yml") or candidate.exists()
+
+
 def resolve_rubric(store: Store | None, name_or_file: str) -> CompiledRubric:
     """A rubric file, or a registered or shipped rubric by name (registered first)."""
-    candidate = Path(name_or_file)
-    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
-        return load_rubric(candidate)
+    if is_rubric_file(name_or_file):
+        return load_rubric(Path(name_or_file))
     registered = {r.name: r for r in store.list_rubrics()} if store is not None else {}
     key = name_or_file.replace("-", "_")
     for name in (name_or_file, key):
