@@ -31,3 +31,36 @@ def test_eval_compliance_behaviours_are_the_general_rubrics_word_for_word() -> N
     for item in shared:
         assert ours[item] == theirs[item], f"{item} differs from rubrics/general.yaml"
     load_rubric(EVAL_RUBRIC)  # and it compiles
+
+
+def _validations(agent_turns: list[str]) -> list[str]:
+    """The agent turns after which the eval rubric's refund next-best-action is due."""
+    from coachloop.realtime.session import LiveRules
+    from tests.realtime.conftest import Call
+
+    due = []
+    for text in agent_turns:
+        call = Call(LiveRules(load_rubric(EVAL_RUBRIC), None, sentiment=False))
+        call.say("agent", "hello, this call is recorded for quality")
+        call.say("customer", "there's a payment i want to ask about")
+        events = call.say("agent", text)
+        if any(p.kind == "next_best_action" and what == "prompt" for what, p, _ in events):
+            due.append(text)
+    return due
+
+
+def test_a_purchase_quoted_as_an_amount_to_a_payee_is_validated_and_money_in_is_not() -> None:
+    quoted = [
+        "right, i have it here, seventy two pounds to harbourline books on the fourth",
+        "yes that one's showing, a hundred and five at corner garage motors",
+        "ok found it 12 pounds to quickflix last tuesday",
+    ]
+    not_purchases = [
+        "i can see seventy two pounds from your employer came in on friday",
+        "there's a withdrawal of fifty pounds from the machine on high street",
+        "you moved two hundred pounds to your savings on monday",
+        "payments to other banks take up to two working days",
+        "i can't see anything to harbourline books on this card",
+    ]
+    assert _validations(quoted) == quoted
+    assert _validations(not_purchases) == []

@@ -118,6 +118,29 @@ def test_knowledge_article_for_the_issue_not_for_a_product_named_in_passing(
     assert call.say("customer", "i lost my card you see") == []  # the same article is not sent twice
 
 
+def test_after_the_first_customer_turn_a_match_by_meaning_needs_the_follow_up_threshold(
+    assist_rubric: CompiledRubric,
+) -> None:
+    shipped = load_catalogue()
+    asked = "how long does money take to reach my sister abroad"  # by meaning, about 0.5
+    score = shipped.match(asked, Speaker.CUSTOMER)[0].score
+    assert shipped.threshold_for("wire_transfer_limits") <= score < shipped.follow_up_threshold
+
+    opening = Call(rules(assist_rubric, shipped, sentiment=False))
+    opening.say("agent", "hello this call is recorded")
+    assert kinds(opening.say("customer", asked)) == [("prompt", "knowledge", "wire_transfer_limits")]
+
+    later = Call(rules(assist_rubric, shipped, sentiment=False))
+    later.say("agent", "hello this call is recorded")
+    later.say("customer", "hi, i have a question about my account")
+    later.say("agent", "of course, go ahead")
+    assert later.say("customer", asked) == []  # a later turn: under the follow-up line
+    later.say("agent", "let me check")
+    assert kinds(later.say("customer", "and i lost my card on the bus")) == [
+        ("prompt", "knowledge", "lost_or_stolen_card")  # a phrase counts in any turn
+    ]
+
+
 def test_an_unless_phrase_in_the_same_utterance_cancels_the_article(catalogue: Catalogue) -> None:
     assert catalogue.match("i lost my card but then i found it", Speaker.CUSTOMER) == []
     assert [m.article.id for m in catalogue.match("i lost my card", Speaker.CUSTOMER)] == ["lost_or_stolen_card"]

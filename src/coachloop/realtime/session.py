@@ -12,6 +12,8 @@ evaluation says of the transcript so far. The prompt rules read those outcomes:
   broken rather than late (`prohibited`, `order`) prompt when broken. A deadline prompt
   is withdrawn when the behaviour is then met (the same detector, outside the window);
 * knowledge - a catalogue article the utterance calls for (`coachloop.realtime.knowledge`);
+  after the speaker's first turn a match by meaning needs the catalogue's
+  `follow_up_threshold`;
 * sentiment - the customer's distress (`coachloop.language.sentiment`) crossing
   `frustration_raise` (`carried_distress`: weak cues add up over turns), with
   hysteresis: the level decays over calm turns and must fall
@@ -380,7 +382,10 @@ class LiveSession:
         if catalogue is None:
             return
         u = self.live[position]
+        follow_up = any(v.speaker is u.speaker for v in self.live[:position])
         for m in catalogue.match(u.text, u.speaker):
+            if follow_up and m.score < catalogue.follow_up_threshold:
+                continue  # a reply or follow-up sharing the need's words, not a new need
             a = m.article
             quote = _quote(u, position) | {"matched": m.matched}
             self._raise(
