@@ -24,16 +24,81 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from coachloop import jobs
-from coachloop.demo import DemoConfig, control_config, generate
+from coachloop.demo import DemoConfig, DemoTruth, control_config, generate
 from coachloop.demo.kpi_inputs import write_kpi_inputs
 from coachloop.jobs.metrics import load_kpi_inputs
 from coachloop.jobs.signals import find_signals
-from coachloop.store import open_store
+from coachloop.metrics import MetricsQuery, compute_metrics
+from coachloop.signals.frame import load_frame
+from coachloop.signals.incentive import incentive_tests, within_team_trade
+from coachloop.store import Store, open_store
+
+EDGE_WEEKS = 2
+"""Weeks at each end over which a drifter's measured and planted pass rates are compared."""
 
 
-def run(seed: int, control: bool) -> dict[str, int | bool]:
+def _trade_figures(store: Store, truth: DemoTruth) -> dict[str, float | int | None]:
+    """The audit's aht_seconds / fcr_rate test (raised or not) beside the same test with the
+    agents' true speed (`truth`) in place of their handle time: how strong the planted trade
+    is, and how much of it handle time, the KPI the plan pays for, carries."""
+    tests = [t for t in incentive_tests(store) if t["kpi"] == "aht_seconds" and t["outcome"] == "fcr_rate"]
+    if not tests:
+        return {"rho": None, "q": None, "detectable_rho": None, "speed_rho": None, "speed_p": None}
+    test = tests[0]
+    with store.connect("eval") as conn:
+        rows = compute_metrics(conn, MetricsQuery(by=("agent", "team"), kpis=("fcr_rate", "contacts")))
+    rows = [
+        r
+        for r in rows
+        if r.keys["agent_id"] in truth.agents
+        and r.keys["agent_id"] not in test["set_aside"]
+        and r.kpis["fcr_rate"].value is not None
+        and r.kpis["contacts"].n >= 20
+    ]
+    speed = np.array([-truth.agents[r.keys["agent_id"]].speed for r in rows])
+    fcr = np.array([r.kpis["fcr_rate"].value for r in rows], dtype=np.float64)
+    team = np.unique([str(r.keys["team"]) for r in rows], return_inverse=True)[1]
+    speed_rho, speed_p = within_team_trade(speed, fcr, team)
+    return {
+        "rho": test["rho"],
+        "p": test["p"],
+        "q": round(test["q"], 4),
+        "detectable_rho": test["detectable_rho"],
+        "speed_rho": round(speed_rho, 3),
+        "speed_p": speed_p,
+    }
+
+
+def _drops(store: Store, truth: DemoTruth, drifting: set[str]) -> dict[str, tuple[float, float]]:
+    """Per drifting agent: (planted, measured) fall in pass rate over their trending
+    behaviours, first `EDGE_WEEKS` weeks against the last ones; planted from the truth's
+    skill, measured from the stored (machine) outcomes."""
+    with store.connect("eval") as conn:
+        frame = load_frame(conn)
+    week = ((frame.started - frame.started.min()) // (7 * 86400)).astype(int)
+    last = int(week.max())
+    out: dict[str, tuple[float, float]] = {}
+    for agent in sorted(drifting):
+        a = truth.agents[agent]
+        planted = float(
+            np.mean(
+                [np.mean(a.skill[b][:EDGE_WEEKS]) - np.mean(a.skill[b][-EDGE_WEEKS:]) for b in a.trending_behaviors]
+            )
+        )
+        rows = (frame.agent[frame.out_call] == agent) & np.isin(frame.out_behavior, list(a.trending_behaviors))
+        met, wk = frame.out_met[rows], week[frame.out_call[rows]]
+        early, late = met[wk < EDGE_WEEKS], met[wk > last - EDGE_WEEKS]
+        measured = float(early.mean() - late.mean()) if len(early) and len(late) else float("nan")
+        out[agent] = (round(planted, 3), round(measured, 3))
+    return out
+
+
+def run(seed: int, control: bool) -> dict[str, Any]:
     base = DemoConfig(seed=seed)
     config = replace(control_config(base), plant_kpi_effects=False) if control else base
     agents, generated, truth = generate(config)
@@ -46,8 +111,10 @@ def run(seed: int, control: bool) -> dict[str, int | bool]:
         paths, _ = write_kpi_inputs(truth, starts, Path(tmp), seed, config.plant_kpi_effects)
         load_kpi_inputs(store, paths)
         signals = find_signals(store, kinds=["drift", "friction", "incentive"])
+        drifting = set(truth.agents_with(trend="drifting"))
+        trade = _trade_figures(store, truth)
+        drops = _drops(store, truth, drifting)
     flagged = {s.subject["agent_id"] for s in signals if s.kind == "drift"}
-    drifting = set(truth.agents_with(trend="drifting"))
     stable = set(truth.agents_with(trend="stable"))
     friction = [s for s in signals if s.kind == "friction"]
     incident_found = any(
@@ -74,6 +141,9 @@ def run(seed: int, control: bool) -> dict[str, int | bool]:
         "friction_signals": len(friction),
         "trade_found": trade_found,
         "incentive_signals": len(incentive),
+        "trade": trade,
+        "drops_found": [d for a, d in drops.items() if a in flagged],
+        "drops_missed": [d for a, d in drops.items() if a not in flagged],
     }
 
 
@@ -110,6 +180,29 @@ def main() -> None:
     print(f"friction signals on the control runs: {quiet} (target 0)")
     print(f"planted incentive trade (aht_seconds against fcr_rate) found: {trades:.2f}")
     print(f"incentive signals on the control runs: {incentive_quiet} (target 0)")
+    print("\nincentive audit, aht_seconds against fcr_rate (raised or not), beside the same test on true speed:")
+    print(f"{'seed':>5} {'run':8} {'rho':>7} {'p':>8} {'q':>8} {'detectable':>10} {'speed rho':>9} {'speed p':>8}")
+    for r in results:
+        t = r["trade"]
+        if t["rho"] is None:
+            continue
+        print(
+            f"{r['seed']:>5} {'control' if r['control'] else 'planted':8} {t['rho']:>7.3f} {t['p']:>8.4f} "
+            f"{t['q']:>8.4f} {t['detectable_rho']:>10.3f} {t['speed_rho']:>9.3f} {t['speed_p']:>8.4f}"
+        )
+    found = [d for r in planted for d in r["drops_found"]]
+    missed = [d for r in planted for d in r["drops_missed"]]
+
+    def mean(values: list[float]) -> str:
+        values = [v for v in values if v == v]
+        return f"{sum(values) / len(values):.3f}" if values else "-"
+
+    print(
+        f"\ndrifters' fall in pass rate on their trending behaviours, first {EDGE_WEEKS} weeks vs last {EDGE_WEEKS} "
+        f"(planted / measured by the evaluator): found {mean([d[0] for d in found])} / {mean([d[1] for d in found])} "
+        f"({len(found)} agents), missed {mean([d[0] for d in missed])} / {mean([d[1] for d in missed])} ({len(missed)} agents)"
+    )
+    print("missed drifters (planted, measured):", ", ".join(f"{p:.2f}/{m:.2f}" for p, m in missed))
 
 
 if __name__ == "__main__":

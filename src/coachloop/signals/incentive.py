@@ -50,7 +50,9 @@ __all__ = [
     "MIN_AGENTS",
     "MIN_CONTACTS",
     "OUTCOMES",
+    "detectable_rho",
     "find_incentive_signals",
+    "incentive_tests",
     "within_team_trade",
 ]
 
@@ -63,6 +65,13 @@ CONTEXT = {"aht_seconds": "aht_context_ratio"}
 OUTLIER_MADS = 3.5
 """Agents this many scaled MADs from the median of a rewarded KPI are set aside."""
 PERMUTATIONS = 4000
+POWER = 0.8
+"""The power at which `detectable_rho` is quoted."""
+DETECT_VARIANCE = 1.35
+"""Variance factor of Fisher's z of the within-team rank correlation, against 1 for a
+Pearson correlation of normal data: ranks (Spearman's 1.06 and its lower efficiency) and
+centring within teams. Checked by simulation (tests/signals/test_incentive_test.py: the
+quoted trade is found about 80 % of the time)."""
 
 Floats = npt.NDArray[np.float64]
 
@@ -136,7 +145,20 @@ def _phrase(kpi: str, better: str) -> str:
     return f"{'lower' if better == 'lower' else 'higher'} {title.lower()}"
 
 
-def find_incentive_signals(
+def detectable_rho(agents: int, teams: int, level: float, power: float = POWER) -> float:
+    """The smallest trade (a correlation between the agents' paid figure and the outcome,
+    within teams) that the test at one-sided `level` finds with probability `power` among
+    `agents` agents in `teams` teams: Fisher's z with variance `DETECT_VARIANCE` / (n - 2 -
+    teams). 1.0 when there are too few agents to say."""
+    from scipy.stats import norm
+
+    df = agents - 2 - max(1, teams)
+    if df <= 0:
+        return 1.0
+    return float(np.tanh((norm.isf(level) + norm.isf(1 - power)) * np.sqrt(DETECT_VARIANCE / df)))
+
+
+def incentive_tests(
     store: Store,
     *,
     plan: str | None = None,
@@ -144,8 +166,13 @@ def find_incentive_signals(
     until: datetime | None = None,
     rubric: str | None = None,
     compliance_behaviors: frozenset[tuple[str, str]] = frozenset(),
-) -> list[Signal]:
-    """Every (rewarded KPI, outcome) pair that trades against each other, strongest first."""
+) -> list[dict[str, Any]]:
+    """Every (plan, rewarded KPI, outcome) pair the audit tests, raised or not, with its
+    figures: rho, the one-sided permutation p, the BH-adjusted q over every pair, the
+    agents tested and set aside, and `detectable_rho` (the smallest |rho| the test finds
+    80 % of the time when this pair is the only trade, at level ALPHA / pairs): a pair not
+    raised whose true trade is weaker than that was not detectable in this data, which
+    is different from "there is no trade"."""
     from scipy.stats import false_discovery_control
 
     plans = _plans(store, plan)
@@ -173,7 +200,6 @@ def find_incentive_signals(
         main[r.keys["agent_id"]] = r
     rows = sorted(main.values(), key=lambda r: str(r.keys["agent_id"]))
     team = np.unique(np.array([str(r.keys["team"]) for r in rows], dtype=object), return_inverse=True)[1]
-    period = Period(since, until) if since is not None and until is not None else None
 
     def series(kpi: str, better: str) -> Floats:
         sign = -1.0 if better == "lower" else 1.0
@@ -208,6 +234,7 @@ def find_incentive_signals(
                         "rho": round(rho, 4),
                         "p": p,
                         "agents": int(keep.sum()),
+                        "teams": len(np.unique(team[keep])),
                         "set_aside": sorted(
                             str(r.keys["agent_id"]) for r, o in zip(rows, outlying, strict=True) if o
                         ),
@@ -216,6 +243,26 @@ def find_incentive_signals(
     adjusted = false_discovery_control([t["p"] for t in tests]) if tests else []
     for test, q in zip(tests, adjusted, strict=True):
         test["q"] = float(q)
+        test["detectable_rho"] = round(
+            detectable_rho(test["agents"], test.pop("teams"), ALPHA / len(tests)), 3
+        )
+    return tests
+
+
+def find_incentive_signals(
+    store: Store,
+    *,
+    plan: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    rubric: str | None = None,
+    compliance_behaviors: frozenset[tuple[str, str]] = frozenset(),
+) -> list[Signal]:
+    """Every (rewarded KPI, outcome) pair that trades against each other, strongest first."""
+    tests = incentive_tests(
+        store, plan=plan, since=since, until=until, rubric=rubric, compliance_behaviors=compliance_behaviors
+    )
+    period = Period(since, until) if since is not None and until is not None else None
     signals = []
     for t in tests:
         if t["rho"] >= 0 or t["q"] >= ALPHA:
