@@ -12,6 +12,10 @@ call (`everything=True`, what `evaluate --all` does) with the default rubric cho
 Arms are interleaved (one run of each, then again) and medians reported; per-core
 figures are calls per CPU second of this process (1 process arms), scaling is wall time.
 PostgreSQL runs too when COACHLOOP_BENCH_PG_URL (or COACHLOOP_TEST_PG_URL) names a database.
+The load average is printed before and after each backend, to say how busy the machine was.
+
+`--workers 2` starts fresh processes whose encoder caches are empty: on each run they embed
+every agent sentence the parent already has cached, so that arm measures fresh text.
 
     python -m benchmarks.bench_evaluate_e2e [--calls 4000] [--repeats 3]
 """
@@ -42,6 +46,7 @@ def timed(fn: Callable[[], object]) -> tuple[float, float]:
 
 
 def run_backend(label: str, store: Store, calls: list[Interaction], repeats: int) -> None:
+    print(f"load average (1, 5, 15 min) at the start: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for start in range(0, len(calls), jobs.BATCH):
         store.write(calls[start : start + jobs.BATCH], source_format="native")
     rubrics = jobs.default_rubrics()
@@ -71,6 +76,7 @@ def run_backend(label: str, store: Store, calls: list[Interaction], repeats: int
     wall = {k: statistics.median(w for w, _ in v) for k, v in runs.items()}
     cpu = {k: statistics.median(c for _, c in v) for k, v in runs.items()}
     print(f"\n{label}: {n} calls x {len(calls[0].utterances)} turns, median of {repeats} interleaved runs")
+    print(f"load average (1, 5, 15 min) at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'arm':32} {'calls/s wall':>13} {'calls/s/core':>13}")
     for name in arms:
         per_core = "" if "workers" in name else f"{n / cpu[name]:13,.0f}"

@@ -212,6 +212,31 @@ def test_save_evaluations_replaces_behavior_rows(store: Store) -> None:
     assert [(b.behavior_id, b.applicable, b.met) for b in card.behaviors] == [("b", 1, 1)]
 
 
+def test_saving_replaces_and_supersedes_exactly_the_named_evaluations(store: Store) -> None:
+    ids = [f"c-{i}" for i in range(4)]
+    store.write([interaction(i, agent_id="a1") for i in ids], source_format="native")
+    met = [result("a", Outcome.MET)]
+    store.save_evaluations([evaluation(i, rubric=r, results=met) for i in ids for r in ("general", "sales")])
+
+    # c-0 re-evaluated under general; c-1's sales evaluation superseded; the rest untouched.
+    store.save_evaluations(
+        [evaluation("c-0", results=[result("b", Outcome.MISSED)], score=0.25)],
+        superseded=[("c-1", "sales"), ("c-0", "general")],
+    )
+
+    kept = {(e.interaction_id, e.rubric): e for e in store.iter_evaluations()}
+    assert sorted(kept) == sorted(
+        [(i, "general") for i in ids] + [(i, "sales") for i in ids if i != "c-1"]
+    )
+    assert kept["c-0", "general"].score == 0.25
+    assert [r.behavior_id for r in kept["c-0", "general"].results] == ["b"]
+    # The behaviour rows that metrics read went with their evaluations.
+    [general] = store.agent_scorecards("general")
+    assert sorted((b.behavior_id, b.applicable) for b in general.behaviors) == [("a", 3), ("b", 1)]
+    [sales] = store.agent_scorecards("sales")
+    assert [(b.behavior_id, b.applicable) for b in sales.behaviors] == [("a", 3)]
+
+
 def test_saving_an_evaluation_of_an_unknown_interaction_fails_and_saves_nothing(store: Store) -> None:
     store.write([interaction("c-1")], source_format="native")
     with pytest.raises(StoreError, match="cannot save evaluations"):

@@ -15,7 +15,18 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, RowMapping, and_, delete, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    RowMapping,
+    and_,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+)
 
 from coachloop.model import Agent, Evaluation, Interaction, ReadItem, Utterance
 from coachloop.store import rows
@@ -133,13 +144,20 @@ def _content_hashes(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
 
 
 def _delete_evaluations(conn: Connection, keys: Iterable[tuple[str, str]]) -> None:
-    by_rubric: dict[str, list[str]] = defaultdict(list)
-    for interaction_id, rubric in keys:
-        by_rubric[rubric].append(interaction_id)
-    for rubric, ids in by_rubric.items():
-        for chunk in chunked(ids):
-            for table in (behavior_results, evaluations):
-                conn.execute(delete(table).where(table.c.rubric == rubric, table.c.interaction_id.in_(chunk)))
+    """Delete the evaluations (and behaviour rows) of `keys`: one statement per table, run
+    with every key at once (executemany, a primary-key lookup each), rather than an IN list
+    per rubric and chunk that SQLAlchemy compiles afresh each time."""
+    params = [{"key_interaction": i, "key_rubric": r} for i, r in dict.fromkeys(keys)]
+    if not params:
+        return
+    for table in (behavior_results, evaluations):
+        conn.execute(
+            delete(table).where(
+                table.c.interaction_id == bindparam("key_interaction"),
+                table.c.rubric == bindparam("key_rubric"),
+            ),
+            params,
+        )
 
 
 def _evaluation_row(ev: Evaluation, content_hashes: dict[str, str], now: datetime) -> dict[str, Any]:
