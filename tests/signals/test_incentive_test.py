@@ -56,3 +56,13 @@ def test_the_quoted_detectable_correlation_is_found_about_eighty_percent_of_the_
     # Looking at more pairs (a stricter level) needs a stronger trade; more agents a weaker one.
     assert detectable_rho(AGENTS, TEAMS, 0.05 / 11) > target > detectable_rho(4 * AGENTS, TEAMS, 0.05)
     assert detectable_rho(4, 4, 0.05) == 1.0
+
+
+def test_no_agents_in_the_period_means_no_outliers_and_no_numpy_warning() -> None:
+    import warnings
+
+    from coachloop.signals.incentive import _outliers
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _outliers(np.array([], dtype=float)).tolist() == []

@@ -120,6 +120,8 @@ def within_team_trade(
 
 
 def _outliers(values: Floats) -> npt.NDArray[np.bool_]:
+    if len(values) == 0:  # no agent with both KPIs in the period (a team page with no contacts)
+        return np.zeros(0, dtype=bool)
     med = np.median(values)
     mad = 1.4826 * np.median(np.abs(values - med))
     if mad == 0:
