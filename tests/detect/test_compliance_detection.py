@@ -154,3 +154,36 @@ def test_verification_asked_in_other_words_is_met() -> None:
     )
     assert result(reworded, GENERAL, "verify_identity").outcome is Outcome.MET
     assert result(reworded, GENERAL, "verify_before_account_change").outcome is Outcome.MET
+
+
+def test_general_hears_the_recording_disclosure_in_its_common_wordings() -> None:
+    for opening in (
+        "northwind bank good morning calls are being recorded what can i do",
+        "Hello, you are on a recorded line at Northwind Bank, how can I help?",
+        "namaste, northwind bank, yeh call training ke liye record ho rahi hai, bataiye",
+        "northwind bank, hamari calls record ki jaati hain, main asha, bataiye",
+    ):
+        disclosed = call((A, opening), (C, "hi i have a question about a payment"))
+        assert result(disclosed, "general", "recording_disclosure").outcome is Outcome.MET, opening
+    silent = call(
+        (A, "northwind bank good morning what can i do"),
+        (C, "i need the record of my call from last week"),
+        (A, "i can look up the call record for you"),
+    )
+    assert result(silent, "general", "recording_disclosure").outcome is Outcome.MISSED
+
+
+def test_general_counts_a_frozen_card_or_a_raised_limit_as_an_account_change_needing_verification() -> None:
+    for action in (
+        "right, i've frozen the card so nobody can use it",
+        "ok i've increased your overdraft limit to two thousand",
+        "that's been updated, you'll get texts on the new number",
+        "theek hai, maine card freeze kar diya hai",
+    ):
+        unverified = call(
+            (A, "northwind bank, this call may be recorded, how can i help"),
+            (C, "i need something changed on my account please"),
+            (A, action),
+            (C, "great thanks"),
+        )
+        assert result(unverified, "general", "verify_before_account_change").outcome is Outcome.MISSED, action
