@@ -187,3 +187,15 @@ def test_general_counts_a_frozen_card_or_a_raised_limit_as_an_account_change_nee
             (C, "great thanks"),
         )
         assert result(unverified, "general", "verify_before_account_change").outcome is Outcome.MISSED, action
+
+
+def test_general_hears_a_hinglish_request_for_the_date_of_birth_as_verification() -> None:
+    hinglish = call(
+        (A, "northwind bank, calls record ki jaati hain, main ravi, bataiye"),
+        (C, "ravi ji, mera debit card block karna hai"),
+        (A, "zaroor, pehle apni date of birth bata dijiye"),
+        (C, "chaubees march unnees sau nabbe"),
+        (A, "dhanyavaad, maine card block kar diya hai"),
+    )
+    assert result(hinglish, "general", "verify_identity").outcome is Outcome.MET
+    assert result(hinglish, "general", "verify_before_account_change").outcome is Outcome.MET
