@@ -114,23 +114,25 @@ def replay_cmd(
 ) -> None:
     """Stream conversations through the live path and print what happened: prompts,
     latency, messages lost and live/batch disagreements."""
-    from coachloop.evaluate import load_rubric
+    from coachloop.evaluate import CompiledRubric, load_rubric
     from coachloop.realtime.replay import replay
 
     calls = _read_calls(file, fmt, redacted=False)
     batch = _read_calls(file, fmt, redacted=True)
     if len(batch) != len(calls):
         batch = []
-    rubric_file = Path(rubric) if rubric is not None and is_rubric_file(rubric) else None
-    extra = [load_rubric(rubric_file)] if rubric_file is not None else []
-    if extra:
-        rubric = extra[0].name
+    rubric_files: list[Path] = []
+    extra: list[CompiledRubric] = []
+    if rubric is not None and is_rubric_file(rubric):
+        rubric_files = [Path(rubric)]
+        extra = [load_rubric(rubric_files[0])]
+        rubric = extra[0].name  # sessions ask for the file's rubric by its name
     if url is None:
         from coachloop.jobs.live import create_user
         from coachloop.web import create_app
         from coachloop.web.server import BackgroundServer
 
-        application = create_app(db or default_url(), rubrics=[rubric_file] if rubric_file else [])
+        application = create_app(db or default_url(), rubrics=rubric_files)
         local_token = create_user(application.state.store, f"replay-{secrets.token_hex(4)}", "admin")
         with BackgroundServer(application) as base:
             result = replay(
